@@ -2,3 +2,6 @@ export type { ConfigSection, IssueReporter } from './section.js';
 export { duration, percent, id, secret, timezone } from './primitives.js';
 export { parseDuration, tryParseDuration, formatDuration } from './duration.js';
 export { Secret, readSecretFile } from './secret.js';
+export { loadConfig, pathString, type LoadConfigOptions, type LoadedConfigFile } from './load.js';
+export { coreSections, checkUniqueIds, definedIds, DEFAULT_TIMEZONE } from './core-sections.js';
+export { expandEnv } from './env.js';

@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
+import { ConfigError, errorMessage, type ConfigIssue } from '../core/index.js';
+import { alertmanagerConfigSchema, type AlertmanagerConfig } from './am-schema.js';
+import { validateAlertingConfig } from './validate.js';
+
+export interface LoadedAlertingFile {
+  config: AlertmanagerConfig;
+  /** Names of top-level vigil time intervals (a vigil config file), shared with the alerting section. */
+  sharedIntervals: { name: string; time_intervals: unknown[] }[];
+  /** Default zone of the shared intervals: the vigil `timezone` (UTC for Alertmanager's own). */
+  timezone: string | undefined;
+  warnings: string[];
+}
+
+/**
+ * Reads an Alertmanager configuration file, or a vigil config file with an `alerting:` section,
+ * validates it strictly and throws a ConfigError with every problem at its file:line:col.
+ */
+export function loadAlertingFile(file: string): LoadedAlertingFile {
+  const abs = resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(abs, 'utf8');
+  } catch (err) {
+    throw new ConfigError([{ file: abs, line: 1, col: 1, message: `cannot read: ${errorMessage(err)}` }], { cause: err });
+  }
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
+  const pos = (offset: number) => {
+    const p = lc.linePos(offset);
+    return { line: p.line, col: p.col };
+  };
+  if (doc.errors.length > 0) {
+    throw new ConfigError(doc.errors.map((e) => ({ file: abs, ...pos(e.pos[0]), message: e.message })));
+  }
+  const top = (doc.toJS() ?? {}) as Record<string, unknown>;
+  const isVigil = 'alerting' in top && !('route' in top);
+  const base: (string | number)[] = isVigil ? ['alerting'] : [];
+  const raw = isVigil ? top.alerting : top;
+  const issues: ConfigIssue[] = [];
+  const report = (path: (string | number)[], message: string) => {
+    const node = nodeAt(doc.contents as Node | null, path);
+    const where = path.length > 0 ? `${path.join('.')}: ` : '';
+    issues.push({ file: abs, ...pos(node?.range?.[0] ?? 0), message: `${where}${message}` });
+  };
+  const parsed = alertmanagerConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    for (const iss of parsed.error.issues) {
+      const path = [...base, ...iss.path.filter((p): p is string | number => typeof p !== 'symbol')];
+      if (iss.code === 'unrecognized_keys') for (const k of iss.keys) report([...path, k], `unknown key "${k}"`);
+      else report(path, iss.message);
+    }
+    throw new ConfigError(issues);
+  }
+  const shared = isVigil && Array.isArray(top.time_intervals) ? (top.time_intervals as LoadedAlertingFile['sharedIntervals']) : [];
+  validateAlertingConfig(parsed.data, report, base, shared.map((s) => s.name));
+  if (issues.length > 0) throw new ConfigError(issues);
+  const warnings = parsed.data.templates?.length
+    ? [`${abs}: templates are ignored by vigil (notifications use vigil's built-in formats)`]
+    : [];
+  return { config: parsed.data, sharedIntervals: shared, timezone: isVigil ? (top.timezone as string | undefined) : undefined, warnings };
+}
+
+function nodeAt(root: Node | null, path: (string | number)[]): Node | undefined {
+  let node: Node | null | undefined = root;
+  let last: Node | undefined = root ?? undefined;
+  for (const key of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === key);
+      if (!pair) return last;
+      node = (pair.value as Node | null) ?? (pair.key as Node);
+    } else if (isSeq(node) && typeof key === 'number') {
+      node = node.items[key] as Node | undefined;
+    } else return last;
+    if (node) last = node;
+  }
+  return last;
+}

@@ -1,0 +1,144 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { VigilError, errorMessage, type Logger } from '../../core/index.js';
+import { ClamdClient } from './clamd-client.js';
+import { SignatureDb } from './signature-db.js';
+
+export interface ManagedClamdOptions {
+  /** Directory for clamd.conf, the socket, the pid and log files (vigil's data dir + /clamav). */
+  dir: string;
+  /** Signature database directory (only custom databases offline). */
+  databaseDir: string;
+  /** Largest file clamd scans in full; larger ones are flagged by AlertExceedsMax, never passed as clean. */
+  maxFileSize: number;
+  /** How long clamd may take to load its database and answer PING. */
+  startTimeoutMs?: number;
+  maxThreads?: number;
+  clamdPath?: string;
+  log: Logger;
+  /** Called when clamd exits without being asked to (vigil restarts it). */
+  onUnexpectedExit?: (info: { code: number | null; signal: string | null }) => void;
+}
+
+/** Writes the clamd.conf vigil runs clamd with (clamd.conf(5)); returns its path and the socket path. */
+export async function writeClamdConf(opts: ManagedClamdOptions): Promise<{ conf: string; socket: string }> {
+  const socket = join(opts.dir, 'clamd.sock');
+  const size = Math.min(opts.maxFileSize, 4_000_000_000);
+  const lines = [
+    '# Written by vigil; changes are overwritten at start.',
+    `LocalSocket ${socket}`,
+    'LocalSocketMode 600',
+    `DatabaseDirectory ${opts.databaseDir}`,
+    'Foreground yes',
+    `LogFile ${join(opts.dir, 'clamd.log')}`,
+    'LogTime yes',
+    `PidFile ${join(opts.dir, 'clamd.pid')}`,
+    `TemporaryDirectory ${join(opts.dir, 'tmp')}`,
+    `MaxThreads ${opts.maxThreads ?? 4}`,
+    // Limits follow scanners.max_file_size; past them clamd reports Heuristics.Limits.Exceeded
+    // instead of a silent OK, and vigil records that file as an error, never as clean.
+    `MaxFileSize ${size}`,
+    `MaxScanSize ${size}`,
+    `StreamMaxLength ${size}`,
+    'AlertExceedsMax yes',
+    // vigil reloads explicitly (RELOAD) after a signature change; no periodic self-check needed.
+    'SelfCheck 0',
+  ];
+  await mkdir(join(opts.dir, 'tmp'), { recursive: true });
+  const conf = join(opts.dir, 'clamd.conf');
+  await writeFile(conf, `${lines.join('\n')}\n`);
+  return { conf, socket };
+}
+
+/**
+ * A clamd vigil starts and supervises (`clamav.manage: true`): its own config, socket and
+ * database under the data dir, Foreground so vigil owns the process, no freshclam. Restarted with
+ * backoff when it dies; while it is down every scan is an error.
+ */
+export class ManagedClamd {
+  private child: ChildProcess | undefined;
+  private stopping = false;
+  private restarts = 0;
+  socket = '';
+
+  constructor(private readonly opts: ManagedClamdOptions) {}
+
+  /** Writes the config, starts clamd and waits until it answers PING. */
+  async start(): Promise<void> {
+    this.stopping = false;
+    const db = new SignatureDb(this.opts.databaseDir);
+    await mkdir(this.opts.databaseDir, { recursive: true });
+    if (!(await db.hasSignatures())) {
+      throw new VigilError(
+        'SCN_NO_SIGNATURES',
+        `clamd refuses to start without signatures: ${this.opts.databaseDir} is empty; add one with "vigil signatures add-hash|add-hex|add-ldb"`,
+      );
+    }
+    const { conf, socket } = await writeClamdConf(this.opts);
+    this.socket = socket;
+    await this.spawnAndWait(conf);
+  }
+
+  private async spawnAndWait(conf: string): Promise<void> {
+    const log = this.opts.log;
+    const child = spawn(this.opts.clamdPath ?? 'clamd', [`--config-file=${conf}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+    this.child = child;
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-4000);
+    });
+    let exited: { code: number | null; signal: string | null } | undefined;
+    const spawnError = new Promise<never>((_, reject) =>
+      child.once('error', (err) => reject(new VigilError('SCN_CLAMD', `cannot start clamd: ${errorMessage(err)}`, { cause: err }))),
+    );
+    child.once('exit', (code, signal) => {
+      exited = { code, signal };
+      if (this.child === child) this.child = undefined;
+      if (this.stopping) return;
+      log.error({ code, signal, stderr: stderr.trim().split('\n').slice(-3) }, 'clamd exited');
+      this.opts.onUnexpectedExit?.({ code, signal });
+      void this.restartLater(conf);
+    });
+    const client = new ClamdClient({ socket: this.socket, timeoutMs: 2000 });
+    const deadline = Date.now() + (this.opts.startTimeoutMs ?? 120_000);
+    const ready = (async () => {
+      while (Date.now() < deadline) {
+        if (exited) {
+          throw new VigilError('SCN_CLAMD', `clamd exited during start (code ${exited.code}): ${stderr.trim().split('\n').slice(-2).join(' ')}`);
+        }
+        if (await client.ping().catch(() => false)) return;
+        await sleep(100);
+      }
+      throw new VigilError('SCN_CLAMD', `clamd did not answer PING on ${this.socket} within ${this.opts.startTimeoutMs ?? 120_000} ms`);
+    })();
+    await Promise.race([ready, spawnError]);
+    this.restarts = 0;
+    log.info({ socket: this.socket, pid: child.pid }, 'clamd ready');
+  }
+
+  private async restartLater(conf: string): Promise<void> {
+    const wait = Math.min(60_000, 1000 * 2 ** this.restarts++);
+    await sleep(wait);
+    if (this.stopping) return;
+    await this.spawnAndWait(conf).catch((err: unknown) => this.opts.log.error({ err: errorMessage(err) }, 'clamd restart failed'));
+  }
+
+  /** The pid of the running clamd, if any. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Stops clamd (SIGTERM, then SIGKILL at the deadline). */
+  async stop(deadlineMs = 5000): Promise<void> {
+    this.stopping = true;
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const gone = new Promise<void>((res) => child.once('exit', () => res()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), deadlineMs);
+    await gone;
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { errorMessage } from '../core/index.js';
+import { registerConfigCommands } from './commands/config.js';
+import { registerStartCommand } from './commands/start.js';
+import { domainCommands } from './domains.js';
+
+/**
+ * The `vigil` command line (DESIGN.md §7). Exit codes everywhere: 0 success, 1 a finding or an
+ * SLA not met, 2 bad input or an error. Only commands that work are registered.
+ */
+export function buildProgram(): Command {
+  const program = new Command('vigil')
+    .description('vigil watches what a hosted service promises in its SLA, and proves it')
+    .version('0.1.0')
+    .showHelpAfterError()
+    .exitOverride();
+  registerStartCommand(program);
+  registerConfigCommands(program);
+  for (const register of domainCommands) register(program);
+  return program;
+}
+
+async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version are not errors; bad usage is bad input (2).
+      process.exitCode = err.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    process.stderr.write(`vigil: ${errorMessage(err)}\n`);
+    process.exitCode = 2;
+  }
+}
+
+await main(process.argv);

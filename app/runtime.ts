@@ -1,0 +1,114 @@
+import {
+  createMetricsRegistry,
+  errorMessage,
+  insertProbeResults,
+  openStore,
+  systemClock,
+  type Alert,
+  type Component,
+  type Logger,
+  type Store,
+} from '../core/index.js';
+import { createServer, parseListen, type Readiness } from '../server/index.js';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { domainWirings } from './domains.js';
+import { demoTarget, type DemoConfig } from './demo-target.js';
+import type { LoadedConfig, Sinks, WireContext } from './wire/types.js';
+
+/** A running vigil: every component started, the HTTP server listening. */
+export interface Runtime {
+  readonly config: LoadedConfig;
+  readonly store: Store;
+  readonly server: FastifyInstance;
+  readonly address: string;
+  /** Stops taking work, lets components finish or checkpoint, closes the server; the store stays open when `keepStore`. */
+  stop(deadlineMs: number, opts?: { keepStore?: boolean }): Promise<void>;
+}
+
+export interface StartOptions {
+  dataDir: string;
+  log: Logger;
+  /** Reuse an open store (on reload). */
+  store?: Store;
+}
+
+/**
+ * Starts vigil from a validated config: opens the store, wires every domain, starts their
+ * components and the HTTP server. If anything fails to start, what was started is stopped again.
+ */
+export async function startRuntime(config: LoadedConfig, opts: StartOptions): Promise<Runtime> {
+  const log = opts.log;
+  const metrics = createMetricsRegistry({ defaults: true });
+  const storeUrl = (config.store as { url?: string } | undefined)?.url ?? 'sqlite:vigil.db';
+  const store = opts.store ?? (await openStore(storeUrl, { baseDir: opts.dataDir, log: log.child({ component: 'store' }) }));
+  const started: Component[] = [];
+  let alertTarget: (alerts: Alert[]) => Promise<void> = async (alerts) => {
+    log.warn({ count: alerts.length }, 'alerts raised but no alert routing is configured');
+  };
+  const sinks: Sinks = {
+    alerts: (alerts) => alertTarget(alerts),
+    probeResults: async (results) => {
+      await insertProbeResults(store.db, results);
+    },
+    findings: async () => undefined,
+  };
+  const ctx: WireContext = { log, metrics, store, clock: systemClock, dataDir: opts.dataDir, config, sinks };
+  try {
+    const components: Component[] = [];
+    const plugins: FastifyPluginAsync[] = [];
+    const demo = config.demo as DemoConfig | undefined;
+    if (demo) components.push(demoTarget(demo, log.child({ component: 'demo' })));
+    for (const d of domainWirings) {
+      const w = await d.wire({ ...ctx, log: log.child({ component: d.name }) });
+      components.push(...w.components);
+      if (w.http) plugins.push(w.http);
+      const ingest = (w as { ingest?: (a: Alert[]) => Promise<void> }).ingest;
+      if (ingest) alertTarget = ingest;
+    }
+    for (const c of components) {
+      await c.start();
+      started.push(c);
+    }
+    const readiness = async (): Promise<Readiness> => {
+      const reasons: string[] = [];
+      try {
+        await store.db.selectFrom('kysely_migration').select('name').limit(1).execute();
+      } catch (err) {
+        reasons.push(`store: ${errorMessage(err)}`);
+      }
+      for (const c of started) if (c.ready && !c.ready()) reasons.push(`${c.name}: not ready`);
+      return { ok: reasons.length === 0, reasons };
+    };
+    const server = await createServer({ log, metrics, readiness, plugins });
+    const listen = (config.server as { listen?: string } | undefined)?.listen ?? '127.0.0.1:8080';
+    const { host, port } = parseListen(listen);
+    const address = await server.listen({ host, port });
+    log.info({ address, store: store.displayUrl }, 'vigil started');
+    return {
+      config,
+      store,
+      server,
+      address,
+      async stop(deadlineMs, stopOpts) {
+        const until = Date.now() + deadlineMs;
+        await server.close();
+        await stopAll(started, until, log);
+        if (!stopOpts?.keepStore) await store.close();
+      },
+    };
+  } catch (err) {
+    await stopAll(started, Date.now() + 5000, log);
+    if (!opts.store) await store.close();
+    throw err;
+  }
+}
+
+async function stopAll(components: Component[], until: number, log: Logger): Promise<void> {
+  for (const c of [...components].reverse()) {
+    try {
+      await c.stop(Math.max(0, until - Date.now()));
+    } catch (err) {
+      log.error({ component: c.name, err: errorMessage(err) }, 'component did not stop cleanly');
+    }
+  }
+}

@@ -1,0 +1,81 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import { Counter, Histogram } from 'prom-client';
+import { VigilError, type Logger, type Registry } from '../core/index.js';
+import { routePermissions, type RoutePermission } from './permissions.js';
+
+/** The state /readyz reports: ready, or not with the reasons. */
+export interface Readiness {
+  ok: boolean;
+  reasons: string[];
+}
+
+export interface ServerOptions {
+  log: Logger;
+  metrics: Registry;
+  /** Called by /readyz. */
+  readiness: () => Promise<Readiness>;
+  /** The domains' route plugins, registered after the kernel's own routes. */
+  plugins?: FastifyPluginAsync[];
+}
+
+/**
+ * The HTTP kernel: health, readiness and metrics routes, request metrics, and the permission
+ * every domain route must declare (`config: { permission }`). It knows no domain: app/ hands in
+ * the domains' plugins. Accounts, sessions and RBAC enforcement are not built yet: the declared
+ * permissions are collected (see `routePermissions`) so they can be enforced and exported.
+ */
+export async function createServer(opts: ServerOptions): Promise<FastifyInstance & { permissions: RoutePermission[] }> {
+  const app = Fastify({
+    // pino's Logger is what fastify expects at run time; only the declared generics differ.
+    loggerInstance: opts.log.child({ component: 'http' }) as unknown as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: 16 * 1024 * 1024,
+    return503OnClosing: true,
+  }) as unknown as FastifyInstance;
+  const permissions = routePermissions(app);
+
+  const requests = new Counter({
+    name: 'vigil_http_requests_total',
+    help: 'HTTP requests served by vigil, by route, method and status code.',
+    labelNames: ['route', 'method', 'status'],
+    registers: [opts.metrics],
+  });
+  const duration = new Histogram({
+    name: 'vigil_http_request_duration_seconds',
+    help: 'Time to serve an HTTP request.',
+    labelNames: ['route', 'method'],
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+    registers: [opts.metrics],
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    requests.inc({ route, method: req.method, status: String(reply.statusCode) });
+    duration.observe({ route, method: req.method }, reply.elapsedTime / 1000);
+  });
+
+  app.get('/healthz', { config: { permission: 'public' } }, async (_req, reply) => {
+    return reply.type('text/plain').send('ok\n');
+  });
+  app.get('/readyz', { config: { permission: 'public' } }, async (_req, reply) => {
+    const r = await opts.readiness();
+    return reply.code(r.ok ? 200 : 503).send(r);
+  });
+  app.get('/metrics', { config: { permission: 'public' } }, async (_req, reply) => {
+    return reply.type(opts.metrics.contentType).send(await opts.metrics.metrics());
+  });
+
+  for (const plugin of opts.plugins ?? []) await app.register(plugin);
+  try {
+    await app.ready();
+  } catch (err) {
+    throw new VigilError('APP_HTTP', `cannot set up the HTTP routes: ${(err as Error).message}`, { cause: err });
+  }
+  return Object.assign(app, { permissions });
+}
+
+/** Splits "host:port" / "[v6]:port" for fastify's listen. */
+export function parseListen(listen: string): { host: string; port: number } {
+  const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(listen);
+  if (!m) throw new VigilError('CFG_LISTEN', `server.listen "${listen}" must be HOST:PORT`);
+  return { host: m[1]!, port: Number(m[2]) };
+}
