@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration, secret } from '../core/index.js';
+import { duration, secret, namedTimeIntervalSchema } from '../core/index.js';
 
 // Alertmanager 0.25's configuration file (config/config.go, config/notifiers.go), strict as its
 // own loader (yaml.UnmarshalStrict): unknown keys are errors. vigil-only keys are marked.
@@ -208,10 +208,7 @@ export const globalSchema = z.strictObject({
 });
 
 /** A named time interval in Alertmanager syntax; the ranges are validated by core/time. */
-export const namedIntervalSchema = z.strictObject({
-  name: z.string().min(1),
-  time_intervals: z.array(z.record(z.string(), z.unknown())),
-});
+export const namedIntervalSchema = namedTimeIntervalSchema;
 
 /** vigil's own keys under `alerting.vigil` (absent from Alertmanager files). */
 export const vigilExtensionSchema = z.strictObject({

@@ -30,11 +30,11 @@ export function readYamlSource(file: string, env: NodeJS.ProcessEnv, issues: Con
     return undefined;
   }
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   const src: YamlSource = { file, doc, lines };
   for (const e of [...doc.errors, ...doc.warnings]) {
     const at = e.linePos?.[0] ?? { line: 1, col: 1 };
-    issues.push({ file, line: at.line, col: at.col, message: e.message.split('\n')[0] ?? e.message });
+    issues.push({ file, line: at.line, col: at.col, message: (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, '') });
   }
   visit(doc, {
     Scalar(_key, node) {

@@ -32,9 +32,15 @@ export interface OpenStoreOptions {
   log?: Logger;
 }
 
-/** Masks the password of a postgres URL. */
+/**
+ * Masks the password of any `scheme://user:password@host` URL (also a mistyped scheme, so a
+ * rejected URL can be quoted safely) and a `password=` query parameter, which pg also accepts.
+ * The password runs to the LAST `@`: an unencoded `@` in it must not leave its tail visible.
+ */
 export function maskUrl(url: string): string {
-  return url.replace(/(postgres(?:ql)?:\/\/[^:/@]+:)[^@]*@/, '$1<secret>@');
+  return url
+    .replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)\S*@/i, '$1<secret>@')
+    .replace(/([?&]password=)[^&#]*/gi, '$1<secret>');
 }
 
 /**
@@ -44,7 +50,7 @@ export function maskUrl(url: string): string {
 export async function openStore(url: string, opts: OpenStoreOptions = {}): Promise<Store> {
   let store: Store;
   if (url.startsWith('sqlite:')) store = openSqlite(url.slice('sqlite:'.length), opts);
-  else if (/^postgres(ql)?:\/\//.test(url)) store = await openPostgres(url);
+  else if (/^postgres(ql)?:\/\//.test(url)) store = await openPostgres(url, opts);
   else throw new VigilError('STO_URL', `store.url "${maskUrl(url)}" must start with sqlite: or postgres://`);
   if (opts.migrate !== false) {
     try {
@@ -76,7 +82,7 @@ function openSqlite(path: string, opts: OpenStoreOptions): Store {
   return { db, engine: 'sqlite', displayUrl: `sqlite:${file}`, close: () => db.destroy() };
 }
 
-async function openPostgres(url: string): Promise<Store> {
+async function openPostgres(url: string, opts: OpenStoreOptions): Promise<Store> {
   const pool = new pg.Pool({
     connectionString: url,
     max: 10,
@@ -85,6 +91,12 @@ async function openPostgres(url: string): Promise<Store> {
       getTypeParser: (oid: number, format?: unknown) =>
         oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text'),
     } as pg.CustomTypesConfig,
+  });
+  // An idle client's connection dying (server restart, admin kill) is emitted on the pool; with no
+  // listener Node turns it into an uncaught exception that ends the process. The pool drops that
+  // client and the next query reconnects, so a warning is enough.
+  pool.on('error', (err) => {
+    opts.log?.warn({ err, store: maskUrl(url) }, 'idle PostgreSQL connection lost');
   });
   try {
     const client = await pool.connect();
