@@ -9,6 +9,8 @@ export interface SlaSample {
   location: string;
   /** The probing process was itself too slow: latency not trusted (DESIGN.md §5, S1). */
   loopDelayFlagged?: boolean;
+  /** The probing process's event-loop delay, when known (for a policy's own threshold). */
+  loopDelayMs?: number;
 }
 
 export interface TimelineOptions {

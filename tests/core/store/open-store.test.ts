@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { afterAll, describe, expect, it } from 'vitest';
-import { maskUrl, openStore, VigilError } from '../../../core/index.js';
-import { getPgCluster } from '../../helpers/pg-database.js';
+import pg from 'pg';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { createLogger, maskUrl, openStore, VigilError } from '../../../core/index.js';
+import { getPgCluster, usePostgresDatabase } from '../../helpers/pg-database.js';
 import { freePort } from '../../helpers/postgres.js';
 import { describeStores } from '../../helpers/stores.js';
 
@@ -87,6 +88,40 @@ describe('openStore sqlite paths', () => {
     try {
       const tables = await store.db.introspection.getTables();
       expect(tables.map((t) => t.name)).toContain('probe_results');
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('PostgreSQL connection loss', () => {
+  const dbUrl = usePostgresDatabase();
+
+  it('survives the server ending its idle connections: logs a warning and reconnects', async () => {
+    const lines: string[] = [];
+    const log = createLogger({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+    const store = await openStore(dbUrl(), { log });
+    try {
+      await sql`select 1`.execute(store.db);
+      const admin = new pg.Client({ connectionString: (await getPgCluster()).adminUrl });
+      await admin.connect();
+      try {
+        const ended = await admin.query(
+          'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1',
+          [new URL(dbUrl()).pathname.slice(1)],
+        );
+        expect(ended.rowCount).toBeGreaterThan(0);
+      } finally {
+        await admin.end();
+      }
+      // Without an 'error' listener on the pool this is an uncaught exception, which fails the run.
+      await vi.waitFor(() => expect(lines.join('')).toContain('idle PostgreSQL connection lost'), {
+        timeout: 20_000,
+        interval: 50,
+      });
+      const one = await sql<{ one: number }>`select 1 as one`.execute(store.db);
+      expect(one.rows[0]?.one).toBe(1);
+      expect(lines.join('')).not.toContain(new URL(dbUrl()).password);
     } finally {
       await store.close();
     }

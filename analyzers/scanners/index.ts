@@ -1,0 +1,12 @@
+export * from './types.js';
+export { parseClamdReply, isLimitSignature, splitReplies, type ClamdReply } from './clamd-reply.js';
+export { ClamdClient, type ClamdClientOptions, type ClamdScanCommand } from './clamd-client.js';
+export { ManagedClamd, writeClamdConf, type ManagedClamdOptions } from './clamd-manager.js';
+export { ClamavScanner, verdictFromReplies, type ClamavMode, type ClamavScannerOptions } from './clamav-scanner.js';
+export { SignatureDb, type SignatureEntry, type SignatureKind } from './signature-db.js';
+export { compileRuleDirs, formatRuleIssue, STANDARD_EXTERNALS, type CompiledRules, type RuleIssue } from './yara-rules.js';
+export { YaraScanner, type YaraScannerOptions } from './yara-scanner.js';
+export { HashLists, HashListScanner, type HashEntry, type DigestKind } from './hash-lists.js';
+export { readFileLog, type FileSighting, type FileLogRead } from './file-logs.js';
+export { collectFiles, factsOf, type FileSet, type FileSetOptions, type FileProblem } from './file-set.js';
+export { scanFiles, scanOne, problemResult, type ScanFilesOptions } from './scan-files.js';
