@@ -71,6 +71,11 @@ export class Dispatcher {
   readonly groups = new Map<string, AggGroup>();
   readonly alerts = new Map<string, RouterAlert>();
   readonly nflog = new Map<string, NflogEntry>();
+  /** Groups whose state changed and groups removed since the last drain, for persistence. */
+  readonly touched = new Set<AggGroup>();
+  readonly removed = new Set<string>();
+  readonly nflogDirty = new Set<NflogEntry>();
+  readonly alertsRemoved = new Set<string>();
   readonly #deps: DispatcherDeps;
 
   constructor(deps: DispatcherDeps) {
@@ -141,6 +146,7 @@ export class Dispatcher {
       if (g.id === groupId && g.ackedAt === undefined) {
         g.ackedAt = now;
         g.ackedBy = by;
+        this.touched.add(g);
         return g;
       }
     }
@@ -156,6 +162,7 @@ export class Dispatcher {
   #escalate(g: AggGroup, now: number, out: NotifyIntent[]): void {
     const tier = g.route.opts.escalation[g.level]!;
     g.level++;
+    this.touched.add(g);
     const firing = [...g.alerts.values()].filter((a) => !isResolved(a, now));
     if (firing.length === 0) return;
     for (const integration of this.#deps.integrations(tier.receiver)) {
@@ -165,6 +172,7 @@ export class Dispatcher {
 
   #flush(g: AggGroup, now: number, out: NotifyIntent[]): void {
     g.hasFlushed = true;
+    this.touched.add(g);
     g.nextFlushAt = now + g.route.opts.groupIntervalMs;
     const snapshot = [...g.alerts.values()];
     const { intervals, silences, inhibitRules } = this.#deps;
@@ -183,7 +191,9 @@ export class Dispatcher {
         const entry = this.nflog.get(nkey);
         if (!needsUpdate(entry, firing, resolved, integration.sendResolved, o.repeatIntervalMs, now)) continue;
         const fps = (l: RouterAlert[]) => l.map((a) => a.fingerprint);
-        this.nflog.set(nkey, { groupKey: g.key, integration: integration.key, firing: fps(firing), resolved: fps(resolved), at: now });
+        const next = { groupKey: g.key, integration: integration.key, firing: fps(firing), resolved: fps(resolved), at: now };
+        this.nflog.set(nkey, next);
+        this.nflogDirty.add(next);
         const send = firing.length > 0 || integration.sendResolved;
         if (send) out.push({ kind: 'notify', group: g, integration, firing, resolved: integration.sendResolved ? resolved : [], at: now });
       }
@@ -199,9 +209,16 @@ export class Dispatcher {
     for (const a of snapshot) {
       if (isResolved(a, now) && g.alerts.get(a.fingerprint) === a) g.alerts.delete(a.fingerprint);
     }
-    if (g.alerts.size === 0) this.groups.delete(g.key);
+    if (g.alerts.size === 0) {
+      this.groups.delete(g.key);
+      this.touched.delete(g);
+      this.removed.add(g.key);
+    }
     for (const a of snapshot) {
-      if (isResolved(a, now) && ![...this.groups.values()].some((x) => x.alerts.has(a.fingerprint))) this.alerts.delete(a.fingerprint);
+      if (isResolved(a, now) && ![...this.groups.values()].some((x) => x.alerts.has(a.fingerprint))) {
+        this.alerts.delete(a.fingerprint);
+        this.alertsRemoved.add(a.fingerprint);
+      }
     }
   }
 }

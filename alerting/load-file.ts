@@ -68,7 +68,7 @@ function nodeAt(root: Node | null, path: (string | number)[]): Node | undefined 
   let last: Node | undefined = root ?? undefined;
   for (const key of path) {
     if (isMap(node)) {
-      const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === key);
+      const pair: { key: unknown; value: unknown } | undefined = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === key);
       if (!pair) return last;
       node = (pair.value as Node | null) ?? (pair.key as Node);
     } else if (isSeq(node) && typeof key === 'number') {

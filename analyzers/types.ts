@@ -34,6 +34,10 @@ export type DetectedFinding = Omit<Finding, 'id' | 'runId' | 'status'>;
 export interface DetectorContext {
   /** The customer owning an address, from `customers[].networks`. */
   customerOf(ip: string | undefined): string | undefined;
+  /** Loaded threat-intel indicators (analyzers.intel). */
+  intel?: import('./intel.js').IntelSet;
+  /** Compiled Sigma rules (analyzers.sigma). */
+  sigma?: import('./sigma/index.js').CompiledSigmaRule[];
 }
 
 /**

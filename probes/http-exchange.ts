@@ -105,7 +105,7 @@ export class HttpExchanger {
             // Called when the request goes onto a socket; on a reused connection the connector
             // never ran, so resolve, connect and tls are 0.
             if (marks.tlsDone === undefined) {
-              marks.resolved = marks.connected = marks.tlsDone = performance.now();
+              marks.resolved = marks.connected = marks.tlsDone = marks.start;
               marks.phase = 'request';
             }
           },

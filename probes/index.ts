@@ -1,6 +1,34 @@
 export type { Probe, ProbeTarget, ProbeType, ProbeDeps, ProbeFactory } from './types.js';
 export * from './schemas.js';
+export {
+  probesConfigSections,
+  resolveProbes,
+  locationsSchema,
+  servicesSchema,
+  probesSectionSchema,
+  type ResolvedProbe,
+  type LocationsConfig,
+  type ServicesConfig,
+  type ProbesSettings,
+} from './config.js';
+export { probeRegistry, createProbe } from './registry.js';
 export { httpProbe, connSettingsOf } from './http-probe.js';
+export { tcpProbe } from './tcp-probe.js';
+export { dnsProbe } from './dns-probe.js';
+export { tlsProbe } from './tls-probe.js';
+export { backupProbe, judgeBackups, type BackupFile } from './backup-probe.js';
+export { multiStepProbe, expand } from './multi-step-probe.js';
 export { classifyError } from './error-kind.js';
 export { jsonPathGet } from './json-path.js';
 export { CookieJar } from './cookie-jar.js';
+export { LoopMonitor } from './loop-monitor.js';
+export { ProbeScheduler, type ScheduledProbe, type SchedulerOptions, type SchedulerStats } from './scheduler.js';
+export { DueHeap, staggerOffsets } from './due-heap.js';
+export { ProbeMetrics } from './probe-metrics.js';
+export { ProbeRunner, type ProbeRunnerOptions } from './probe-runner.js';
+export { scheduledProbesFor } from './targets.js';
+export { AgentBuffer } from './agent-buffer.js';
+export { ProbeAgent, type AgentOptions } from './agent.js';
+export { agentRoutes, type AgentRoutesOptions } from './http.js';
+export { encodeAgentConfig, decodeAgentConfig, type AgentConfigDoc } from './agent-wire.js';
+export { makeResult } from './result.js';

@@ -89,6 +89,8 @@ export async function* readLog(path: string, opts: ReadLogOptions = {}): AsyncGe
       const lineNo = firstLine + i;
       if (text === '') continue;
       if (!format) {
+        // comments before the first record (a `### BTest` line) say nothing about the format
+        if (text.startsWith('#') && !text.startsWith('#separator') && !text.startsWith('#fields')) continue;
         format = sniff(text);
         if (format === 'zeek-tsv') tsv = new ZeekTsvParser(path);
       }

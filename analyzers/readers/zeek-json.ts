@@ -11,6 +11,13 @@ import type { LogRecord } from '../types.js';
 /** Fields Zeek logs type as `time` (for the epoch-double JSON form, where types are not written). */
 const KNOWN_TIME_FIELDS = new Set(['ts', 'certificate.not_valid_before', 'certificate.not_valid_after', 'seen.ts', 'start_time', 'end_time']);
 
+/**
+ * Zeek's ASCII writer prints intervals and doubles with six decimals (`%.6f`, its time resolution
+ * is a microsecond) while its JSON writer prints the full double; rounding JSON's to six decimals
+ * makes both forms of a record equal.
+ */
+const roundMicros = (x: number): number => Math.round(x * 1e6) / 1e6;
+
 export type JsonLineResult = { kind: 'record'; rec: LogRecord } | { kind: 'bad'; message: string };
 
 /** Parses one line of a Zeek JSON log; `defaultPath` is used when the record has no `_path` (named from the file). */
@@ -39,7 +46,10 @@ export function parseZeekJsonLine(line: string, file: string, lineNo: number, de
     } else if (typeof v === 'number' && KNOWN_TIME_FIELDS.has(k)) {
       fields[k] = v;
       timeFields.push(k);
-    } else fields[k] = v;
+    } else if (typeof v === 'number' && !Number.isInteger(v)) fields[k] = roundMicros(v);
+    else if (Array.isArray(v) && v.some((x) => typeof x === 'number' && !Number.isInteger(x)))
+      fields[k] = v.map((x: unknown) => (typeof x === 'number' ? roundMicros(x) : x));
+    else fields[k] = v;
     if ((k.endsWith('_p') || k.endsWith('.port')) && typeof v === 'number' && (!Number.isInteger(v) || v < 0 || v > 65535)) {
       return { kind: 'bad', message: `${k}: port ${v} out of range 0–65535` };
     }

@@ -41,6 +41,7 @@ function scalarConv(type: string, field: string, h: ZeekTsvHeader): Conv {
       };
     case 'count':
     case 'int':
+    case 'int64':
       return (r) => {
         const n = Number(r);
         return Number.isInteger(n) && r !== '' ? n : bad(`${field}: "${r}" is not a ${type}`);
@@ -77,12 +78,15 @@ export interface CompiledHeader {
   header: ZeekTsvHeader;
   convs: Conv[];
   timeFields: string[];
+  /** Columns whose bad value makes the record bad (ts, addresses, ports). */
+  strict: boolean[];
 }
 
 export function compileHeader(h: ZeekTsvHeader): CompiledHeader {
   const convs = h.fields.map((f, i) => converter(h.types[i] ?? 'string', f, h));
   const timeFields = h.fields.filter((_f, i) => /^(time|(set|vector)\[time\])$/.test(h.types[i] ?? ''));
-  return { header: h, convs, timeFields };
+  const strict = h.fields.map((f, i) => f === 'ts' || /^(addr|port)$|\[(addr|port)\]/.test(h.types[i] ?? ''));
+  return { header: h, convs, timeFields, strict };
 }
 
 const defaults = (): ZeekTsvHeader => ({ separator: '\t', setSeparator: ',', emptyField: '(empty)', unsetField: '-', path: '', fields: [], types: [] });
@@ -111,8 +115,19 @@ export class ZeekTsvParser {
     return this.compiled?.header;
   }
 
+  /** Zeek's `LogAscii::meta_prefix` (default `#`), learned from a `<prefix>separator ` first line. */
+  private metaPrefix = '#';
+  private strict: boolean[] = [];
+
   feed(line: string, lineNo: number): TsvLineResult {
-    if (line.charCodeAt(0) === 35 /* # */) return this.meta(line);
+    if (line.startsWith(this.metaPrefix)) return this.meta(this.metaPrefix === '#' ? line : `#${line.slice(this.metaPrefix.length)}`);
+    if (!this.compiled && !this.sawAnyLine) {
+      const m = /^([^\t#]{1,16}?)separator /.exec(line);
+      if (m) {
+        this.metaPrefix = m[1]!;
+        return this.meta(`#${line.slice(m[1]!.length)}`);
+      }
+    }
     const first = !this.sawAnyLine;
     this.sawAnyLine = true;
     if (!this.compiled) {
@@ -123,21 +138,26 @@ export class ZeekTsvParser {
       }
       return { kind: 'bad', message: 'no Zeek #fields header before this line (not a Zeek log, or the start is missing)' };
     }
-    const { header: h, convs } = this.compiled;
+    const { header: h, convs, strict } = this.compiled;
+    this.strict = strict;
     const cols = line.split(h.separator);
     if (cols.length !== h.fields.length) {
       return { kind: 'bad', message: `has ${cols.length} columns, the #fields header names ${h.fields.length} (truncated line?)` };
     }
     const fields: Record<string, unknown> = {};
-    try {
-      for (let i = 0; i < cols.length; i++) {
-        const raw = cols[i]!;
-        if (raw === h.unsetField) continue;
+    for (let i = 0; i < cols.length; i++) {
+      const raw = cols[i]!;
+      if (raw === h.unsetField) continue;
+      try {
         fields[h.fields[i]!] = convs[i]!(raw);
+      } catch (err) {
+        if (!(err instanceof ZeekParseError)) throw err;
+        // The time, addresses and ports locate the event: without them the record is bad. Any
+        // other field whose value does not fit its declared type (an unknown extra column) is
+        // kept as text rather than losing the record.
+        if (this.strict[i]) return { kind: 'bad', message: err.message };
+        fields[h.fields[i]!] = unescapeZeek(raw);
       }
-    } catch (err) {
-      if (err instanceof ZeekParseError) return { kind: 'bad', message: err.message };
-      throw err;
     }
     const ts = typeof fields.ts === 'number' ? fields.ts : NaN;
     return {

@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { errorMessage } from '../../core/index.js';
 import { ClamdClient } from './clamd-client.js';
 import { isLimitSignature, type ClamdReply } from './clamd-reply.js';
@@ -32,10 +32,16 @@ export class ClamavScanner implements Scanner {
   async scan(file: FileFacts, signal?: AbortSignal): Promise<EngineVerdict> {
     let replies: ClamdReply[];
     try {
-      replies =
-        this.opts.mode === 'scan'
-          ? await this.client.scanPath(file.path, 'SCAN', signal)
-          : [await this.client.scanStream(createReadStream(file.path) as AsyncIterable<Buffer>, signal)];
+      if (this.opts.mode === 'scan') replies = await this.client.scanPath(file.path, 'SCAN', signal);
+      else {
+        // Open before connecting, so an unreadable file is an error before clamd sees a byte.
+        const fh = await open(file.path, 'r');
+        try {
+          replies = [await this.client.scanStream(readChunks(fh), signal)];
+        } finally {
+          await fh.close();
+        }
+      }
     } catch (err) {
       return { status: 'error', reason: errorMessage(err) };
     }
@@ -49,6 +55,15 @@ export class ClamavScanner implements Scanner {
   /** The client, for PING / VERSION / RELOAD. */
   get clamd(): ClamdClient {
     return this.client;
+  }
+}
+
+async function* readChunks(fh: FileHandle): AsyncGenerator<Buffer> {
+  for (;;) {
+    const buf = Buffer.allocUnsafe(1 << 20);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+    if (bytesRead === 0) return;
+    yield buf.subarray(0, bytesRead);
   }
 }
 

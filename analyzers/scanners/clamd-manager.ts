@@ -45,6 +45,9 @@ export async function writeClamdConf(opts: ManagedClamdOptions): Promise<{ conf:
     'AlertExceedsMax yes',
     // vigil reloads explicitly (RELOAD) after a signature change; no periodic self-check needed.
     'SelfCheck 0',
+    // A reload blocks scans until the new database is in: no file is passed under the old one
+    // after vigil has been told the signatures changed.
+    'ConcurrentDatabaseReload no',
   ];
   await mkdir(join(opts.dir, 'tmp'), { recursive: true });
   const conf = join(opts.dir, 'clamd.conf');

@@ -266,6 +266,21 @@ function runFromRow(row: AnalysisRunsTable, inputs: AnalysisInputsTable[]): Stor
   return run;
 }
 
+/**
+ * Marks runs of an analyzer still `running` as `failed` (a process killed mid-run leaves them so;
+ * nothing it read was committed, and the next run re-reads it). Returns how many.
+ */
+export async function failStaleRuns(db: Kysely<AnalysisDb>, analyzer: string, startedBeforeMs = Date.now()): Promise<number> {
+  const res = await db
+    .updateTable('analysis_runs')
+    .set({ status: 'failed', finished_at: Date.now() })
+    .where('analyzer', '=', analyzer)
+    .where('status', '=', 'running')
+    .where('started_at', '<', startedBeforeMs)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}
+
 /** Runs newest first, optionally of one analyzer, with their inputs. */
 export async function listRuns(
   db: Kysely<AnalysisDb>,

@@ -27,7 +27,20 @@ export type IntRange = [number, number];
 type Parsed<T> = { value: T; error?: undefined } | { error: string; value?: undefined };
 
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
-const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const MONTHS = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
 const INT = /^[+-]?\d+$/;
 
 /** "HH:MM" to minutes of the day, 00:00–24:00 (Alertmanager's validTime pattern). */
@@ -53,7 +66,8 @@ const int = (s: string): number | undefined => (INT.test(s) ? Number(s) : undefi
 
 export function parseWeekdayRange(text: string): Parsed<IntRange> {
   const r = parseRange(text, (s) => (WEEKDAYS.includes(s) ? WEEKDAYS.indexOf(s) : undefined), 'weekday');
-  if (r.value && r.value[0] > r.value[1]) return { error: `"${text}": start day is after end day (weeks run sunday:saturday)` };
+  if (r.value && r.value[0] > r.value[1])
+    return { error: `"${text}": start day is after end day (weeks run sunday:saturday)` };
   return r;
 }
 
@@ -69,18 +83,33 @@ export function parseMonthRange(text: string): Parsed<IntRange> {
 }
 
 export function parseYearRange(text: string): Parsed<IntRange> {
-  const r = parseRange(text, (s) => { const n = int(s); return n !== undefined && n >= 1 && n <= 9999 ? n : undefined; }, 'year');
+  const r = parseRange(
+    text,
+    (s) => {
+      const n = int(s);
+      return n !== undefined && n >= 1 && n <= 9999 ? n : undefined;
+    },
+    'year',
+  );
   if (r.value && r.value[0] > r.value[1]) return { error: `"${text}": end year is before start year` };
   return r;
 }
 
 /** Alertmanager's checks: ±1..31, a negative start needs a negative end, begin ≤ end in a 28-day month. */
 export function parseDayOfMonthRange(text: string): Parsed<IntRange> {
-  const r = parseRange(text, (s) => { const n = int(s); return n !== undefined && n !== 0 && n >= -31 && n <= 31 ? n : undefined; }, 'day of the month (1 to 31, or -31 to -1 counting from the month end)');
+  const r = parseRange(
+    text,
+    (s) => {
+      const n = int(s);
+      return n !== undefined && n !== 0 && n >= -31 && n <= 31 ? n : undefined;
+    },
+    'day of the month (1 to 31, or -31 to -1 counting from the month end)',
+  );
   if (!r.value) return r;
   const [b, e] = r.value;
   if (b < 0 && e > 0) return { error: `"${text}": end day must be negative if start day is negative` };
-  if ((b < 0 ? 28 + b : b) > (e < 0 ? 28 + e : e)) return { error: `"${text}": end day ${e} is always before start day ${b}` };
+  if ((b < 0 ? 28 + b : b) > (e < 0 ? 28 + e : e))
+    return { error: `"${text}": end day ${e} is always before start day ${b}` };
   return r;
 }
 
@@ -99,15 +128,32 @@ const timeRangeSchema = z
   .superRefine((t, ctx) => {
     const start = parseTimeOfDay(t.start_time);
     const end = parseTimeOfDay(t.end_time);
-    if (start === undefined) ctx.addIssue({ code: 'custom', path: ['start_time'], message: `"${t.start_time}" is not a time of day (HH:MM, 00:00 to 24:00)` });
-    if (end === undefined) ctx.addIssue({ code: 'custom', path: ['end_time'], message: `"${t.end_time}" is not a time of day (HH:MM, 00:00 to 24:00)` });
+    if (start === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['start_time'],
+        message: `"${t.start_time}" is not a time of day (HH:MM, 00:00 to 24:00)`,
+      });
+    if (end === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['end_time'],
+        message: `"${t.end_time}" is not a time of day (HH:MM, 00:00 to 24:00)`,
+      });
     if (start !== undefined && end !== undefined && start >= end)
-      ctx.addIssue({ code: 'custom', path: ['end_time'], message: `end_time "${t.end_time}" must be after start_time "${t.start_time}"` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['end_time'],
+        message: `end_time "${t.end_time}" must be after start_time "${t.start_time}"`,
+      });
   });
 
 /** One Alertmanager TimeInterval; validates every field and names the bad element. */
 export const timeIntervalSpecSchema: z.ZodType<TimeIntervalSpec> = z.strictObject({
-  times: z.array(timeRangeSchema).min(1, 'must list at least one time range (omit the field to match the whole day)').optional(),
+  times: z
+    .array(timeRangeSchema)
+    .min(1, 'must list at least one time range (omit the field to match the whole day)')
+    .optional(),
   weekdays: rangeList(parseWeekdayRange, 'weekday').optional(),
   days_of_month: rangeList(parseDayOfMonthRange, 'day').optional(),
   months: rangeList(parseMonthRange, 'month').optional(),
@@ -115,7 +161,11 @@ export const timeIntervalSpecSchema: z.ZodType<TimeIntervalSpec> = z.strictObjec
   location: z
     .string()
     .superRefine((tz, ctx) => {
-      if (!isKnownZone(tz)) ctx.addIssue({ code: 'custom', message: `"${tz}" is not a known IANA time zone (e.g. Europe/Amsterdam, UTC, Local)` });
+      if (!isKnownZone(tz))
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${tz}" is not a known IANA time zone (e.g. Europe/Amsterdam, UTC, Local)`,
+        });
     })
     .optional(),
 });

@@ -32,7 +32,10 @@ export interface CompiledTimeInterval {
 }
 
 function pathText(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), '');
+  return path.reduce<string>(
+    (acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)),
+    '',
+  );
 }
 
 const inAny = (ranges: IntRange[], v: number): boolean => ranges.some(([b, e]) => v >= b && v <= e);
@@ -42,7 +45,10 @@ const inAny = (ranges: IntRange[], v: number): boolean => ranges.some(([b, e]) =
  * `opts.defaultLocation`, else UTC as in Alertmanager. Throws VigilError CFG_TIME_INTERVAL naming
  * the interval and the field, e.g. `time interval "x": time_intervals[0].weekdays[1]: "munday" is not a weekday`.
  */
-export function compileTimeInterval(spec: NamedTimeIntervalSpec, opts: { defaultLocation?: string } = {}): CompiledTimeInterval {
+export function compileTimeInterval(
+  spec: NamedTimeIntervalSpec,
+  opts: { defaultLocation?: string } = {},
+): CompiledTimeInterval {
   const parsed = namedTimeIntervalSchema.safeParse(spec);
   const label = `time interval "${typeof spec?.name === 'string' ? spec.name : '?'}"`;
   if (!parsed.success) {
@@ -56,7 +62,9 @@ export function compileTimeInterval(spec: NamedTimeIntervalSpec, opts: { default
     try {
       zone = zoneOffsets(tz);
     } catch (err) {
-      throw new VigilError('CFG_TIME_INTERVAL', `${label}: location "${tz}" is not a known IANA time zone`, { cause: err });
+      throw new VigilError('CFG_TIME_INTERVAL', `${label}: location "${tz}" is not a known IANA time zone`, {
+        cause: err,
+      });
     }
     const ranges = (list: string[] | undefined, parse: (s: string) => { value?: IntRange }) =>
       list?.map((s) => parse(s).value!);
@@ -118,7 +126,11 @@ export function isActiveAt(intervals: readonly CompiledTimeInterval[], atMs: num
  * time is instant + offset, so each local day's matching minutes map back linearly. A 02:00–03:00
  * range thus matches nothing on a spring-forward day and two real hours on a fall-back day.
  */
-export function activeRanges(intervals: readonly CompiledTimeInterval[], fromMs: number, toMs: number): Range[] {
+export function activeRanges(
+  intervals: readonly CompiledTimeInterval[],
+  fromMs: number,
+  toMs: number,
+): Range[] {
   const out: Range[] = [];
   if (!(toMs > fromMs)) return out;
   const segCache = new Map<ZoneOffsets, ReturnType<ZoneOffsets['segments']>>();
@@ -148,11 +160,15 @@ export function activeRanges(intervals: readonly CompiledTimeInterval[], fromMs:
  * The next instant after `atMs` at which the active state of the intervals changes (a mute timer
  * starts or ends), looking at most `horizonMs` ahead (default 400 days); undefined if none.
  */
-export function nextTransition(intervals: readonly CompiledTimeInterval[], atMs: number, horizonMs = 400 * DAY_MS): number | undefined {
+export function nextTransition(
+  intervals: readonly CompiledTimeInterval[],
+  atMs: number,
+  horizonMs = 400 * DAY_MS,
+): number | undefined {
   const active = isActiveAt(intervals, atMs);
   const limit = atMs + horizonMs;
   const step = 32 * DAY_MS;
-  for (let cur = atMs; cur < limit; ) {
+  for (let cur = atMs; cur < limit;) {
     const end = Math.min(cur + step, limit);
     const first = activeRanges(intervals, cur, end)[0];
     if (active) {

@@ -20,7 +20,9 @@ export function civilFromDays(days: number): { year: number; month: number; day:
   const z = days + 719468;
   const era = Math.floor(z / 146097);
   const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
+  );
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
   const mp = Math.floor((5 * doy + 2) / 153);
   const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
@@ -61,7 +63,14 @@ export function zonedToUtc(
   parts: { year: number; month: number; day: number; hour?: number; minute?: number; second?: number },
   tz: string,
 ): number {
-  const wall = wallMs(parts.year, parts.month, parts.day, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0);
+  const wall = wallMs(
+    parts.year,
+    parts.month,
+    parts.day,
+    parts.hour ?? 0,
+    parts.minute ?? 0,
+    parts.second ?? 0,
+  );
   // Real offsets lie within ±26 h, so the answer is inside this span.
   const segs = zoneOffsets(tz).segments(wall - 2 * DAY_MS, wall + 2 * DAY_MS);
   for (const s of segs) {

@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
+import { describeStores } from '../helpers/stores.js';
 import type { Kysely } from 'kysely';
-import { openStore, type Store } from '../../core/index.js';
 import {
   commitAnalysis,
   createRun,
@@ -30,14 +30,11 @@ const finding = (key: string, over: Partial<NewFinding> = {}): NewFinding => ({
   ...over,
 });
 
-describe('analysis runs repository (SQLite)', () => {
-  let store: Store;
+describeStores('analysis runs repository', (getStore) => {
   let db: Kysely<AnalysisDb>;
-  beforeEach(async () => {
-    store = await openStore('sqlite::memory:');
-    db = store.db as Kysely<AnalysisDb>;
+  beforeEach(() => {
+    db = getStore().db as Kysely<AnalysisDb>;
   });
-  afterEach(async () => store.close());
 
   it('creates, finishes and lists runs with their inputs', async () => {
     const run = await createRun(db, { analyzer: 'ids', scheduledFor: '2026-11-21T06:00:00.000Z' });

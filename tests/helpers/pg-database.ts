@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, inject } from 'vitest';
-import { createDatabase, dropDatabase, startPostgresCluster, type PgCluster, type PgClusterInfo } from './postgres.js';
+import {
+  createDatabase,
+  dropDatabase,
+  startPostgresCluster,
+  type PgCluster,
+  type PgClusterInfo,
+} from './postgres.js';
 
 let ownCluster: Promise<PgCluster> | undefined;
 

@@ -70,7 +70,8 @@ export function describeStores(
 
       fn(
         () => {
-          if (!store) throw new Error(`describeStores(${name}): the store exists only inside tests and hooks`);
+          if (!store)
+            throw new Error(`describeStores(${name}): the store exists only inside tests and hooks`);
           return store;
         },
         {

@@ -221,6 +221,6 @@ describe('http probe requests and assertions', () => {
   ])('expect %j → ok %s', async (exp, ok) => {
     const r = await runOnce({ url: `${plain.url}/json`, expect: exp });
     expect(r.ok).toBe(ok);
-    if (!ok) expect(r.error?.kind).toBe(exp.status ? 'http_status' : 'assertion');
+    if (!ok) expect(r.error?.kind).toBe('status' in exp ? 'http_status' : 'assertion');
   });
 });

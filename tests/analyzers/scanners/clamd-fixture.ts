@@ -57,8 +57,9 @@ export async function startTestClamd(opts: { user?: string; extraConf?: string[]
     'MaxScanSize 300M',
     'StreamMaxLength 300M',
     'AlertExceedsMax yes',
-    ...(opts.extraConf ?? []),
-  ];
+  ].filter((l) => !(opts.extraConf ?? []).some((x) => x.split(' ')[0] === l.split(' ')[0]));
+  // clamd keeps the first value of a repeated option, so overrides replace the defaults above.
+  lines.push(...(opts.extraConf ?? []));
   if (opts.user) {
     lines.push(`User ${opts.user}`);
     chmodSync(dir, 0o755);

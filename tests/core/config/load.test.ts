@@ -20,7 +20,12 @@ const services: ConfigSection = {
   key: 'services',
   optional: true,
   schema: z.array(
-    z.strictObject({ id: z.string(), customer: z.string(), interval: duration(), port: z.number().optional() }),
+    z.strictObject({
+      id: z.string(),
+      customer: z.string(),
+      interval: duration(),
+      port: z.number().optional(),
+    }),
   ),
   check(config, report) {
     const customers = definedIds(config, 'customers');
@@ -76,7 +81,10 @@ describe('loadConfig', () => {
   });
 
   it('accepts a valid file and applies defaults', () => {
-    const d = dir({ 'v.yaml': 'customers: [{id: acme, name: ACME}]\nservices: [{id: web, customer: acme, interval: 1m30s}]\n' });
+    const d = dir({
+      'v.yaml':
+        'customers: [{id: acme, name: ACME}]\nservices: [{id: web, customer: acme, interval: 1m30s}]\n',
+    });
     const { config } = loadConfig(join(d, 'v.yaml'), { sections, env: {} });
     expect(config.timezone).toBe('Europe/Amsterdam');
     expect((config.services as Array<{ interval: number }>)[0]!.interval).toBe(90_000);
@@ -85,8 +93,10 @@ describe('loadConfig', () => {
 
   it('merges lists from included files and points at the included file for its problems', () => {
     const d = dir({
-      'main.yaml': 'include: [more.yaml]\ncustomers: [{id: acme, name: ACME}]\nservices:\n  - {id: a, customer: acme, interval: 10s}\n',
-      'more.yaml': 'services:\n  - {id: b, customer: acme, interval: 10s}\n  - {id: c, customer: nobody, interval: 10s}\n',
+      'main.yaml':
+        'include: [more.yaml]\ncustomers: [{id: acme, name: ACME}]\nservices:\n  - {id: a, customer: acme, interval: 10s}\n',
+      'more.yaml':
+        'services:\n  - {id: b, customer: acme, interval: 10s}\n  - {id: c, customer: nobody, interval: 10s}\n',
     });
     let caught: ConfigError | undefined;
     try {
@@ -105,15 +115,28 @@ describe('loadConfig', () => {
   });
 
   it('refuses a non-list key set in two files, and include cycles', () => {
-    const d = dir({ 'a.yaml': 'include: b.yaml\ntimezone: UTC\n', 'b.yaml': 'include: a.yaml\ntimezone: UTC\n' });
+    const d = dir({
+      'a.yaml': 'include: b.yaml\ntimezone: UTC\n',
+      'b.yaml': 'include: a.yaml\ntimezone: UTC\n',
+    });
     const out = problems(join(d, 'a.yaml'));
     expect(out.some((p) => /timezone is already set in .*a\.yaml:2/.test(p))).toBe(true);
     expect(out.some((p) => p.includes('include cycle'))).toBe(true);
   });
 
   it.each([
-    ['plain variable keeps its YAML type', 'services:\n  - id: w\n    customer: c\n    interval: 1s\n    port: ${PORT}', { PORT: '8080' }, 8080],
-    ['quoted variable stays a string', 'services:\n  - id: w\n    customer: c\n    interval: "${IV}"\n    port: 1', { IV: '5s' }, 1],
+    [
+      'plain variable keeps its YAML type',
+      'services:\n  - id: w\n    customer: c\n    interval: 1s\n    port: ${PORT}',
+      { PORT: '8080' },
+      8080,
+    ],
+    [
+      'quoted variable stays a string',
+      'services:\n  - id: w\n    customer: c\n    interval: "${IV}"\n    port: 1',
+      { IV: '5s' },
+      1,
+    ],
   ])('expands ${ENV}: %s', (_name, yaml, env, port) => {
     const d = dir({ 'v.yaml': `customers: [{id: c, name: C}]\n${yaml}\n` });
     const { config } = loadConfig(join(d, 'v.yaml'), { sections, env });
@@ -122,13 +145,15 @@ describe('loadConfig', () => {
 
   it('treats $$ as a literal $ and reports an unset variable with its place', () => {
     const d = dir({ 'v.yaml': 'customers:\n  - id: c\n    name: "cost $$5 ${WHO}"\n' });
-    expect(problems(join(d, 'v.yaml'))).toEqual(['3:11: environment variable WHO is not set (write $$ for a literal $)']);
+    expect(problems(join(d, 'v.yaml'))).toEqual([
+      '3:11: environment variable WHO is not set (write $$ for a literal $)',
+    ]);
     const { config } = loadConfig(join(d, 'v.yaml'), { sections, env: { WHO: 'x' } });
     expect((config.customers as Array<{ name: string }>)[0]!.name).toBe('cost $5 x');
   });
 
   it('reads secrets from env and files and never prints them', () => {
-    const d = dir({ 'tok': 'hunter2\n', 'v.yaml': 'keys: {api: {file: tok}}\n' });
+    const d = dir({ tok: 'hunter2\n', 'v.yaml': 'keys: {api: {file: tok}}\n' });
     writeFileSync(join(d, 'v.yaml'), `keys: {api: {file: ${join(d, 'tok')}}}\n`);
     const { config } = loadConfig(join(d, 'v.yaml'), { sections, env: {} });
     const s = (config.keys as { api: Secret }).api;
@@ -147,7 +172,9 @@ describe('loadConfig', () => {
   });
 
   it('reports duplicate ids and a bad CIDR', () => {
-    const d = dir({ 'v.yaml': 'customers:\n  - {id: a, name: A}\n  - {id: a, name: B, networks: [10.0.0.0/33]}\n' });
+    const d = dir({
+      'v.yaml': 'customers:\n  - {id: a, name: A}\n  - {id: a, name: B, networks: [10.0.0.0/33]}\n',
+    });
     expect(problems(join(d, 'v.yaml'))).toEqual([
       '3:10: customers[1].id: duplicate id "a"',
       '3:33: customers[1].networks[0]: is not a CIDR network (e.g. 203.0.113.0/24 or 2001:db8::/32)',

@@ -53,7 +53,9 @@ describeStores('store migrations', (getStore, ctx) => {
 
   it('reports every migration it applies, in order, on a never-migrated store', async () => {
     const url =
-      ctx.engine === 'sqlite' ? ctx.url().replace(/\.db$/, '-raw.db') : await createDatabase(await getPgCluster());
+      ctx.engine === 'sqlite'
+        ? ctx.url().replace(/\.db$/, '-raw.db')
+        : await createDatabase(await getPgCluster());
     const raw = await openStore(url, { migrate: false });
     try {
       const before = await raw.db.introspection.getTables();

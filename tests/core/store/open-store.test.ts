@@ -64,7 +64,10 @@ describe('openStore errors', () => {
 
   it('gives STO_OPEN (not a crash) when the SQLite file is not a database', async () => {
     const junk = join(tmp, 'junk.db');
-    writeFileSync(junk, 'this is not an SQLite database, just text long enough to fill a header page'.repeat(20));
+    writeFileSync(
+      junk,
+      'this is not an SQLite database, just text long enough to fill a header page'.repeat(20),
+    );
     const err = await openError(() => openStore(`sqlite:${junk}`));
     expect(err.code).toBe('STO_OPEN');
     expect(err.message).toContain(junk);

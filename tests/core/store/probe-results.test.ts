@@ -74,7 +74,11 @@ describeStores('probe results', (getStore, ctx) => {
     expect(await insertProbeResults(db(), [minimal, full])).toBe(2);
     const resent = { ...full, totalMs: 1, ok: true };
     expect(await insertProbeResults(db(), [minimal, resent, refused])).toBe(1);
-    const got = await queryProbeResults(db(), { targetIds: ['office-web', 'office-api'], fromMs: 0, toMs: T0 + 10 });
+    const got = await queryProbeResults(db(), {
+      targetIds: ['office-web', 'office-api'],
+      fromMs: 0,
+      toMs: T0 + 10,
+    });
     expect(got).toStrictEqual([minimal, full, refused]);
   });
 
@@ -82,7 +86,11 @@ describeStores('probe results', (getStore, ctx) => {
     const many = Array.from({ length: 1203 }, (_, i) => ({ ...minimal, startedAt: iso(T0 + i * 1000) }));
     expect(await insertProbeResults(db(), many)).toBe(1203);
     expect(await insertProbeResults(db(), many)).toBe(0);
-    const got = await queryProbeResults(db(), { targetIds: ['office-web'], fromMs: T0, toMs: T0 + 1203 * 1000 });
+    const got = await queryProbeResults(db(), {
+      targetIds: ['office-web'],
+      fromMs: T0,
+      toMs: T0 + 1203 * 1000,
+    });
     expect(got.map((r) => r.startedAt)).toEqual(many.map((r) => r.startedAt));
   });
 

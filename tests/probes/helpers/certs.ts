@@ -6,12 +6,12 @@ export interface Pem {
   key: string;
 }
 
-function keyPair(): { pub: forge.pki.PublicKey; priv: forge.pki.PrivateKey; keyPem: string } {
+function keyPair(): { pub: forge.pki.PublicKey; priv: forge.pki.rsa.PrivateKey; keyPem: string } {
   // Native RSA key generation (forge's pure-JS one takes seconds); forge only signs.
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const keyPem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
-  const priv = forge.pki.privateKeyFromPem(keyPem);
-  const pub = forge.pki.setRsaPublicKey((priv as forge.pki.rsa.PrivateKey).n, (priv as forge.pki.rsa.PrivateKey).e);
+  const priv = forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey;
+  const pub = forge.pki.setRsaPublicKey(priv.n, priv.e);
   return { pub, priv, keyPem };
 }
 
@@ -40,7 +40,7 @@ export function makeCa(name = 'vigil test CA'): Pem {
 export function makeLeaf(ca: Pem, opts: { hosts: string[]; from?: Date; to?: Date }): Pem {
   const { pub, keyPem } = keyPair();
   const caCert = forge.pki.certificateFromPem(ca.cert);
-  const caKey = forge.pki.privateKeyFromPem(ca.key);
+  const caKey = forge.pki.privateKeyFromPem(ca.key) as forge.pki.rsa.PrivateKey;
   const cert = forge.pki.createCertificate();
   cert.publicKey = pub;
   cert.serialNumber = `02${randomBytes(8).toString('hex')}`;

@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import { request } from 'undici';
+import { errorMessage } from '../../core/index.js';
+import type { Alert } from '../../core/index.js';
+
+export type ApiAlert = Alert & { status: 'firing' | 'resolved'; fingerprint: string };
+
+/** What a notifier is asked to deliver: one group's state, or an acknowledgement. */
+export interface NotificationMessage {
+  /** Stable across retries and restarts: the receiver's deduplication handle. */
+  id: string;
+  kind: 'notify' | 'escalation' | 'ack' | 'failing';
+  receiver: string;
+  groupKey: string;
+  groupId: string;
+  status: 'firing' | 'resolved';
+  groupLabels: Record<string, string>;
+  commonLabels: Record<string, string>;
+  commonAnnotations: Record<string, string>;
+  alerts: ApiAlert[];
+  externalURL: string;
+  ackURL?: string;
+  ackedBy?: string;
+}
+
+export type NotifyResult = { ok: true } | { ok: false; retryable: boolean; reason: string };
+
+/** The one interface every channel implements (DESIGN.md §2). */
+export interface Notifier {
+  readonly kind: string;
+  notify(msg: NotificationMessage, signal?: AbortSignal): Promise<NotifyResult>;
+}
+
+/** Alertmanager's hashKey: sha256 of the group key, the dedup key PagerDuty and Opsgenie see. */
+export function hashKey(groupKey: string): string {
+  return createHash('sha256').update(groupKey).digest('hex');
+}
+
+/** Alertmanager's retry rule: 2xx ok; 429 and 5xx retried; other statuses not. */
+export function classifyStatus(status: number, body: string): NotifyResult {
+  if (status >= 200 && status < 300) return { ok: true };
+  const reason = `HTTP ${status}${body ? `: ${body.slice(0, 200)}` : ''}`;
+  return { ok: false, retryable: status === 429 || status >= 500, reason };
+}
+
+/** POSTs JSON and classifies the answer; network errors are retryable. */
+export async function postJson(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+  signal?: AbortSignal,
+): Promise<NotifyResult> {
+  try {
+    const res = await request(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'user-agent': 'vigil-alerting', ...headers },
+      body: JSON.stringify(body),
+      signal,
+      headersTimeout: 30_000,
+      bodyTimeout: 30_000,
+    });
+    const text = await res.body.text();
+    return classifyStatus(res.statusCode, text);
+  } catch (err) {
+    return { ok: false, retryable: true, reason: `request to ${redactUrl(url)} failed: ${errorMessage(err)}` };
+  }
+}
+
+/** URLs of Slack webhooks carry their secret in the path: never log more than the origin. */
+export function redactUrl(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return '<url>';
+  }
+}
+
+/** A one-line summary: `[FIRING:2] HighLatency (service=web)`, as Alertmanager's default title. */
+export function summaryLine(msg: NotificationMessage): string {
+  const firing = msg.alerts.filter((a) => a.status === 'firing').length;
+  const status = msg.status === 'firing' ? `FIRING:${firing}` : 'RESOLVED';
+  const name = msg.commonLabels.alertname ?? msg.groupLabels.alertname ?? '';
+  const rest = Object.entries(msg.groupLabels)
+    .filter(([k]) => k !== 'alertname')
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+  const tag = msg.kind === 'escalation' ? '[ESCALATED] ' : '';
+  return `${tag}[${status}] ${name}${rest ? ` (${rest})` : ''}`.trim();
+}

@@ -1,0 +1,2 @@
+export { detectorRegistry, type DetectorType } from './registry.js';
+export { beaconScore } from './beaconing.js';

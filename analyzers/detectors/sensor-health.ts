@@ -1,0 +1,68 @@
+import type { DetectedFinding, Detector, LogRecord } from '../types.js';
+import { Tally, hourOf, num, opt, str, upsert } from './util.js';
+
+/**
+ * Sensor health: is the IDS seeing the traffic? Three checks:
+ * - capture loss: Zeek `CaptureLoss::Too_Much_Loss` notices and `capture_loss.log` entries with
+ *   `percent_lost` ≥ `max_capture_loss` (default 5 %), per sensor and hour;
+ * - weird spikes: an hour whose `weird.log` count is ≥ `weird_spike_factor` (default 10) × the
+ *   median hourly count of the run and ≥ `weird_spike_min` (default 100);
+ * - missing hours: hours inside the span of the run's `conn.log` records with no record at all
+ *   (a sensor down, or logs lost), when `missing_hours` is on (default).
+ */
+export function sensorHealth(options: Record<string, unknown>): Detector {
+  const maxLoss = opt(options, 'max_capture_loss', 5);
+  const factor = opt(options, 'weird_spike_factor', 10);
+  const spikeMin = opt(options, 'weird_spike_min', 100);
+  const missing = opt(options, 'missing_hours', true);
+  const loss = new Map<string, { t: Tally; peer: string; pct: number; msg: string }>();
+  const weirdHours = new Map<number, { t: Tally; names: Map<string, number> }>();
+  const connHours = new Set<number>();
+  return {
+    name: 'sensor-health',
+    paths: ['notice', 'capture_loss', 'weird', 'conn'],
+    observe(r: LogRecord) {
+      if (!Number.isFinite(r.ts)) return;
+      if (r.path === 'conn') {
+        connHours.add(Math.floor(r.ts / 3600));
+      } else if (r.path === 'notice' && str(r, 'note') === 'CaptureLoss::Too_Much_Loss') {
+        const peer = str(r, 'peer_descr') ?? str(r, 'peer_name') ?? 'sensor';
+        const msg = str(r, 'msg') ?? '';
+        const pct = Number(/([\d.]+)%/.exec(msg)?.[1] ?? NaN);
+        upsert(loss, `capture_loss|${peer}|${hourOf(r.ts)}`, () => ({ t: new Tally(), peer, pct, msg })).t.add(r);
+      } else if (r.path === 'capture_loss') {
+        const pct = num(r, 'percent_lost') ?? 0;
+        if (pct < maxLoss) return;
+        const peer = str(r, 'peer') ?? 'sensor';
+        upsert(loss, `capture_loss|${peer}|${hourOf(r.ts)}`, () => ({ t: new Tally(), peer, pct, msg: `${pct}% of packets lost` })).t.add(r);
+      } else if (r.path === 'weird') {
+        const h = upsert(weirdHours, Math.floor(r.ts / 3600), () => ({ t: new Tally(), names: new Map<string, number>() }));
+        h.t.add(r);
+        const n = str(r, 'name') ?? '?';
+        if (h.names.size < 50 || h.names.has(n)) h.names.set(n, (h.names.get(n) ?? 0) + 1);
+      }
+    },
+    finish() {
+      const out: DetectedFinding[] = [];
+      for (const [key, l] of loss) {
+        out.push({ detector: 'sensor-health', key, severity: 'medium', title: `Capture loss on ${l.peer}: ${l.msg}`, ...l.t.span(), details: { check: 'capture_loss', peer: l.peer, percentLost: Number.isFinite(l.pct) ? l.pct : undefined } });
+      }
+      const counts = [...weirdHours.values()].map((h) => h.t.count).sort((a, b) => a - b);
+      const median = counts.length > 0 ? counts[Math.floor(counts.length / 2)]! : 0;
+      for (const [hour, h] of weirdHours) {
+        if (h.t.count < spikeMin || h.t.count < factor * Math.max(1, median)) continue;
+        const top = [...h.names.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5);
+        out.push({ detector: 'sensor-health', key: `weird_spike|${hourOf(hour * 3600)}`, severity: 'low', title: `Weird spike: ${h.t.count} weird events in hour ${hourOf(hour * 3600)} (median ${median})`, ...h.t.span(), details: { check: 'weird_spike', count: h.t.count, median, top: Object.fromEntries(top) } });
+      }
+      if (missing && connHours.size > 0) {
+        const hours = [...connHours].sort((a, b) => a - b);
+        for (let h = hours[0]!; h <= hours[hours.length - 1]!; h++) {
+          if (connHours.has(h)) continue;
+          const at = new Date(h * 3600_000).toISOString();
+          out.push({ detector: 'sensor-health', key: `missing_hour|${hourOf(h * 3600)}`, severity: 'medium', title: `No conn.log records in hour ${hourOf(h * 3600)}: sensor down or logs missing`, firstSeen: at, lastSeen: at, count: 1, evidence: [], details: { check: 'missing_hour' } });
+        }
+      }
+      return out;
+    },
+  };
+}

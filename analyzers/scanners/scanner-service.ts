@@ -1,0 +1,151 @@
+import { Cron } from 'croner';
+import { errorMessage, type AlertSink, type Clock, type Component, type FindingSink, type Logger } from '../../core/index.js';
+import { buildEngines, databaseDirOf, type ScanEngines } from './engines.js';
+import { runScan, type ScanRunOutcome, type ScanRunStore } from './scan-run.js';
+import { Quarantine } from './quarantine.js';
+import { SignatureDb } from './signature-db.js';
+import type { FileIndex } from './file-index.js';
+import type { ScannersConfig } from './config.js';
+
+export interface ScannerServiceDeps {
+  config: ScannersConfig;
+  /** Default time zone (the config's top-level `timezone`). */
+  timezone?: string;
+  dataDir: string;
+  log: Logger;
+  clock: Clock;
+  store: ScanRunStore;
+  index: FileIndex;
+  alerts: AlertSink;
+  findings: FindingSink;
+  /** When the last scan run finished, for the dead-man check. */
+  lastFinishedAt: () => Promise<number | undefined>;
+}
+
+/**
+ * The scheduled scanner of `vigil start`: starts its engines (a managed clamd, YARA rules, hash
+ * lists), runs a scan on the configured cron (never two at once), reloads clamd first when the
+ * managed database changed, and raises a dead-man alert when no run finished within the longest
+ * scheduled gap plus `grace` (S10).
+ */
+export class ScannerService implements Component {
+  readonly name = 'scanners';
+  private engines: ScanEngines | undefined;
+  private cron: Cron | undefined;
+  private deadman: NodeJS.Timeout | undefined;
+  private running: Promise<ScanRunOutcome> | undefined;
+  private abort = new AbortController();
+  private loadedDbFingerprint = '';
+  private startedAt = 0;
+  private deadmanFired = false;
+  private readonly log: Logger;
+
+  constructor(private readonly deps: ScannerServiceDeps) {
+    this.log = deps.log.child({ component: 'scanners' });
+  }
+
+  async start(): Promise<void> {
+    const cfg = this.deps.config;
+    this.startedAt = this.deps.clock.now();
+    this.engines = await buildEngines(cfg, {
+      dataDir: this.deps.dataDir,
+      log: this.log,
+      onClamdExit: (info) => void this.alert('VigilClamdDown', 'critical', `clamd exited (code ${info.code}, signal ${info.signal}); restarting`),
+    });
+    if (this.engines.managed) this.loadedDbFingerprint = await this.db().fingerprint();
+    const tz = cfg.timezone ?? this.deps.timezone;
+    this.cron = new Cron(cfg.schedule, { protect: true, ...(tz ? { timezone: tz } : {}) }, async () => {
+      await this.runNow({ scheduledFor: new Date(this.deps.clock.now()) }).catch((err: unknown) =>
+        this.log.error({ err: errorMessage(err) }, 'scheduled scan failed to run'),
+      );
+    });
+    this.deadman = setInterval(() => void this.checkDeadman(), 60_000);
+    this.deadman.unref();
+  }
+
+  ready(): boolean {
+    return this.engines !== undefined;
+  }
+
+  /** One run now (scheduled or on demand); waits for a run already in progress instead of overlapping. */
+  async runNow(opts: { scheduledFor?: Date; full?: boolean } = {}): Promise<ScanRunOutcome> {
+    if (this.running) return this.running;
+    this.running = this.doRun(opts).finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async doRun(opts: { scheduledFor?: Date; full?: boolean }): Promise<ScanRunOutcome> {
+    const engines = this.engines;
+    if (!engines) throw new Error('scanner service is not started');
+    const cfg = this.deps.config;
+    if (engines.managed) {
+      const fp = await this.db().fingerprint();
+      if (fp !== this.loadedDbFingerprint) {
+        this.log.info('signature database changed; reloading clamd');
+        await engines.reload().catch((err: unknown) => this.log.error({ err: errorMessage(err) }, 'reload failed'));
+        this.loadedDbFingerprint = fp;
+      }
+    }
+    const outcome = await runScan(
+      {
+        scanners: engines.scanners,
+        fileSet: { paths: cfg.paths, exclude: cfg.exclude, followSymlinks: cfg.follow_symlinks, maxFileSize: cfg.max_file_size },
+        index: this.deps.index,
+        fullRescanMs: cfg.full_rescan,
+        concurrency: cfg.concurrency,
+        severity: cfg.severity,
+        store: this.deps.store,
+        alerts: this.deps.alerts,
+        findings: this.deps.findings,
+        ...(cfg.quarantine ? { quarantine: new Quarantine(cfg.quarantine.dir) } : {}),
+        ...(engines.hashLists ? { hashLists: engines.hashLists } : {}),
+        fileLogs: cfg.file_logs,
+        preflight: () => engines.preflight(),
+        log: this.log,
+        clock: this.deps.clock,
+      },
+      { ...opts, signal: this.abort.signal },
+    );
+    this.deadmanFired = false;
+    return outcome;
+  }
+
+  /** Fires VigilScanMissed once when no run finished within the longest scheduled gap + grace. */
+  async checkDeadman(): Promise<boolean> {
+    if (!this.cron || this.deadmanFired) return false;
+    const last = (await this.deps.lastFinishedAt().catch(() => undefined)) ?? this.startedAt;
+    const runs = this.cron.nextRuns(8, new Date(last));
+    let gap = 0;
+    let prev = last;
+    for (const r of runs) {
+      gap = Math.max(gap, r.getTime() - prev);
+      prev = r.getTime();
+    }
+    const now = this.deps.clock.now();
+    if (now - last <= gap + this.deps.config.grace) return false;
+    this.deadmanFired = true;
+    await this.alert('VigilScanMissed', 'critical', `no scan run finished since ${new Date(last).toISOString()} (schedule ${this.deps.config.schedule})`);
+    return true;
+  }
+
+  private db(): SignatureDb {
+    return new SignatureDb(databaseDirOf(this.deps.config, this.deps.dataDir));
+  }
+
+  private async alert(alertname: string, severity: string, summary: string): Promise<void> {
+    await this.deps
+      .alerts([{ labels: { alertname, component: 'scanners', severity }, annotations: { summary }, startsAt: new Date(this.deps.clock.now()).toISOString() }])
+      .catch((err: unknown) => this.log.error({ err: errorMessage(err) }, 'alert sink failed'));
+  }
+
+  async stop(deadlineMs: number): Promise<void> {
+    this.cron?.stop();
+    if (this.deadman) clearInterval(this.deadman);
+    const timer = setTimeout(() => this.abort.abort(), Math.max(0, deadlineMs - 1000));
+    await this.running?.catch(() => undefined);
+    clearTimeout(timer);
+    await this.engines?.close();
+  }
+}

@@ -1,0 +1,2 @@
+export { overviewPlugin, renderOverview } from './overview.js';
+export { overviewData, type OverviewData, type OverviewOptions, type ServiceOverview } from './overview-data.js';

@@ -1,0 +1,129 @@
+import { z } from 'zod';
+import { duration, id, secret, type ConfigSection } from '../core/index.js';
+import { probeSchema, type ProbeConfig } from './schemas.js';
+
+export const locationsSchema = z.array(
+  z.strictObject({ id: id(), name: z.string().optional(), agent: z.boolean().default(false), token: secret().optional() }),
+);
+
+export const servicesSchema = z.array(
+  z.strictObject({
+    id: id(),
+    name: z.string().optional(),
+    customer: id(),
+    sla: id().optional(),
+    probes: z.array(probeSchema).min(1),
+  }),
+);
+
+export const probesSectionSchema = z.strictObject({
+  /** This instance's location id. */
+  location: id().default('local'),
+  loop_delay_threshold: duration().default(20),
+  max_concurrency: z.number().int().min(1).max(10_000).default(64),
+  retention: duration().default(90 * 86_400_000),
+  late_threshold: duration().default(1000),
+});
+
+export type LocationsConfig = z.output<typeof locationsSchema>;
+export type ServicesConfig = z.output<typeof servicesSchema>;
+export type ProbesSettings = z.output<typeof probesSectionSchema>;
+
+const SLA_DEFAULT: Record<ProbeConfig['type'], boolean> = { http: true, tcp: true, dns: true, multi_step: true, tls: false, backup: false };
+
+function idsOf(config: Record<string, unknown>, key: string): Set<string> | undefined {
+  const list = config[key];
+  if (!Array.isArray(list)) return undefined;
+  return new Set(list.map((e) => (e as { id?: unknown }).id).filter((v): v is string => typeof v === 'string'));
+}
+
+/** The probes domain's top-level keys (DESIGN.md §6): `locations`, `services`, `probes`. */
+export const probesConfigSections: ConfigSection[] = [
+  {
+    key: 'locations',
+    schema: locationsSchema,
+    optional: true,
+    check(config, report) {
+      const seen = new Set<string>();
+      ((config.locations as LocationsConfig | undefined) ?? []).forEach((loc, i) => {
+        if (seen.has(loc.id)) report(['locations', i, 'id'], `location id "${loc.id}" is defined twice`);
+        seen.add(loc.id);
+        if (loc.agent && !loc.token) report(['locations', i, 'token'], `agent location "${loc.id}" needs a token`);
+        if (!loc.agent && loc.token) report(['locations', i, 'token'], `location "${loc.id}" has a token but is not an agent (agent: true)`);
+      });
+    },
+  },
+  { key: 'probes', schema: probesSectionSchema, optional: true },
+  {
+    key: 'services',
+    schema: servicesSchema,
+    optional: true,
+    check(config, report) {
+      const services = (config.services as ServicesConfig | undefined) ?? [];
+      const customers = idsOf(config, 'customers');
+      const policies = idsOf(config, 'sla_policies');
+      const locations = idsOf(config, 'locations') ?? new Set<string>();
+      locations.add((config.probes as ProbesSettings | undefined)?.location ?? 'local');
+      const seen = new Set<string>();
+      services.forEach((svc, i) => {
+        if (seen.has(svc.id)) report(['services', i, 'id'], `service id "${svc.id}" is defined twice`);
+        seen.add(svc.id);
+        if (!customers?.has(svc.customer)) report(['services', i, 'customer'], `customer "${svc.customer}" is not in customers`);
+        if (svc.sla !== undefined && !policies?.has(svc.sla)) report(['services', i, 'sla'], `SLA policy "${svc.sla}" is not in sla_policies`);
+        const probeIds = new Set<string>();
+        svc.probes.forEach((p, j) => {
+          const at = ['services', i, 'probes', j];
+          const pid = p.id ?? p.type;
+          if (probeIds.has(pid)) report([...at, 'id'], `probe id "${pid}" is used twice in service "${svc.id}"; give one an id`);
+          probeIds.add(pid);
+          (p.locations ?? []).forEach((l, k) => {
+            if (!locations.has(l)) report([...at, 'locations', k], `location "${l}" is not in locations`);
+          });
+          const interval = p.interval ?? 30_000;
+          if (p.timeout !== undefined && p.timeout > interval) report([...at, 'timeout'], `timeout is longer than the interval`);
+          if (p.type === 'backup' && (p.path === undefined) === (p.manifest_url === undefined)) {
+            report(at, 'a backup probe needs exactly one of path or manifest_url');
+          }
+        });
+      });
+    },
+  },
+];
+
+/** One probe of one service, resolved: what the scheduler and the agent config route need. */
+export interface ResolvedProbe {
+  targetId: string;
+  serviceId: string;
+  customer: string;
+  probeId: string;
+  /** Counts toward the service's SLA (default true for http/tcp/dns/multi_step). */
+  sla: boolean;
+  intervalMs: number;
+  timeoutMs: number;
+  locations: string[];
+  config: ProbeConfig;
+}
+
+/**
+ * Every probe of every service with its defaults applied: id = type, interval 30s, timeout
+ * min(10s, interval), locations = this instance's location.
+ */
+export function resolveProbes(services: ServicesConfig, defaultLocation: string): ResolvedProbe[] {
+  return services.flatMap((svc) =>
+    svc.probes.map((p) => {
+      const probeId = p.id ?? p.type;
+      const intervalMs = p.interval ?? 30_000;
+      return {
+        targetId: `${svc.id}/${probeId}`,
+        serviceId: svc.id,
+        customer: svc.customer,
+        probeId,
+        sla: p.sla ?? SLA_DEFAULT[p.type],
+        intervalMs,
+        timeoutMs: p.timeout ?? Math.min(10_000, intervalMs),
+        locations: p.locations ?? [defaultLocation],
+        config: p,
+      };
+    }),
+  );
+}

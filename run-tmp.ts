@@ -1,0 +1,13 @@
+import { openStore } from './core/index.js';
+import { analyzersSchema } from './analyzers/config.js';
+import { runAnalysis } from './analyzers/run/runner.js';
+import type { Kysely } from 'kysely';
+import type { AnalysisDb } from './core/store/analysis-runs.js';
+const store = await openStore('sqlite::memory:');
+const config = analyzersSchema.parse({ zeek: { paths: process.argv.slice(2) }, sigma: { rules: ['/work/shared/corpus/rules/sigma-zeek'] } });
+const t0 = Date.now();
+const r = await runAnalysis({ db: store.db as Kysely<AnalysisDb>, config });
+console.log(Date.now() - t0, 'ms', JSON.stringify(r.run.summary, null, 0).slice(0, 1500));
+const by: Record<string, string[]> = {};
+for (const f of r.findings) (by[f.detector] ??= []).push(`${f.severity} ${f.title} x${f.count}`);
+for (const [d, l] of Object.entries(by)) console.log(d, l.length, '\n  ' + l.slice(0, 8).join('\n  '));

@@ -1,0 +1,50 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { silentLogger, systemClock, type Alert, type Finding, type Store } from '../../../core/index.js';
+// The shared repository is not re-exported from core/index.ts yet; tests take it from its file.
+import * as repo from '../../../core/store/analysis-runs.js';
+import {
+  runScan,
+  scanRunStore,
+  scannersSchema,
+  storeFileIndex,
+  type ScanRunDeps,
+  type ScanEngines,
+  type ScannersConfig,
+} from '../../../analyzers/scanners/index.js';
+
+export { repo };
+
+/** A parsed `scanners:` config for a test, with the given overrides. */
+export function testConfig(raw: Record<string, unknown>): ScannersConfig {
+  return scannersSchema.parse(raw);
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `vigil-${prefix}-`));
+}
+
+/** Everything a test needs to run scans against one store and see the alerts and findings. */
+export function harness(store: Store, engines: ScanEngines, cfg: ScannersConfig) {
+  const alerts: Alert[] = [];
+  const sunk: Finding[] = [];
+  const runs = scanRunStore(store.db, repo);
+  const deps: ScanRunDeps = {
+    scanners: engines.scanners,
+    fileSet: { paths: cfg.paths, exclude: cfg.exclude, followSymlinks: cfg.follow_symlinks, maxFileSize: cfg.max_file_size },
+    index: storeFileIndex(store.db),
+    fullRescanMs: cfg.full_rescan,
+    concurrency: cfg.concurrency,
+    severity: cfg.severity,
+    store: runs,
+    alerts: async (a) => void alerts.push(...a),
+    findings: async (f) => void sunk.push(...f),
+    ...(engines.hashLists ? { hashLists: engines.hashLists } : {}),
+    fileLogs: cfg.file_logs,
+    preflight: () => engines.preflight(),
+    log: silentLogger(),
+    clock: systemClock,
+  };
+  return { alerts, sunk, runs, deps, run: (o: { full?: boolean } = {}) => runScan(deps, o) };
+}
