@@ -59,9 +59,9 @@ export class Delivery {
     while (this.#running > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
   }
 
-  /** Resolves when nothing is due or in flight (tests, benchmarks). */
+  /** Resolves when no notification is pending or in flight (tests, benchmarks). */
   async idle(): Promise<void> {
-    if (this.#running === 0 && !this.#pumping && !(await this.#hasDue())) return;
+    if (this.#running === 0 && !this.#pumping && !(await this.#hasPending())) return;
     await new Promise<void>((r) => this.#idle.push(r));
     return this.idle();
   }
@@ -87,12 +87,11 @@ export class Delivery {
       });
   }
 
-  async #hasDue(): Promise<boolean> {
+  async #hasPending(): Promise<boolean> {
     const row = await this.#o.db
       .selectFrom('alerting_notifications')
       .select('id')
       .where('status', '=', 'pending')
-      .where('next_attempt_at', '<=', this.#o.clock.now())
       .limit(1)
       .executeTakeFirst();
     return row !== undefined;
@@ -107,7 +106,7 @@ export class Delivery {
       .where('status', '=', 'pending')
       .executeTakeFirst();
     const at = next?.at === null || next?.at === undefined ? undefined : Number(next.at);
-    if (this.#running === 0 && (at === undefined || at > this.#o.clock.now())) this.#idle.splice(0).forEach((r) => r());
+    if (this.#running === 0 && at === undefined) this.#idle.splice(0).forEach((r) => r());
     if (at === undefined) return;
     this.#timer = setTimeout(() => this.kick(), Math.max(0, Math.min(at - this.#o.clock.now(), 60_000)));
     this.#timer.unref?.();

@@ -32,3 +32,4 @@ export { ProbeAgent, type AgentOptions } from './agent.js';
 export { agentRoutes, type AgentRoutesOptions } from './http.js';
 export { encodeAgentConfig, decodeAgentConfig, type AgentConfigDoc } from './agent-wire.js';
 export { makeResult } from './result.js';
+export { runAdHocProbes, probeJsonLine, probeTextLine, type AdHocOptions } from './ad-hoc.js';

@@ -85,7 +85,7 @@ export function decodeUtf8Lenient(b: Uint8Array): string {
   return out;
 }
 
-/** Parses a header value such as `\x09` or `||` (the `#separator` line's escaped form). */
+/** Parses a header value such as `\x09`, `||` or `\xc2\xae` (escaped bytes, UTF-8). */
 export function unescapeHeaderValue(s: string): string {
-  return s.replace(/\\x([0-9a-fA-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+  return unescapeZeek(s);
 }

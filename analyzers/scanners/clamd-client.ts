@@ -26,18 +26,18 @@ export class ClamdClient {
 
   /** `zPING` → true on PONG; throws SCN_CLAMD when clamd does not answer. */
   async ping(signal?: AbortSignal): Promise<boolean> {
-    const out = await this.command('zPING\0', undefined, signal);
+    const out = await this.command('zPING\0', undefined, signal, true);
     return out.trim().replace(/\0/g, '') === 'PONG';
   }
 
   /** `zVERSION`, e.g. "ClamAV 1.4.6/0/..." */
   async version(signal?: AbortSignal): Promise<string> {
-    return (await this.command('zVERSION\0', undefined, signal)).replace(/\0/g, '').trim();
+    return (await this.command('zVERSION\0', undefined, signal, true)).replace(/\0/g, '').trim();
   }
 
   /** `zRELOAD`: clamd re-reads its database directory (it answers RELOADING and reloads in the background). */
   async reload(signal?: AbortSignal): Promise<string> {
-    return (await this.command('zRELOAD\0', undefined, signal)).replace(/\0/g, '').trim();
+    return (await this.command('zRELOAD\0', undefined, signal, true)).replace(/\0/g, '').trim();
   }
 
   /**
@@ -53,14 +53,18 @@ export class ClamdClient {
 
   /** Streams a file's content with `zINSTREAM` (4-byte big-endian length chunks, zero-length end). */
   async scanStream(chunks: AsyncIterable<Buffer>, signal?: AbortSignal): Promise<ClamdReply> {
-    const out = await this.command('zINSTREAM\0', chunks, signal);
+    const out = await this.command('zINSTREAM\0', chunks, signal, true);
     const lines = splitReplies(out, '\0');
     const first = lines[0];
     if (first === undefined) throw new VigilError('SCN_CLAMD', `clamd at ${this.opts.socket} closed the stream without a reply`);
     return parseClamdReply(first, 'stream');
   }
 
-  private command(cmd: string, body: AsyncIterable<Buffer> | undefined, signal?: AbortSignal): Promise<string> {
+  /**
+   * Sends one command and collects the reply. `oneReply`: done at the first NUL (clamd keeps the
+   * connection open after RELOAD, for one); otherwise done when clamd closes the connection.
+   */
+  private command(cmd: string, body: AsyncIterable<Buffer> | undefined, signal?: AbortSignal, oneReply = false): Promise<string> {
     return new Promise<string>((resolve, reject) => {
       let settled = false;
       const parts: Buffer[] = [];
@@ -86,14 +90,18 @@ export class ClamdClient {
       sock.on('error', (err) =>
         fail(new VigilError('SCN_CLAMD', `clamd socket ${this.opts.socket}: ${errorMessage(err)}`, { cause: err })),
       );
-      sock.on('data', (d: Buffer) => parts.push(d));
-      sock.on('end', () => {
+      const finish = () => {
         if (settled) return;
         settled = true;
         done();
         sock.destroy();
         resolve(Buffer.concat(parts).toString('utf8'));
+      };
+      sock.on('data', (d: Buffer) => {
+        parts.push(d);
+        if (oneReply && d.includes(0)) finish();
       });
+      sock.on('end', finish);
       sock.on('connect', () => {
         sock.write(cmd);
         if (body) void streamBody(sock, body).catch((err: unknown) => fail(err instanceof Error ? err : new Error(String(err))));

@@ -25,6 +25,8 @@ export interface CompiledRules {
   /** SHA-256 over every rule file's path and content and the external names: changes force a full rescan. */
   fingerprint: string;
   warnings: RuleIssue[];
+  /** The externals some rule actually uses (see `externalsInUse`). */
+  usedExternals: Set<string>;
 }
 
 /**
@@ -66,13 +68,30 @@ export async function compileRuleDirs(dirs: string[], extra: Record<string, stri
   }
   if (issues.length === 0) {
     try {
-      const rules = yarax.compile(sources.join(''), options);
-      return { rules, files, fingerprint: hash.digest('hex'), warnings };
+      const joined = sources.join('');
+      const rules = yarax.compile(joined, options);
+      return { rules, files, fingerprint: hash.digest('hex'), warnings, usedExternals: externalsInUse(joined, defineVariables) };
     } catch (err) {
       issues.push(locateJoined(files, sources, errorMessage(err)));
     }
   }
   throw new VigilError('SCN_YARA_COMPILE', `YARA rules do not compile:\n${issues.map(formatRuleIssue).join('\n')}`);
+}
+
+/**
+ * Which externals the rules refer to: a rule set that still compiles without a variable does not
+ * use it. Needed because @litko/yara-x 0.3 turns a string external that looks like an integer or a
+ * boolean ("2024", "true") into that type, so for such values the scanner must know whether any
+ * rule reads the variable (then the file is an error) or not (then the value is left out).
+ */
+function externalsInUse(source: string, vars: Record<string, string | number>): Set<string> {
+  const used = new Set<string>();
+  for (const name of Object.keys(vars)) {
+    const without = { ...vars };
+    delete without[name];
+    if (yarax.validate(source, { defineVariables: without }).errors.length > 0) used.add(name);
+  }
+  return used;
 }
 
 /** `file:line:col: message`, as `vigil config check` prints problems. */

@@ -20,6 +20,9 @@ const MAGIC: [Buffer, string][] = [
   [Buffer.from('#!'), 'SCRIPT'],
 ];
 
+/** String values @litko/yara-x 0.3 passes as integers or booleans instead of strings (measured). */
+const MISREAD = /^([+-]?\d+|true|false)$/i;
+
 export interface YaraScannerOptions {
   compiled: () => CompiledRules;
   /** Fixed external values from config, applied under the per-file ones. */
@@ -32,14 +35,22 @@ export interface YaraScannerOptions {
  */
 export class YaraScanner implements Scanner {
   readonly name = 'yara';
-  private owners: Map<number, string> | undefined;
+  private owners: Promise<Map<number, string>> | undefined;
 
   constructor(private readonly opts: YaraScannerOptions) {}
 
   async scan(file: FileFacts): Promise<EngineVerdict> {
     try {
-      const vars = { ...this.opts.externals, ...(await this.externalsFor(file)) };
-      const matches = await this.opts.compiled().rules.scanFileAsync(file.path, vars);
+      const compiled = this.opts.compiled();
+      const vars: Record<string, string | number> = { ...this.opts.externals, ...(await this.externalsFor(file)) };
+      for (const [name, value] of Object.entries(vars)) {
+        if (typeof value !== 'string' || !MISREAD.test(value)) continue;
+        if (compiled.usedExternals.has(name)) {
+          return { status: 'error', reason: `external ${name}="${value}" would reach the rules as a number or boolean (@litko/yara-x 0.3); rules using ${name} cannot be evaluated for this file` };
+        }
+        delete vars[name]; // no rule reads it: leaving it out changes no verdict
+      }
+      const matches = await compiled.rules.scanFileAsync(file.path, vars);
       if (matches.length === 0) return { status: 'clean' };
       const hits: ScanHit[] = matches.map((m) => ({
         engine: 'yara',
@@ -70,15 +81,19 @@ export class YaraScanner implements Scanner {
   }
 
   private async owner(uid: number): Promise<string> {
-    if (!this.owners) {
-      this.owners = new Map();
-      const text = await readFile('/etc/passwd', 'utf8').catch(() => '');
-      for (const line of text.split('\n')) {
-        const [name, , id] = line.split(':');
-        if (name && id) this.owners.set(Number(id), name);
-      }
-    }
-    return this.owners.get(uid) ?? String(uid);
+    // One read of /etc/passwd shared by concurrent scans (a Map filled later would race).
+    this.owners ??= readFile('/etc/passwd', 'utf8').then(
+      (text) => {
+        const m = new Map<number, string>();
+        for (const line of text.split('\n')) {
+          const [name, , id] = line.split(':');
+          if (name && id) m.set(Number(id), name);
+        }
+        return m;
+      },
+      () => new Map<number, string>(),
+    );
+    return (await this.owners).get(uid) ?? `uid:${uid}`;
   }
 }
 

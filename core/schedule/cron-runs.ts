@@ -3,6 +3,7 @@ import { VigilError, errorMessage } from '../errors.js';
 import { zonedParts, zonedToUtc } from '../time/index.js';
 
 const DAY_MS = 86_400_000;
+const MAX_PROOF_RUNS = 600_000;
 
 /**
  * DST semantics (vigil's, documented; the scheduler and the proof both use nextRuns, so they agree):
@@ -106,11 +107,12 @@ export function nextRuns(
  * count(s) = #runs in [s, s + w). Moving s to s + 1 loses a run only if s itself is a run, and can
  * only gain runs otherwise. So from any s that is neither `from` nor just after a run, stepping back
  * one millisecond at a time never raises the count, until a candidate is reached: the minimum is
- * attained at a candidate. Cost: one pass over the runs in `[from, until + windowMs)`.
+ * attained at a candidate. Cost: one pass over the runs in `[from, until + windowMs)`; more than
+ * `maxRuns` (default 600k) of them is refused with CFG_SCHEDULE.
  */
 export function minRunsInWindow(
   expr: string,
-  opts: { timezone: string; from: Date; until: Date; windowMs: number },
+  opts: { timezone: string; from: Date; until: Date; windowMs: number; maxRuns?: number },
 ): { min: number; windowStart: Date } {
   const from = opts.from.getTime();
   const until = opts.until.getTime();
@@ -121,7 +123,18 @@ export function minRunsInWindow(
       `minRunsInWindow: need windowMs > 0 and until >= from (got ${w}, ${opts.from.toISOString()}..${opts.until.toISOString()})`,
     );
   }
-  const runs = [...runInstants(expr, opts.timezone, from, until + w)];
+  const maxRuns = opts.maxRuns ?? MAX_PROOF_RUNS;
+  const runs: number[] = [];
+  for (const t of runInstants(expr, opts.timezone, from, until + w)) {
+    // Bounded work: a year of a once-a-minute schedule is 527k runs (~10 s); denser ones are refused.
+    if (runs.length >= maxRuns) {
+      throw new VigilError(
+        'CFG_SCHEDULE',
+        `"${expr}" runs more than ${maxRuns} times between ${opts.from.toISOString()} and ${new Date(until + w).toISOString()}; too dense to check run by run`,
+      );
+    }
+    runs.push(t);
+  }
   let best = { min: Infinity, windowStart: from };
   let i = 0;
   let j = 0;

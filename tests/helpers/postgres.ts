@@ -28,6 +28,12 @@ export interface PgCluster extends PgClusterInfo {
 
 const isRoot = process.getuid?.() === 0;
 
+/**
+ * Where clusters live. As root the server runs as `postgres`, which must reach the directory, so
+ * not a root-only $TMPDIR: /tmp (world-searchable, sticky) unless VIGIL_PG_TMPDIR says otherwise.
+ */
+const BASE_DIR = process.env['VIGIL_PG_TMPDIR'] ?? (isRoot ? '/tmp' : tmpdir());
+
 /** initdb and pg_ctl refuse to run as root (DESIGN.md §8), so root runs them as `postgres`. */
 function dbUserCommand(bin: string, args: string[]): [string, string[]] {
   const exe = join(PG_BIN, bin);
@@ -36,7 +42,7 @@ function dbUserCommand(bin: string, args: string[]): [string, string[]] {
 
 function run(bin: string, args: string[]): void {
   const [cmd, argv] = dbUserCommand(bin, args);
-  const res = spawnSync(cmd, argv, { encoding: 'utf8', cwd: tmpdir() });
+  const res = spawnSync(cmd, argv, { encoding: 'utf8', cwd: BASE_DIR });
   if (res.error || res.status !== 0) {
     const detail = res.error ? res.error.message : `${res.stderr}${res.stdout}`.trim();
     throw new Error(`${bin} ${args.join(' ')} failed (exit ${res.status}): ${detail}`);
@@ -76,7 +82,7 @@ export function assertPostgresInstalled(): void {
  */
 export async function startPostgresCluster(): Promise<PgCluster> {
   assertPostgresInstalled();
-  const dir = await mkdtemp(join(tmpdir(), 'vigil-pg-'));
+  const dir = await mkdtemp(join(BASE_DIR, 'vigil-pg-'));
   const data = join(dir, 'data');
   const password = randomBytes(12).toString('hex');
   await writeFile(join(dir, 'pwfile'), `${password}\n`, { mode: 0o600 });
@@ -88,7 +94,7 @@ export async function startPostgresCluster(): Promise<PgCluster> {
   const stopSync = (): void => {
     if (existsSync(join(data, 'postmaster.pid'))) {
       const [cmd, argv] = dbUserCommand('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
-      spawnSync(cmd, argv, { stdio: 'ignore', cwd: tmpdir() });
+      spawnSync(cmd, argv, { stdio: 'ignore', cwd: BASE_DIR });
     }
   };
   try {
@@ -163,7 +169,7 @@ function startWatchdog(dir: string, data: string): void {
   const script =
     `while kill -0 ${process.pid} 2>/dev/null && [ -d '${dir}' ]; do sleep 2; done; ` +
     `if [ -f '${data}/postmaster.pid' ]; then ${stop} >/dev/null 2>&1; fi; rm -rf '${dir}'`;
-  const child = spawn('sh', ['-c', script], { detached: true, stdio: 'ignore', cwd: tmpdir() });
+  const child = spawn('sh', ['-c', script], { detached: true, stdio: 'ignore', cwd: BASE_DIR });
   child.unref();
 }
 

@@ -5,6 +5,7 @@ import { silentLogger, systemClock, type Alert, type Finding, type Store } from 
 // The shared repository is not re-exported from core/index.ts yet; tests take it from its file.
 import * as repo from '../../../core/store/analysis-runs.js';
 import {
+  Quarantine,
   runScan,
   scanRunStore,
   scannersSchema,
@@ -41,6 +42,7 @@ export function harness(store: Store, engines: ScanEngines, cfg: ScannersConfig)
     alerts: async (a) => void alerts.push(...a),
     findings: async (f) => void sunk.push(...f),
     ...(engines.hashLists ? { hashLists: engines.hashLists } : {}),
+    ...(cfg.quarantine ? { quarantine: new Quarantine(cfg.quarantine.dir) } : {}),
     fileLogs: cfg.file_logs,
     preflight: () => engines.preflight(),
     log: silentLogger(),

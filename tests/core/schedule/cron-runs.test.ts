@@ -182,3 +182,16 @@ describe('minRunsInWindow (hand-derived, calendar year 2026)', () => {
     ).toThrow(/windowMs > 0/);
   });
 });
+
+describe('minRunsInWindow limits', () => {
+  it('refuses a schedule too dense to walk run by run, naming it', () => {
+    expect(() =>
+      minRunsInWindow('* * * * * *', {
+        timezone: 'UTC',
+        from: new Date('2026-01-01T00:00:00Z'),
+        until: new Date('2026-01-31T00:00:00Z'),
+        windowMs: DAY,
+      }),
+    ).toThrow(/"\* \* \* \* \* \*" runs more than 600000 times/);
+  });
+});

@@ -1,0 +1,10 @@
+export type { LogRecord, LogSource, BadRecord, Detector, DetectorContext, DetectorFactory, DetectedFinding } from './types.js';
+export { analyzersSections, analyzersSchema, checkSchedule, MIN_RUNS_PER_DAY, type AnalyzersConfig } from './config.js';
+export * from './readers/index.js';
+export { detectorRegistry, beaconScore, type DetectorType } from './detectors/index.js';
+export { compileSigmaRule, loadSigmaRules, type CompiledSigmaRule } from './sigma/index.js';
+export { AssetMap, type CustomerNetworks } from './assets.js';
+export { loadIntel, IntelSet, type Indicator, type IndicatorType, type IntelFile } from './intel.js';
+export { runAnalysis, type RunAnalysisOptions, type RunAnalysisResult } from './run/runner.js';
+export { runReportHtml, runReportJson, type RunReport } from './run/report.js';
+export * from './scanners/index.js';

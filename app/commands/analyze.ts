@@ -1,0 +1,170 @@
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import type { Kysely } from 'kysely';
+import { ConfigError, VigilError, errorMessage, openStore, type Store } from '../../core/index.js';
+import { getRun, lastFinishedRun, listFindings, listRunReviews, listRuns, reviewRun, type AnalysisDb } from '../../core/store/analysis-runs.js';
+import { analyzersSchema, readLog, recordToNdjson, runAnalysis, runReportHtml, runReportJson, type AnalyzersConfig, type CustomerNetworks } from '../../analyzers/index.js';
+import { issueLines, loadVigilConfig } from '../load.js';
+import { defaultConfigPath, defaultDataDir } from '../paths.js';
+import type { LoadedConfig } from '../wire/types.js';
+
+interface StoreOpts {
+  config: string;
+  data: string;
+  store?: string;
+}
+
+function fail(cmd: string, err: unknown): void {
+  if (err instanceof ConfigError) for (const line of issueLines(err)) process.stderr.write(`${line}\n`);
+  else process.stderr.write(`vigil ${cmd}: ${errorMessage(err)}\n`);
+  process.exitCode = 2;
+}
+
+/** The config, or (only when the file does not exist and `optional`) none: `analyze run --input` works without one. */
+function maybeConfig(file: string, optional: boolean): LoadedConfig | undefined {
+  if (optional && !existsSync(file)) return undefined;
+  return loadVigilConfig(file);
+}
+
+async function withStore<T>(opts: StoreOpts, config: LoadedConfig | undefined, fn: (store: Store) => Promise<T>): Promise<T> {
+  const url = opts.store ?? (config?.store as { url?: string } | undefined)?.url ?? 'sqlite:vigil.db';
+  const store = await openStore(url, { baseDir: resolve(opts.data) });
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+const storeOptions = (c: Command): Command =>
+  c
+    .option('-c, --config <file>', 'config file', defaultConfigPath())
+    .option('-d, --data <dir>', 'data directory (a relative sqlite store lives here)', defaultDataDir())
+    .option('--store <url>', 'store URL (default: store.url of the config)');
+
+/** `vigil logs cat` and `vigil analyze run | review | report | list` (DESIGN.md §7). */
+export function registerAnalyzeCommands(program: Command): void {
+  const logs = program.command('logs').description('IDS logs: Zeek TSV/JSON and Suricata EVE');
+  logs
+    .command('cat')
+    .description('Zeek TSV/JSON or Suricata EVE (plain or .gz) → normalised NDJSON records; bad lines to stderr, exit 2 if any')
+    .argument('<files...>', 'log files')
+    .option('--json', 'NDJSON output (the only format; accepted for the documented form)')
+    .action(async (files: string[]) => {
+      let bad = 0;
+      try {
+        for (const f of files) {
+          const it = readLog(f);
+          for (;;) {
+            const n = await it.next();
+            if (n.done) {
+              bad += n.value.badRecords;
+              for (const e of n.value.errors) process.stderr.write(`${e.file}:${e.line}: ${e.message}\n`);
+              if (n.value.badRecords > n.value.errors.length) process.stderr.write(`${f}: ${n.value.badRecords - n.value.errors.length} more bad records\n`);
+              break;
+            }
+            const out = n.value.map(recordToNdjson).join('\n');
+            if (!process.stdout.write(`${out}\n`)) await new Promise((r) => process.stdout.once('drain', r));
+          }
+        }
+        process.exitCode = bad > 0 ? 2 : 0;
+      } catch (err) {
+        fail('logs cat', err);
+      }
+    });
+
+  const analyze = program.command('analyze').description('IDS analysis runs: run, review (sign off), report');
+  storeOptions(
+    analyze
+      .command('run')
+      .description('one analysis run now; prints the run and its findings; exit 0 no findings, 1 findings, 2 error')
+      .option('--analyzer <name>', 'analyzer name (runs and checkpoints are kept per name)', 'ids')
+      .option('--input <paths...>', 'read these files instead of the configured ones')
+      .option('--json', 'print one JSON object {run, findings}'),
+  ).action(async (opts: StoreOpts & { analyzer: string; input?: string[]; json?: boolean }) => {
+    try {
+      const config = maybeConfig(opts.config, opts.input !== undefined);
+      const cfg = (config?.analyzers as AnalyzersConfig | undefined) ?? analyzersSchema.parse({});
+      const customers = ((config?.customers as CustomerNetworks[] | undefined) ?? []).map((c) => ({ id: c.id, networks: c.networks }));
+      const res = await withStore(opts, config, (store) =>
+        runAnalysis({ db: store.db as Kysely<AnalysisDb>, analyzer: opts.analyzer, config: cfg, customers, ...(opts.input ? { inputs: opts.input.map((p) => resolve(p)) } : {}) }),
+      );
+      if (opts.json) process.stdout.write(`${JSON.stringify({ run: res.run, findings: res.findings })}\n`);
+      else {
+        const r = res.run;
+        process.stdout.write(`run ${r.id} ${r.status}: ${r.inputs.length} inputs, ${r.findings} findings (${r.newFindings} new)\n`);
+        for (const f of res.findings) process.stdout.write(`${f.severity.padEnd(8)} ${f.detector.padEnd(16)} ${f.title} ×${f.count}\n`);
+      }
+      for (const i of res.run.inputs) if (i.badRecords > 0) process.stderr.write(`${i.path}: ${i.badRecords} bad records\n`);
+      process.exitCode = res.findings.length > 0 ? 1 : 0;
+    } catch (err) {
+      fail('analyze run', err);
+    }
+  });
+
+  storeOptions(
+    analyze
+      .command('review')
+      .description('record a review (sign-off) of a run')
+      .argument('<run>', 'run id')
+      .requiredOption('--by <name>', 'who reviewed it')
+      .option('--note <text>', 'what was checked, what was done', ''),
+  ).action(async (runId: string, opts: StoreOpts & { by: string; note: string }) => {
+    try {
+      const config = maybeConfig(opts.config, true);
+      const run = await withStore(opts, config, (store) => reviewRun(store.db as Kysely<AnalysisDb>, runId, { by: opts.by, note: opts.note }));
+      process.stdout.write(`run ${run.id} reviewed by ${run.reviewedBy} at ${run.reviewedAt}\n`);
+    } catch (err) {
+      fail('analyze review', err);
+    }
+  });
+
+  storeOptions(
+    analyze
+      .command('report')
+      .description('report of a run (default: the latest finished run) for security officers')
+      .argument('[run]', 'run id')
+      .option('--analyzer <name>', 'analyzer of the latest run', 'ids')
+      .option('--format <fmt>', 'html or json', 'html')
+      .option('--out <file>', 'write to this file instead of stdout'),
+  ).action(async (runId: string | undefined, opts: StoreOpts & { analyzer: string; format: string; out?: string }) => {
+    try {
+      if (!['html', 'json'].includes(opts.format)) throw new VigilError('ANL_ARGS', `--format "${opts.format}" must be html or json`);
+      const config = maybeConfig(opts.config, true);
+      const text = await withStore(opts, config, async (store) => {
+        const db = store.db as Kysely<AnalysisDb>;
+        const run = runId ? await getRun(db, runId) : await lastFinishedRun(db, opts.analyzer);
+        if (!run) throw new VigilError('ANL_RUN_UNKNOWN', runId ? `no analysis run with id "${runId}"` : `no finished run of analyzer "${opts.analyzer}"`);
+        const earlier = (await listRuns(db, { analyzer: run.analyzer, limit: 50 })).find((r) => r.startedAt < run.startedAt && r.status !== 'failed');
+        const report = {
+          run,
+          findings: await listFindings(db, { runId: run.id }),
+          newFindings: await listFindings(db, { newInRun: run.id }),
+          reviews: await listRunReviews(db, run.id),
+          ...(earlier ? { previousRun: { id: earlier.id, ...(earlier.finishedAt ? { finishedAt: earlier.finishedAt } : {}) } } : {}),
+        };
+        return opts.format === 'html' ? runReportHtml(report) : `${JSON.stringify(runReportJson(report), null, 2)}\n`;
+      });
+      if (opts.out) await writeFile(opts.out, text);
+      else process.stdout.write(text);
+    } catch (err) {
+      fail('analyze report', err);
+    }
+  });
+
+  storeOptions(
+    analyze.command('list').description('recent runs, newest first').option('--analyzer <name>', 'only this analyzer').option('--unreviewed', 'only runs not signed off'),
+  ).action(async (opts: StoreOpts & { analyzer?: string; unreviewed?: boolean }) => {
+    try {
+      const config = maybeConfig(opts.config, true);
+      const runs = await withStore(opts, config, (store) =>
+        listRuns(store.db as Kysely<AnalysisDb>, { ...(opts.analyzer ? { analyzer: opts.analyzer } : {}), ...(opts.unreviewed ? { unreviewed: true } : {}) }),
+      );
+      for (const r of runs) process.stdout.write(`${r.id} ${r.analyzer} ${r.startedAt} ${r.status} findings=${r.findings} new=${r.newFindings} reviewed=${r.reviewedBy ?? '-'}\n`);
+    } catch (err) {
+      fail('analyze list', err);
+    }
+  });
+}

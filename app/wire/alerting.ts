@@ -1,0 +1,57 @@
+import type { Alert, NamedTimeIntervalSpec } from '../../core/index.js';
+import { AlertRouter, alertingHttp, type AlertingDb, type AlertmanagerConfig } from '../../alerting/index.js';
+import type { DomainWiring, WireContext } from './types.js';
+
+/**
+ * The alert router in `vigil start`: one component (routing rounds and the durable delivery
+ * queue), the Alertmanager-compatible HTTP API, and `ingest`, which app/ points
+ * `ctx.sinks.alerts` at so SLA and analyzer alerts reach the router.
+ */
+export async function wireAlerting(ctx: WireContext): Promise<DomainWiring & { ingest: (alerts: Alert[]) => Promise<void> }> {
+  const log = ctx.log.child({ component: 'alerting' });
+  const section = ctx.config.alerting as AlertmanagerConfig | undefined;
+  if (!section) {
+    let warned = false;
+    return {
+      components: [],
+      ingest: async (alerts) => {
+        if (!warned) log.error({ dropped: alerts.length }, 'alerts produced but no alerting: section is configured; nobody is paged');
+        warned = true;
+      },
+    };
+  }
+  const server = ctx.config.server as { external_url?: string } | undefined;
+  const config: AlertmanagerConfig = {
+    ...section,
+    vigil: { ...(section.vigil ?? {}), external_url: section.vigil?.external_url ?? server?.external_url } as AlertmanagerConfig['vigil'],
+  };
+  if (section.templates?.length) log.warn({ templates: section.templates }, 'alerting.templates are ignored: notifications use vigil formats');
+  const router = await AlertRouter.create({
+    config,
+    store: ctx.store,
+    log,
+    clock: ctx.clock,
+    metrics: ctx.metrics,
+    sharedIntervals: (ctx.config.time_intervals as NamedTimeIntervalSpec[] | undefined) ?? [],
+    timezone: ctx.config.timezone as string | undefined,
+  });
+  let ready = false;
+  return {
+    components: [
+      {
+        name: 'alerting',
+        async start() {
+          await router.start();
+          ready = true;
+        },
+        async stop(deadlineMs) {
+          ready = false;
+          await router.stop(deadlineMs);
+        },
+        ready: () => ready,
+      },
+    ],
+    http: alertingHttp({ router, db: ctx.store.db as AlertingDb, ackSecret: config.vigil?.ack_secret?.reveal() }),
+    ingest: (alerts) => router.ingest(alerts),
+  };
+}
