@@ -40,6 +40,8 @@ export interface RouterOptions {
   timezone?: string | undefined;
   /** Overrides the notifiers (tests); keyed by receiver name. */
   integrations?: Map<string, Integration[]> | undefined;
+  /** Notifications sent at the same time (default 16). */
+  concurrency?: number | undefined;
   /** How often acknowledgements written by other processes (the CLI) are picked up. */
   ackPollMs?: number | undefined;
 }
@@ -87,6 +89,7 @@ export class AlertRouter {
       clock: o.clock,
       integration: (r, k) => this.#integrations.get(r)?.find((i) => i.key === k),
       fallback: v?.fallback_receiver ? (this.#integrations.get(v.fallback_receiver) ?? []) : [],
+      concurrency: o.concurrency,
       maxAttempts: v?.max_attempts ?? 50,
       failingAfterAttempts: v?.failing_after_attempts ?? 5,
       retryInitialMs: v?.retry_initial ?? 1000,

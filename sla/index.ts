@@ -25,5 +25,5 @@ export { incidentAvailability, type IncidentAvailability } from './incident-avai
 export { announcePlannedDowntime, announceSchema, type Announcement } from './planned-downtime.js';
 export { slaHttp, type SlaHttpOptions } from './http.js';
 export { buildReport, recomputeReport, reportCsv, reportHtml, reportPdf, serviceMonthReport, type ReportInput, type SlaReport } from './report/index.js';
-export { upsertRollups, queryRollups, upsertIncident, getIncident, listIncidents, insertPlannedDowntime, listPlannedDowntimes } from './store.js';
+export { upsertRollups, queryRollups, latencyBucket, bucketValue, upsertIncident, getIncident, listIncidents, insertPlannedDowntime, listPlannedDowntimes, type ProbeRollup } from './store.js';
 export { computeFromRollups, type RollupFigures } from './rollup-compute.js';

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import fg from 'fast-glob';
-import type { Checkpoint } from '../../core/store/analysis-runs.js';
+import type { Checkpoint } from '../../core/index.js';
 import { headHash, isGzip } from '../readers/index.js';
 import { createHash } from 'node:crypto';
 

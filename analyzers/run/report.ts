@@ -1,5 +1,5 @@
 import type { Finding } from '../../core/index.js';
-import type { StoredAnalysisRun } from '../../core/store/analysis-runs.js';
+import type { StoredAnalysisRun } from '../../core/index.js';
 
 /** A run report for security officers: the run, its inputs, counts, new findings, sensor health, reviews. */
 export interface RunReport {

@@ -12,7 +12,7 @@ import {
   type Checkpoint,
   type RecordedAnalysisInput,
   type StoredAnalysisRun,
-} from '../../core/store/analysis-runs.js';
+} from '../../core/index.js';
 import { readLog, type ReadState } from '../readers/index.js';
 import { AssetMap, type CustomerNetworks } from '../assets.js';
 import { loadIntel } from '../intel.js';

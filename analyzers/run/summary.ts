@@ -1,5 +1,5 @@
 import type { Finding } from '../../core/index.js';
-import type { RecordedAnalysisInput } from '../../core/store/analysis-runs.js';
+import type { RecordedAnalysisInput } from '../../core/index.js';
 
 /** What a run report shows at a glance: counts per detector, new findings, top sources, sensor health. */
 export interface RunSummary {

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Kysely } from 'kysely';
 import { ConfigError, VigilError, errorMessage, openStore, type Store } from '../../core/index.js';
-import { getRun, lastFinishedRun, listFindings, listRunReviews, listRuns, reviewRun, type AnalysisDb } from '../../core/store/analysis-runs.js';
+import { getRun, lastFinishedRun, listFindings, listRunReviews, listRuns, reviewRun, type AnalysisDb } from '../../core/index.js';
 import { analyzersSchema, readLog, recordToNdjson, runAnalysis, runReportHtml, runReportJson, type AnalyzersConfig, type CustomerNetworks } from '../../analyzers/index.js';
 import { issueLines, loadVigilConfig } from '../load.js';
 import { defaultConfigPath, defaultDataDir } from '../paths.js';

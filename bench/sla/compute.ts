@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../core/index.js';
 import { computeFromRollups, evaluateWindow, intervalResolver, monthRange, queryRollups, slaPolicySchema, type SlaSample } from '../../sla/index.js';
-import type { ProbeRollup } from '../../core/store/probe-rollups.js';
+import type { ProbeRollup } from '../../sla/index.js';
 
 const TZ = 'Europe/Amsterdam';
 const [FROM, TO] = monthRange('2026-03', TZ);

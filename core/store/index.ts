@@ -8,3 +8,7 @@ export {
   type ProbeResultsDb,
   type ProbeResultsTable,
 } from './probe-results.js';
+export * from './probe-rollups.js';
+export * from './incidents.js';
+export * from './planned-downtimes.js';
+export * from './analysis-runs.js';

@@ -15,7 +15,7 @@ import {
   upsertFindings,
   type AnalysisDb,
   type NewFinding,
-} from '../../core/store/analysis-runs.js';
+} from '../../core/index.js';
 
 const finding = (key: string, over: Partial<NewFinding> = {}): NewFinding => ({
   detector: 'ssh-bruteforce',

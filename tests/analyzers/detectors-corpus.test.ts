@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import { openStore, type Finding } from '../../core/index.js';
-import type { AnalysisDb } from '../../core/store/analysis-runs.js';
+import type { AnalysisDb } from '../../core/index.js';
 import { analyzersSchema } from '../../analyzers/config.js';
 import { runAnalysis } from '../../analyzers/run/runner.js';
 import { CORPUS } from './corpus.js';

@@ -99,7 +99,6 @@ describe('tls probe', () => {
   let expired: Running;
   let otherHost: Running;
   let oldProtocol: Running;
-  let expiringIntermediate: Running;
 
   beforeAll(async () => {
     ca = makeCa();
@@ -112,7 +111,6 @@ describe('tls probe', () => {
     otherHost = await httpsServer(makeLeaf(ca, { hosts: ['www.other.test'] }), hello);
     oldProtocol = await httpsServer(makeLeaf(ca, { hosts: ['localhost'] }), hello, { maxVersion: 'TLSv1.1', minVersion: 'TLSv1' });
     (oldProtocol.server as import('node:tls').Server).setSecureContext({ ...makeLeaf(ca, { hosts: ['localhost'] }), maxVersion: 'TLSv1.1', minVersion: 'TLSv1', ciphers: 'DEFAULT:@SECLEVEL=0' });
-    expiringIntermediate = good;
     servers.push(good, soon, expired, otherHost, oldProtocol);
   });
 
@@ -157,7 +155,7 @@ describe('tls probe', () => {
     const r = await run(oldProtocol);
     expect(r.ok).toBe(false);
     expect(r.error?.kind).toBe('tls');
-    expect(r.error?.message).toMatch(/TLSv1\.1|protocol/i);
+    expect(r.error?.message).toMatch(/negotiated TLSv1\.1, below the minimum TLSv1\.2|unsupported protocol/i);
   });
 
   it('fails when min_protocol is TLSv1.3 and the server stops at 1.2', async () => {
@@ -165,6 +163,5 @@ describe('tls probe', () => {
     servers.push(capped);
     const r = await run(capped, { min_protocol: 'TLSv1.3' });
     expect(r.error?.message).toMatch(/negotiated TLSv1\.2, below the minimum TLSv1\.3/);
-    expect(expiringIntermediate).toBeDefined();
   });
 });

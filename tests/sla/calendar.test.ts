@@ -3,7 +3,6 @@ import { evaluateWindow, intervalResolver, monthRange, slaPolicySchema, type Sla
 
 const TZ = 'Europe/Amsterdam';
 const MIN = 60_000;
-const H = 60 * MIN;
 const intervals = [
   { name: 'saturday-maintenance', time_intervals: [{ weekdays: ['saturday'], times: [{ start_time: '09:00', end_time: '17:00' }] }] },
   { name: 'service-hours', time_intervals: [{ weekdays: ['monday:friday'], times: [{ start_time: '09:00', end_time: '17:30' }] }] },

@@ -8,8 +8,10 @@ import {
   queryRollups,
   upsertIncident,
   upsertRollups,
+  bucketValue,
+  latencyBucket,
 } from '../../sla/index.js';
-import { bucketValue, latencyBucket } from '../../sla/store.js';
+
 import { describeStores } from '../helpers/stores.js';
 
 const T = Date.UTC(2026, 2, 10, 12, 0, 0);
