@@ -66,6 +66,7 @@ export interface NotificationRow {
   created_at: number;
   sent_at: number | null;
   last_error: string | null;
+  in_flight_since?: number | null;
 }
 
 export type AlertingDb = Kysely<AlertingTables>;
@@ -163,35 +164,53 @@ export async function saveRound(
   round: { nflog: NflogEntry[]; touched: AggGroup[]; removed: string[]; alertsRemoved: string[] },
   now: number,
 ): Promise<void> {
-  for (const e of round.nflog) {
-    const row = { group_key: e.groupKey, integration: e.integration, firing: JSON.stringify(e.firing), resolved: JSON.stringify(e.resolved), at: e.at };
+  const nflogRows = round.nflog.map((e) => ({
+    group_key: e.groupKey,
+    integration: e.integration,
+    firing: JSON.stringify(e.firing),
+    resolved: JSON.stringify(e.resolved),
+    at: e.at,
+  }));
+  for (let i = 0; i < nflogRows.length; i += CHUNK) {
     await db
       .insertInto('alerting_nflog')
-      .values(row)
-      .onConflict((oc) => oc.columns(['group_key', 'integration']).doUpdateSet({ firing: row.firing, resolved: row.resolved, at: row.at }))
+      .values(nflogRows.slice(i, i + CHUNK))
+      .onConflict((oc) =>
+        oc.columns(['group_key', 'integration']).doUpdateSet((eb) => ({
+          firing: eb.ref('excluded.firing'),
+          resolved: eb.ref('excluded.resolved'),
+          at: eb.ref('excluded.at'),
+        })),
+      )
       .execute();
   }
   if (round.removed.length > 0) {
     await db.deleteFrom('alerting_groups').where('group_key', 'in', round.removed).execute();
     await db.deleteFrom('alerting_nflog').where('group_key', 'in', round.removed).execute();
   }
-  for (const g of round.touched) {
-    const row = {
-      group_key: g.key,
-      group_id: g.id,
-      receiver: g.route.opts.receiver,
-      labels: JSON.stringify(g.labels),
-      paged_at: g.pagedAt ?? null,
-      acked_at: g.ackedAt ?? null,
-      acked_by: g.ackedBy ?? null,
-      level: g.level,
-      updated_at: now,
-    };
+  const groupRows = round.touched.map((g) => ({
+    group_key: g.key,
+    group_id: g.id,
+    receiver: g.route.opts.receiver,
+    labels: JSON.stringify(g.labels),
+    paged_at: g.pagedAt ?? null,
+    acked_at: g.ackedAt ?? null,
+    acked_by: g.ackedBy ?? null,
+    level: g.level,
+    updated_at: now,
+  }));
+  for (let i = 0; i < groupRows.length; i += CHUNK) {
     await db
       .insertInto('alerting_groups')
-      .values(row)
+      .values(groupRows.slice(i, i + CHUNK))
       .onConflict((oc) =>
-        oc.column('group_key').doUpdateSet({ paged_at: row.paged_at, acked_at: row.acked_at, acked_by: row.acked_by, level: row.level, updated_at: now }),
+        oc.column('group_key').doUpdateSet((eb) => ({
+          paged_at: eb.ref('excluded.paged_at'),
+          acked_at: eb.ref('excluded.acked_at'),
+          acked_by: eb.ref('excluded.acked_by'),
+          level: eb.ref('excluded.level'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
       )
       .execute();
   }

@@ -196,13 +196,15 @@ export class AlertRouter {
       d.touched.clear();
       d.removed.clear();
       d.alertsRemoved.clear();
+      const obsolete = this.delivery.retryingFor(rows);
       await this.#db.transaction().execute(async (trx) => {
         const t = trx as unknown as AlertingDb;
         await saveRound(t, round, now);
-        await supersede(t, rows);
+        await supersede(t, obsolete);
         await insertNotifications(t, rows);
       });
-      if (rows.length > 0) this.delivery.kick();
+      this.delivery.superseded(obsolete);
+      if (rows.length > 0) this.delivery.enqueued(rows);
     }
     this.#arm();
   }
@@ -249,7 +251,7 @@ export class AlertRouter {
         await insertNotifications(trx as unknown as AlertingDb, rows);
       });
       this.dispatcher.touched.delete(g);
-      this.delivery.kick();
+      this.delivery.enqueued(rows);
       this.#o.log.info({ group: g.id, by: a.acked_by, via: a.via }, 'alert group acknowledged');
     }
   }
@@ -311,21 +313,11 @@ export class AlertRouter {
   }
 }
 
-async function supersede(db: AlertingDb, rows: NotificationRow[]): Promise<void> {
-  // A newer state of a group makes an older one still waiting for a retry obsolete (it is kept,
-  // marked superseded, in the log); the new row carries the current state.
-  for (const r of rows) {
-    if (r.kind !== 'notify') continue;
-    await db
-      .updateTable('alerting_notifications')
-      .set({ status: 'superseded' })
-      .where('status', '=', 'pending')
-      .where('attempts', '>', 0)
-      .where('kind', '=', 'notify')
-      .where('group_key', '=', r.group_key)
-      .where('receiver', '=', r.receiver)
-      .where('integration', '=', r.integration)
-      .execute();
+async function supersede(db: AlertingDb, ids: string[]): Promise<void> {
+  // A newer state of a group makes an older one still waiting for a retry obsolete: it stays in
+  // the log, marked superseded; the new row carries the current state.
+  for (let i = 0; i < ids.length; i += 200) {
+    await db.updateTable('alerting_notifications').set({ status: 'superseded' }).where('notification_id', 'in', ids.slice(i, i + 200)).execute();
   }
 }
 

@@ -43,7 +43,8 @@ export const detectorsSchema = z.strictObject({
 export const analyzersSchema = z.strictObject({
   /** Cron expression (croner syntax) of the analysis runs; must give ≥ 4 runs in every 24 h. */
   schedule: z.string().default('0 0,6,12,18 * * *'),
-  timezone: timezone().optional(),
+  /** Time zone the schedule is read in (default UTC: a DST zone's 25-hour day needs ≥ 5 runs a day). */
+  timezone: timezone().default('UTC'),
   /** How late a run may be before the dead-man alert fires. */
   grace: duration().default(30 * 60_000),
   /** A plain file unchanged this long has its unfinished last line read as a (bad) record. */
@@ -102,8 +103,7 @@ export const analyzersSections: ConfigSection[] = [
     check(config, report) {
       const a = config.analyzers as AnalyzersConfig | undefined;
       if (!a) return;
-      const tz = a.timezone ?? (typeof config.timezone === 'string' ? config.timezone : 'UTC');
-      const err = checkSchedule(a.schedule, tz);
+      const err = checkSchedule(a.schedule, a.timezone);
       if (err) report(['analyzers', 'schedule'], err);
     },
   },

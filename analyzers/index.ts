@@ -6,5 +6,8 @@ export { compileSigmaRule, loadSigmaRules, type CompiledSigmaRule } from './sigm
 export { AssetMap, type CustomerNetworks } from './assets.js';
 export { loadIntel, IntelSet, type Indicator, type IndicatorType, type IntelFile } from './intel.js';
 export { runAnalysis, type RunAnalysisOptions, type RunAnalysisResult } from './run/runner.js';
+export { analyzersComponent, type AnalyzersComponentOptions } from './run/component.js';
+export { AlertTail, alertOf, type AlertTailOptions } from './run/tail.js';
+export { checkDeadMan, type DeadManCheck } from './run/dead-man.js';
 export { runReportHtml, runReportJson, type RunReport } from './run/report.js';
 export * from './scanners/index.js';

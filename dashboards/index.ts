@@ -1,2 +1,7 @@
 export { overviewPlugin, renderOverview } from './overview.js';
-export { overviewData, type OverviewData, type OverviewOptions, type ServiceOverview } from './overview-data.js';
+export {
+  overviewData,
+  type OverviewData,
+  type OverviewOptions,
+  type ServiceOverview,
+} from './overview-data.js';

@@ -1,4 +1,11 @@
-import { queryProbeResults, zonedParts, type Alert, type Clock, type NamedTimeIntervalSpec, type Store } from '../core/index.js';
+import {
+  queryProbeResults,
+  zonedParts,
+  type Alert,
+  type Clock,
+  type NamedTimeIntervalSpec,
+  type Store,
+} from '../core/index.js';
 import {
   buildTimeline,
   computeFromRollups,
@@ -45,11 +52,16 @@ export async function overviewData(o: OverviewOptions): Promise<OverviewData> {
   const services: ServiceOverview[] = [];
   for (const svc of o.services) {
     const stale = svc.policy.staleness ?? 2 * svc.probeIntervalMs;
-    const recent = await queryProbeResults(o.store.db, { targetIds: svc.targetIds, fromMs: now - 2 * stale, toMs: now + 1 });
+    const recent = await queryProbeResults(o.store.db, {
+      targetIds: svc.targetIds,
+      fromMs: now - 2 * stale,
+      toMs: now + 1,
+    });
     const opts: { stalenessMs: number; quorum?: number } = { stalenessMs: stale };
     if (svc.policy.quorum !== undefined) opts.quorum = svc.policy.quorum;
     const tl = buildTimeline(recent.map(toSample), opts);
-    const at = (list: [number, number][] | readonly (readonly [number, number])[]) => list.some(([f, t]) => f <= now && now < t);
+    const at = (list: [number, number][] | readonly (readonly [number, number])[]) =>
+      list.some(([f, t]) => f <= now && now < t);
     const state = at(tl.down) ? 'down' : at(tl.up) ? 'up' : 'unknown';
     const p = zonedParts(now, svc.timezone);
     const month = `${p.year}-${String(p.month).padStart(2, '0')}`;
@@ -58,7 +70,13 @@ export async function overviewData(o: OverviewOptions): Promise<OverviewData> {
     const plan = planExclusions({
       maintenance: svc.policy.maintenance,
       plannedNoticeMs: svc.policy.planned_notice,
-      planned: planned.map((d) => ({ id: d.id, start: Date.parse(d.start), end: Date.parse(d.end), announcedAt: Date.parse(d.announcedAt), reason: d.reason })),
+      planned: planned.map((d) => ({
+        id: d.id,
+        start: Date.parse(d.start),
+        end: Date.parse(d.end),
+        announcedAt: Date.parse(d.announcedAt),
+        reason: d.reason,
+      })),
       resolve: intervalResolver(o.timeIntervals, svc.timezone),
       fromMs,
       toMs: now,

@@ -18,7 +18,9 @@ export function renderOverview(d: OverviewData): string {
     .join('\n');
   const alerts = d.alerts
     .map(
-      (a) => `<tr><td>${esc(a.labels.alertname ?? '')}</td><td>${esc(a.labels.service ?? '')}</td><td>${esc(a.labels.severity ?? '')}</td>
+      (
+        a,
+      ) => `<tr><td>${esc(a.labels.alertname ?? '')}</td><td>${esc(a.labels.service ?? '')}</td><td>${esc(a.labels.severity ?? '')}</td>
 <td>${esc(a.labels.muted_by ?? '')}</td><td>${esc(a.startsAt)}</td><td>${esc(a.annotations.summary ?? '')}</td></tr>`,
     )
     .join('\n');
@@ -41,7 +43,9 @@ th,td{border-bottom:1px solid #ddd;padding:.4em .8em;text-align:left}.ok{color:#
 /** The overview at `/` (HTML) and `/api/v1/overview` (JSON), both read-only. */
 export function overviewPlugin(o: OverviewOptions): FastifyPluginAsync {
   return async (app) => {
-    app.get('/', { config: { permission: 'sla:read' } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(renderOverview(await overviewData(o))));
+    app.get('/', { config: { permission: 'sla:read' } }, async (_req, reply) =>
+      reply.type('text/html; charset=utf-8').send(renderOverview(await overviewData(o))),
+    );
     app.get('/api/v1/overview', { config: { permission: 'sla:read' } }, async () => overviewData(o));
   };
 }

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import { Counter, Histogram } from 'prom-client';
 import { VigilError, type Logger, type Registry } from '../core/index.js';
 import { routePermissions, type RoutePermission } from './permissions.js';
@@ -28,7 +28,8 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
   const app = Fastify({
     // pino's Logger is what fastify expects at run time; only the declared generics differ.
     loggerInstance: opts.log.child({ component: 'http' }) as unknown as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Requests are counted in metrics; per-request log lines would drown the useful ones.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 16 * 1024 * 1024,
     return503OnClosing: true,
   }) as unknown as FastifyInstance;

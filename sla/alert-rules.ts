@@ -18,7 +18,12 @@ export const BURN_RATE_RULES = [
 
 export const LONGEST_BURN_WINDOW_MS = 3 * 86_400_000;
 
-function baseLabels(svc: SlaService, alertname: string, severity: string, mutedBy: string | undefined): Record<string, string> {
+function baseLabels(
+  svc: SlaService,
+  alertname: string,
+  severity: string,
+  mutedBy: string | undefined,
+): Record<string, string> {
   const l: Record<string, string> = { alertname, service: svc.id, customer: svc.customer, severity };
   // Maintenance and announced downtime mute pages but the alert is still recorded (S7): the
   // router mutes on this label (e.g. a route with `muted_by=~".+"` to a null receiver).
@@ -27,7 +32,9 @@ function baseLabels(svc: SlaService, alertname: string, severity: string, mutedB
 }
 
 function timelineOf(svc: SlaService, samples: readonly SlaSample[]) {
-  const opts: { stalenessMs: number; quorum?: number } = { stalenessMs: svc.policy.staleness ?? 2 * svc.probeIntervalMs };
+  const opts: { stalenessMs: number; quorum?: number } = {
+    stalenessMs: svc.policy.staleness ?? 2 * svc.probeIntervalMs,
+  };
   if (svc.policy.quorum !== undefined) opts.quorum = svc.policy.quorum;
   return buildTimeline(samples, opts);
 }
@@ -36,7 +43,12 @@ function timelineOf(svc: SlaService, samples: readonly SlaSample[]) {
  * Outage: the quorum says down at `nowMs` (DESIGN.md §5). The alert starts where the down range
  * containing now started, so its startsAt is what the probes saw, not when vigil noticed.
  */
-export function outageAlert(svc: SlaService, samples: readonly SlaSample[], nowMs: number, mutedBy?: string): DesiredAlert | undefined {
+export function outageAlert(
+  svc: SlaService,
+  samples: readonly SlaSample[],
+  nowMs: number,
+  mutedBy?: string,
+): DesiredAlert | undefined {
   const tl = timelineOf(svc, samples);
   const cur = tl.down.find(([f, t]) => f <= nowMs && nowMs < t);
   if (!cur) return undefined;
@@ -51,7 +63,11 @@ export function outageAlert(svc: SlaService, samples: readonly SlaSample[], nowM
 }
 
 /** When the last outage ended: the end of the latest down range at or before now. */
-export function lastDownEnd(svc: SlaService, samples: readonly SlaSample[], nowMs: number): number | undefined {
+export function lastDownEnd(
+  svc: SlaService,
+  samples: readonly SlaSample[],
+  nowMs: number,
+): number | undefined {
   const tl = timelineOf(svc, samples);
   let end: number | undefined;
   for (const [, t] of tl.down) if (t <= nowMs) end = t;
@@ -59,7 +75,12 @@ export function lastDownEnd(svc: SlaService, samples: readonly SlaSample[], nowM
 }
 
 /** Sustained latency: the rolling average of successful, unflagged samples over the span is over target. */
-export function latencyAlert(svc: SlaService, samples: readonly SlaSample[], nowMs: number, mutedBy?: string): DesiredAlert | undefined {
+export function latencyAlert(
+  svc: SlaService,
+  samples: readonly SlaSample[],
+  nowMs: number,
+  mutedBy?: string,
+): DesiredAlert | undefined {
   const from = nowMs - svc.policy.latency_alert_span;
   let sum = 0;
   let n = 0;
@@ -82,7 +103,13 @@ export function latencyAlert(svc: SlaService, samples: readonly SlaSample[], now
   };
 }
 
-function burn(tl: { up: MsRange[]; down: MsRange[] }, from: number, to: number, excluded: readonly MsRange[], objective: number): number {
+function burn(
+  tl: { up: MsRange[]; down: MsRange[] },
+  from: number,
+  to: number,
+  excluded: readonly MsRange[],
+  objective: number,
+): number {
   const eligible = subtractMs([[from, to]], excluded);
   const down = totalMsOf(intersectMs(tl.down, eligible));
   const up = totalMsOf(intersectMs(tl.up, eligible));
@@ -91,7 +118,13 @@ function burn(tl: { up: MsRange[]; down: MsRange[] }, from: number, to: number, 
 }
 
 /** Burn-rate alerts: both windows of a rule over its factor. `excluded` = maintenance and planned downtime. */
-export function burnRateAlerts(svc: SlaService, samples: readonly SlaSample[], nowMs: number, excluded: readonly MsRange[], mutedBy?: string): DesiredAlert[] {
+export function burnRateAlerts(
+  svc: SlaService,
+  samples: readonly SlaSample[],
+  nowMs: number,
+  excluded: readonly MsRange[],
+  mutedBy?: string,
+): DesiredAlert[] {
   const tl = timelineOf(svc, samples);
   const out: DesiredAlert[] = [];
   for (const r of BURN_RATE_RULES) {

@@ -3,7 +3,11 @@ import type { DesiredAlert } from './alert-rules.js';
 
 /** Alertmanager identifies an alert by its label set; this key is the sorted labels. */
 export function labelKey(labels: Record<string, string>): string {
-  return JSON.stringify(Object.keys(labels).sort().map((k) => [k, labels[k]]));
+  return JSON.stringify(
+    Object.keys(labels)
+      .sort()
+      .map((k) => [k, labels[k]]),
+  );
 }
 
 /**
@@ -20,7 +24,11 @@ export class AlertTracker {
       const key = labelKey(d.labels);
       seen.add(key);
       if (this.open.has(key)) continue;
-      const alert: Alert = { labels: d.labels, annotations: d.annotations, startsAt: new Date(d.startsAt).toISOString() };
+      const alert: Alert = {
+        labels: d.labels,
+        annotations: d.annotations,
+        startsAt: new Date(d.startsAt).toISOString(),
+      };
       this.open.set(key, alert);
       out.push(alert);
     }

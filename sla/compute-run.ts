@@ -23,8 +23,14 @@ function parseIso(flag: string, v: string): number {
  * the policy's zone) of the earliest sample; for a rolling policy the rolling span ending one
  * probe interval after the latest sample.
  */
-function defaultWindow(samples: readonly SlaSample[], window: 'calendar_month' | { rolling: number }, tz: string, intervalMs: number): [number, number] {
-  if (samples.length === 0) throw new VigilError('SLA_ARGS', 'the results file holds no results: give --from and --to');
+function defaultWindow(
+  samples: readonly SlaSample[],
+  window: 'calendar_month' | { rolling: number },
+  tz: string,
+  intervalMs: number,
+): [number, number] {
+  if (samples.length === 0)
+    throw new VigilError('SLA_ARGS', 'the results file holds no results: give --from and --to');
   let min = Infinity;
   let max = -Infinity;
   for (const s of samples) {
@@ -39,11 +45,17 @@ function defaultWindow(samples: readonly SlaSample[], window: 'calendar_month' |
 }
 
 /** `vigil sla compute`: pure computation from a results file and a policy file. */
-export async function runSlaCompute(opts: { results: string; policy: string; from?: string; to?: string }): Promise<ComputeRunResult> {
+export async function runSlaCompute(opts: {
+  results: string;
+  policy: string;
+  from?: string;
+  to?: string;
+}): Promise<ComputeRunResult> {
   const pf = await readPolicyFile(opts.policy);
   const samples = await readResultsFile(opts.results);
   const tz = pf.policy.timezone ?? pf.timezone ?? DEFAULT_TIMEZONE;
-  if ((opts.from === undefined) !== (opts.to === undefined)) throw new VigilError('SLA_ARGS', '--from and --to go together');
+  if ((opts.from === undefined) !== (opts.to === undefined))
+    throw new VigilError('SLA_ARGS', '--from and --to go together');
   const [fromMs, toMs] =
     opts.from !== undefined && opts.to !== undefined
       ? [parseIso('--from', opts.from), parseIso('--to', opts.to)]

@@ -2,10 +2,7 @@ import { z } from 'zod';
 import { duration, id, percent, timezone, type ConfigSection, type IssueReporter } from '../core/index.js';
 
 /** `window: calendar_month` or `window: { rolling: 30d }`. */
-const windowSchema = z.union([
-  z.literal('calendar_month'),
-  z.strictObject({ rolling: duration() }),
-]);
+const windowSchema = z.union([z.literal('calendar_month'), z.strictObject({ rolling: duration() })]);
 
 /**
  * `loop_delay_exclusion`: true (default) leaves out samples the probe flagged for its own
@@ -50,10 +47,14 @@ export function checkPolicyIntervals(
 ): void {
   policies.forEach((p, i) => {
     p.maintenance.forEach((name, j) => {
-      if (!intervalNames.has(name)) report([...base, i, 'maintenance', j], `time interval "${name}" is not defined in time_intervals`);
+      if (!intervalNames.has(name))
+        report([...base, i, 'maintenance', j], `time interval "${name}" is not defined in time_intervals`);
     });
     if (p.service_hours !== undefined && !intervalNames.has(p.service_hours)) {
-      report([...base, i, 'service_hours'], `time interval "${p.service_hours}" is not defined in time_intervals`);
+      report(
+        [...base, i, 'service_hours'],
+        `time interval "${p.service_hours}" is not defined in time_intervals`,
+      );
     }
   });
 }
@@ -61,7 +62,9 @@ export function checkPolicyIntervals(
 function namesOf(list: unknown): Set<string> {
   const out = new Set<string>();
   if (Array.isArray(list)) {
-    for (const t of list) if (t && typeof t === 'object' && typeof (t as { name?: unknown }).name === 'string') out.add((t as { name: string }).name);
+    for (const t of list)
+      if (t && typeof t === 'object' && typeof (t as { name?: unknown }).name === 'string')
+        out.add((t as { name: string }).name);
   }
   return out;
 }

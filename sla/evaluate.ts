@@ -1,5 +1,10 @@
 import { computeSla, type SlaFigures } from './compute.js';
-import { planExclusions, type ExclusionPlan, type IntervalResolver, type PlannedWindow } from './exclusions.js';
+import {
+  planExclusions,
+  type ExclusionPlan,
+  type IntervalResolver,
+  type PlannedWindow,
+} from './exclusions.js';
 import type { SlaPolicy } from './config.js';
 import type { SlaSample } from './timeline.js';
 
@@ -11,11 +16,16 @@ export interface WindowEvaluation {
 }
 
 /** Applies the policy's `loop_delay_exclusion` to samples: off, the probe's flag, or a threshold. */
-export function applyLoopDelayPolicy(samples: readonly SlaSample[], rule: boolean | number): readonly SlaSample[] {
+export function applyLoopDelayPolicy(
+  samples: readonly SlaSample[],
+  rule: boolean | number,
+): readonly SlaSample[] {
   if (rule === true) return samples;
   if (rule === false) return samples.map((s) => (s.loopDelayFlagged ? { ...s, loopDelayFlagged: false } : s));
   return samples.map((s) =>
-    !s.loopDelayFlagged && s.loopDelayMs !== undefined && s.loopDelayMs > rule ? { ...s, loopDelayFlagged: true } : s,
+    !s.loopDelayFlagged && s.loopDelayMs !== undefined && s.loopDelayMs > rule
+      ? { ...s, loopDelayFlagged: true }
+      : s,
   );
 }
 

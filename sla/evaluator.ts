@@ -1,7 +1,23 @@
 import { Counter, Gauge } from 'prom-client';
-import { queryProbeResults, type Alert, type AlertSink, type Clock, type Component, type Logger, type Registry, type Store } from '../core/index.js';
+import {
+  queryProbeResults,
+  type Alert,
+  type AlertSink,
+  type Clock,
+  type Component,
+  type Logger,
+  type Registry,
+  type Store,
+} from '../core/index.js';
 import { AlertTracker } from './alert-tracker.js';
-import { LONGEST_BURN_WINDOW_MS, burnRateAlerts, lastDownEnd, latencyAlert, outageAlert, type DesiredAlert } from './alert-rules.js';
+import {
+  LONGEST_BURN_WINDOW_MS,
+  burnRateAlerts,
+  lastDownEnd,
+  latencyAlert,
+  outageAlert,
+  type DesiredAlert,
+} from './alert-rules.js';
 import { intervalResolver } from './intervals.js';
 import { listPlannedDowntimes } from './store.js';
 import { toSample } from './samples.js';
@@ -41,15 +57,31 @@ export function createSlaEvaluator(o: SlaEvaluatorOptions): SlaEvaluator {
   const tickMs = o.tickMs ?? Math.max(250, Math.min(5000, minInterval / 2));
   const burnEveryMs = o.burnEveryMs ?? 60_000;
   const resolvers = new Map(o.services.map((s) => [s.id, intervalResolver(o.timeIntervals, s.timezone)]));
-  const evaluations = new Counter({ name: 'vigil_sla_evaluations_total', help: 'SLA evaluator runs', registers: [o.metrics] });
-  const firingGauge = new Gauge({ name: 'vigil_sla_alerts_firing', help: 'SLA alerts firing now', registers: [o.metrics] });
+  const evaluations = new Counter({
+    name: 'vigil_sla_evaluations_total',
+    help: 'SLA evaluator runs',
+    registers: [o.metrics],
+  });
+  const firingGauge = new Gauge({
+    name: 'vigil_sla_alerts_firing',
+    help: 'SLA alerts firing now',
+    registers: [o.metrics],
+  });
   let lastBurn = -Infinity;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
 
   async function context(svc: SlaService, nowMs: number, lookbackMs: number) {
-    const results = await queryProbeResults(o.store.db, { targetIds: svc.targetIds, fromMs: nowMs - lookbackMs, toMs: nowMs + 1 });
-    const planned = await listPlannedDowntimes(o.store.db, { serviceIds: [svc.id], fromMs: nowMs - lookbackMs, toMs: nowMs + 1 });
+    const results = await queryProbeResults(o.store.db, {
+      targetIds: svc.targetIds,
+      fromMs: nowMs - lookbackMs,
+      toMs: nowMs + 1,
+    });
+    const planned = await listPlannedDowntimes(o.store.db, {
+      serviceIds: [svc.id],
+      fromMs: nowMs - lookbackMs,
+      toMs: nowMs + 1,
+    });
     const resolve = resolvers.get(svc.id)!;
     const excluded: MsRange[] = planned
       .filter((p) => Date.parse(p.start) - Date.parse(p.announcedAt) >= svc.policy.planned_notice)
@@ -57,8 +89,10 @@ export function createSlaEvaluator(o: SlaEvaluatorOptions): SlaEvaluator {
     for (const name of svc.policy.maintenance) excluded.push(...resolve(name, nowMs - lookbackMs, nowMs + 1));
     // Any announced downtime mutes pages, even one announced late (it still counts as unplanned).
     let mutedBy: string | undefined;
-    for (const name of svc.policy.maintenance) if (resolve(name, nowMs, nowMs + 1).length > 0) mutedBy ??= `maintenance:${name}`;
-    for (const p of planned) if (Date.parse(p.start) <= nowMs && nowMs < Date.parse(p.end)) mutedBy ??= `planned_downtime:${p.id}`;
+    for (const name of svc.policy.maintenance)
+      if (resolve(name, nowMs, nowMs + 1).length > 0) mutedBy ??= `maintenance:${name}`;
+    for (const p of planned)
+      if (Date.parse(p.start) <= nowMs && nowMs < Date.parse(p.end)) mutedBy ??= `planned_downtime:${p.id}`;
     return { samples: results.map(toSample), excluded, mutedBy };
   }
 
@@ -69,7 +103,7 @@ export function createSlaEvaluator(o: SlaEvaluatorOptions): SlaEvaluator {
     const ends = new Map<string, number | undefined>();
     for (const svc of o.services) {
       const stale = svc.policy.staleness ?? 2 * svc.probeIntervalMs;
-      const shortLookback = Math.max(svc.policy.latency_alert_span, 10 * stale, 3_600_000);
+      const shortLookback = Math.max(svc.policy.latency_alert_span, 10 * stale);
       const c = await context(svc, nowMs, doBurn ? LONGEST_BURN_WINDOW_MS : shortLookback);
       const out = outageAlert(svc, c.samples, nowMs, c.mutedBy);
       if (out) desiredFast.push(out);
@@ -78,7 +112,9 @@ export function createSlaEvaluator(o: SlaEvaluatorOptions): SlaEvaluator {
       if (lat) desiredFast.push(lat);
       if (doBurn) desiredSlow.push(...burnRateAlerts(svc, c.samples, nowMs, c.excluded, c.mutedBy));
     }
-    const sent = fast.update(desiredFast, nowMs, (a) => (a.labels.alertname === 'SlaServiceDown' ? ends.get(a.labels.service ?? '') : undefined));
+    const sent = fast.update(desiredFast, nowMs, (a) =>
+      a.labels.alertname === 'SlaServiceDown' ? ends.get(a.labels.service ?? '') : undefined,
+    );
     if (doBurn) {
       sent.push(...slow.update(desiredSlow, nowMs));
       lastBurn = nowMs;
@@ -86,7 +122,10 @@ export function createSlaEvaluator(o: SlaEvaluatorOptions): SlaEvaluator {
     evaluations.inc();
     firingGauge.set(fast.firing().length + slow.firing().length);
     if (sent.length > 0) {
-      log.info({ alerts: sent.map((a) => ({ labels: a.labels, startsAt: a.startsAt, endsAt: a.endsAt })) }, 'sla alerts');
+      log.info(
+        { alerts: sent.map((a) => ({ labels: a.labels, startsAt: a.startsAt, endsAt: a.endsAt })) },
+        'sla alerts',
+      );
       await o.sink(sent);
     }
     return sent;

@@ -60,6 +60,7 @@ export function planExclusions(args: {
   }
   exclusions.sort((a, b) => a.from - b.from || a.to - b.to || a.reason.localeCompare(b.reason));
   const out: ExclusionPlan = { exclusions, late };
-  if (args.serviceHours !== undefined) out.serviceHours = args.resolve(args.serviceHours, args.fromMs, args.toMs);
+  if (args.serviceHours !== undefined)
+    out.serviceHours = args.resolve(args.serviceHours, args.fromMs, args.toMs);
   return out;
 }

@@ -35,7 +35,12 @@ export function figuresJson(ev: WindowEvaluation) {
     budgetRemainingSeconds: f.budgetRemainingSeconds,
     downIntervals: isoPairs(f.down),
     unknownIntervals: isoPairs(f.unknown),
-    exclusions: ev.plan.exclusions.map((e) => ({ from: iso(e.from), to: iso(e.to), kind: e.kind, reason: e.reason })),
+    exclusions: ev.plan.exclusions.map((e) => ({
+      from: iso(e.from),
+      to: iso(e.to),
+      kind: e.kind,
+      reason: e.reason,
+    })),
     unplannedAnnouncements: ev.plan.late.map((p) => ({
       id: p.id,
       start: iso(p.start),

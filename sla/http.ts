@@ -28,9 +28,12 @@ export function slaHttp(o: SlaHttpOptions): FastifyPluginAsync {
         return reply.code(400).send(badRequest(`${i.path.join('.') || 'body'}: ${i.message}`));
       }
       try {
-        return reply.code(201).send(await announcePlannedDowntime(o.store, o.services, parsed.data, o.clock.now()));
+        return reply
+          .code(201)
+          .send(await announcePlannedDowntime(o.store, o.services, parsed.data, o.clock.now()));
       } catch (err) {
-        if (err instanceof VigilError && err.code === 'SLA_DOWNTIME') return reply.code(400).send(badRequest(err.message));
+        if (err instanceof VigilError && err.code === 'SLA_DOWNTIME')
+          return reply.code(400).send(badRequest(err.message));
         throw err;
       }
     });
@@ -41,7 +44,10 @@ export function slaHttp(o: SlaHttpOptions): FastifyPluginAsync {
       async (req) => {
         const from = req.query.from ? Date.parse(req.query.from) : 0;
         const to = req.query.to ? Date.parse(req.query.to) : 8.64e15;
-        const q: Parameters<typeof listPlannedDowntimes>[1] = { fromMs: Number.isFinite(from) ? from : 0, toMs: Number.isFinite(to) ? to : 8.64e15 };
+        const q: Parameters<typeof listPlannedDowntimes>[1] = {
+          fromMs: Number.isFinite(from) ? from : 0,
+          toMs: Number.isFinite(to) ? to : 8.64e15,
+        };
         if (req.query.service) q.serviceIds = [req.query.service];
         return { plannedDowntimes: await listPlannedDowntimes(o.store.db, q) };
       },
@@ -52,11 +58,22 @@ export function slaHttp(o: SlaHttpOptions): FastifyPluginAsync {
       { config: { permission: 'sla:read' } },
       async (req, reply) => {
         const svc = o.services.find((s) => s.id === req.params.service);
-        if (!svc) return reply.code(404).send({ error: 'not_found', message: `service "${req.params.service}" has no SLA policy` });
+        if (!svc)
+          return reply
+            .code(404)
+            .send({ error: 'not_found', message: `service "${req.params.service}" has no SLA policy` });
         const format = req.query.format ?? 'json';
-        if (!['json', 'csv', 'html', 'pdf'].includes(format)) return reply.code(400).send(badRequest('format must be json, csv, html or pdf'));
-        if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(req.params.month)) return reply.code(400).send(badRequest(`month "${req.params.month}" is not YYYY-MM`));
-        const r = await serviceMonthReport({ store: o.store, service: svc, timeIntervals: o.timeIntervals, month: req.params.month, nowMs: o.clock.now() });
+        if (!['json', 'csv', 'html', 'pdf'].includes(format))
+          return reply.code(400).send(badRequest('format must be json, csv, html or pdf'));
+        if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(req.params.month))
+          return reply.code(400).send(badRequest(`month "${req.params.month}" is not YYYY-MM`));
+        const r = await serviceMonthReport({
+          store: o.store,
+          service: svc,
+          timeIntervals: o.timeIntervals,
+          month: req.params.month,
+          nowMs: o.clock.now(),
+        });
         if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(reportCsv(r));
         if (format === 'html') return reply.type('text/html; charset=utf-8').send(reportHtml(r));
         if (format === 'pdf') return reply.type('application/pdf').send(await reportPdf(r));

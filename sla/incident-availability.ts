@@ -40,5 +40,9 @@ export function incidentAvailability(
   }
   const downMs = totalMsOf(spans);
   const eligibleMs = totalMsOf(eligible);
-  return { availability: eligibleMs === 0 ? null : 1 - downMs / eligibleMs, downSeconds: downMs / 1000, incidents: list };
+  return {
+    availability: eligibleMs === 0 ? null : 1 - downMs / eligibleMs,
+    downSeconds: downMs / 1000,
+    incidents: list,
+  };
 }

@@ -9,7 +9,13 @@ export {
   type LateAnnouncement,
   type PlannedWindow,
 } from './exclusions.js';
-export { slaConfigSections, slaPolicySchema, slaPoliciesSchema, checkPolicyIntervals, type SlaPolicy } from './config.js';
+export {
+  slaConfigSections,
+  slaPolicySchema,
+  slaPoliciesSchema,
+  checkPolicyIntervals,
+  type SlaPolicy,
+} from './config.js';
 export { evaluateWindow, applyLoopDelayPolicy, type WindowEvaluation } from './evaluate.js';
 export { figuresJson, isoPairs, type FiguresJson } from './figures-json.js';
 export { intervalResolver, monthRange, DEFAULT_TIMEZONE } from './intervals.js';
@@ -18,12 +24,39 @@ export { readResultsFile, parseResultLine } from './results-file.js';
 export { runSlaCompute, type ComputeRunResult } from './compute-run.js';
 export { slaServicesFrom, timeIntervalsFrom, type SlaService } from './services.js';
 export { toSample } from './samples.js';
-export { outageAlert, latencyAlert, burnRateAlerts, lastDownEnd, BURN_RATE_RULES, type DesiredAlert } from './alert-rules.js';
+export {
+  outageAlert,
+  latencyAlert,
+  burnRateAlerts,
+  lastDownEnd,
+  BURN_RATE_RULES,
+  type DesiredAlert,
+} from './alert-rules.js';
 export { AlertTracker, labelKey } from './alert-tracker.js';
 export { createSlaEvaluator, type SlaEvaluator, type SlaEvaluatorOptions } from './evaluator.js';
 export { incidentAvailability, type IncidentAvailability } from './incident-availability.js';
 export { announcePlannedDowntime, announceSchema, type Announcement } from './planned-downtime.js';
 export { slaHttp, type SlaHttpOptions } from './http.js';
-export { buildReport, recomputeReport, reportCsv, reportHtml, reportPdf, serviceMonthReport, type ReportInput, type SlaReport } from './report/index.js';
-export { upsertRollups, queryRollups, latencyBucket, bucketValue, upsertIncident, getIncident, listIncidents, insertPlannedDowntime, listPlannedDowntimes, type ProbeRollup } from './store.js';
+export {
+  buildReport,
+  recomputeReport,
+  reportCsv,
+  reportHtml,
+  reportPdf,
+  serviceMonthReport,
+  type ReportInput,
+  type SlaReport,
+} from './report/index.js';
+export {
+  upsertRollups,
+  queryRollups,
+  latencyBucket,
+  bucketValue,
+  upsertIncident,
+  getIncident,
+  listIncidents,
+  insertPlannedDowntime,
+  listPlannedDowntimes,
+  type ProbeRollup,
+} from './store.js';
 export { computeFromRollups, type RollupFigures } from './rollup-compute.js';

@@ -15,7 +15,10 @@ export const DEFAULT_TIMEZONE = 'Europe/Amsterdam';
  * active ranges. An interval without its own `location` is read in the policy's time zone, so
  * "Saturdays 09:00–17:00" means local time, DST included.
  */
-export function intervalResolver(specs: readonly NamedTimeIntervalSpec[], defaultLocation: string): IntervalResolver {
+export function intervalResolver(
+  specs: readonly NamedTimeIntervalSpec[],
+  defaultLocation: string,
+): IntervalResolver {
   const compiled = new Map<string, CompiledTimeInterval>();
   for (const s of specs) compiled.set(s.name, compileTimeInterval(s, { defaultLocation }));
   return (name, fromMs, toMs) => {
@@ -29,6 +32,7 @@ export function intervalResolver(specs: readonly NamedTimeIntervalSpec[], defaul
 export function monthRange(month: string, tz: string): [number, number] {
   const m = /^(\d{4})-(\d{2})$/.exec(month);
   const mm = m ? Number(m[2]) : 0;
-  if (!m || mm < 1 || mm > 12) throw new VigilError('SLA_MONTH', `--month "${month}" is not a month (use YYYY-MM)`);
+  if (!m || mm < 1 || mm > 12)
+    throw new VigilError('SLA_MONTH', `--month "${month}" is not a month (use YYYY-MM)`);
   return calendarMonthRange(Number(m[1]), mm, tz);
 }

@@ -3,7 +3,12 @@ import { VigilError, type PlannedDowntime, type Store } from '../core/index.js';
 import { insertPlannedDowntime } from './store.js';
 import type { SlaService } from './services.js';
 
-const isoTime = z.string().refine((s) => /^\d{4}-\d{2}-\d{2}T/.test(s) && Number.isFinite(Date.parse(s)), 'is not an ISO 8601 time (e.g. 2026-03-14T22:00:00Z)');
+const isoTime = z
+  .string()
+  .refine(
+    (s) => /^\d{4}-\d{2}-\d{2}T/.test(s) && Number.isFinite(Date.parse(s)),
+    'is not an ISO 8601 time (e.g. 2026-03-14T22:00:00Z)',
+  );
 
 /** The body of an announcement (API) or the CLI flags, snake_case as the config. */
 export const announceSchema = z.strictObject({
@@ -32,9 +37,18 @@ export async function announcePlannedDowntime(
   nowMs: number,
 ): Promise<Announcement> {
   const svc = services.find((s) => s.id === body.service);
-  if (!svc) throw new VigilError('SLA_DOWNTIME', `service "${body.service}" has no SLA policy (known: ${services.map((s) => s.id).join(', ') || 'none'})`);
-  if (Date.parse(body.end) <= Date.parse(body.start)) throw new VigilError('SLA_DOWNTIME', `end ${body.end} must be after start ${body.start}`);
-  const downtime = await insertPlannedDowntime(store.db, { serviceId: svc.id, start: body.start, end: body.end, reason: body.reason }, nowMs);
+  if (!svc)
+    throw new VigilError(
+      'SLA_DOWNTIME',
+      `service "${body.service}" has no SLA policy (known: ${services.map((s) => s.id).join(', ') || 'none'})`,
+    );
+  if (Date.parse(body.end) <= Date.parse(body.start))
+    throw new VigilError('SLA_DOWNTIME', `end ${body.end} must be after start ${body.start}`);
+  const downtime = await insertPlannedDowntime(
+    store.db,
+    { serviceId: svc.id, start: body.start, end: body.end, reason: body.reason },
+    nowMs,
+  );
   const noticeMs = Date.parse(downtime.start) - nowMs;
   return {
     downtime,

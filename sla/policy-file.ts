@@ -15,7 +15,15 @@ export const policyFileSchema = z.strictObject({
   policy: slaPolicySchema,
   probe_interval: duration(),
   planned_downtimes: z
-    .array(z.strictObject({ id: z.string().optional(), start: isoTime(), end: isoTime(), announced_at: isoTime(), reason: z.string() }))
+    .array(
+      z.strictObject({
+        id: z.string().optional(),
+        start: isoTime(),
+        end: isoTime(),
+        announced_at: isoTime(),
+        reason: z.string(),
+      }),
+    )
     .default([]),
 });
 
@@ -40,7 +48,8 @@ export async function readPolicyFile(path: string): Promise<PolicyFile> {
 
 export function parsePolicyText(text: string, path: string): PolicyFile {
   const doc = parseDocument(text, { keepSourceTokens: false });
-  const lineOf = (offset: number | undefined): number => (offset === undefined ? 1 : text.slice(0, offset).split('\n').length);
+  const lineOf = (offset: number | undefined): number =>
+    offset === undefined ? 1 : text.slice(0, offset).split('\n').length;
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     throw new ParseError('SLA_POLICY_FILE', path, e.linePos?.[0].line ?? 1, e.message);
@@ -48,13 +57,25 @@ export function parsePolicyText(text: string, path: string): PolicyFile {
   const parsed = policyFileSchema.safeParse(doc.toJS());
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const node = doc.getIn(issue.path as (string | number)[], true) as { range?: [number, number, number] } | undefined;
-    throw new ParseError('SLA_POLICY_FILE', path, lineOf(node?.range?.[0]), `${issue.path.join('.')}: ${issue.message}`);
+    const node = doc.getIn(issue.path as (string | number)[], true) as
+      { range?: [number, number, number] } | undefined;
+    throw new ParseError(
+      'SLA_POLICY_FILE',
+      path,
+      lineOf(node?.range?.[0]),
+      `${issue.path.join('.')}: ${issue.message}`,
+    );
   }
   const d = parsed.data;
   const problems: string[] = [];
-  checkPolicyIntervals([d.policy], new Set(d.time_intervals.map((t) => t.name)), (p, m) => problems.push(`${p.join('.')}: ${m}`), ['policy']);
-  if (problems.length > 0) throw new ParseError('SLA_POLICY_FILE', path, 1, problems.join('; ').replace(/^policy\.0\./, 'policy.'));
+  checkPolicyIntervals(
+    [d.policy],
+    new Set(d.time_intervals.map((t) => t.name)),
+    (p, m) => problems.push(`${p.join('.')}: ${m}`),
+    ['policy'],
+  );
+  if (problems.length > 0)
+    throw new ParseError('SLA_POLICY_FILE', path, 1, problems.join('; ').replace(/^policy\.0\./, 'policy.'));
   const out: PolicyFile = {
     timeIntervals: d.time_intervals,
     policy: d.policy,

@@ -17,13 +17,19 @@ export function parseResultLine(line: string): SlaSample | string {
   if (!v || typeof v !== 'object' || Array.isArray(v)) return 'not a JSON object';
   const o = v as Record<string, unknown>;
   const ts = typeof o.ts === 'number' ? o.ts : typeof o.ts === 'string' ? Date.parse(o.ts) : NaN;
-  if (!Number.isFinite(ts)) return `"ts" must be an ISO 8601 time or epoch milliseconds, got ${JSON.stringify(o.ts)}`;
+  if (!Number.isFinite(ts))
+    return `"ts" must be an ISO 8601 time or epoch milliseconds, got ${JSON.stringify(o.ts)}`;
   if (typeof o.ok !== 'boolean') return `"ok" must be true or false, got ${JSON.stringify(o.ok)}`;
   if (typeof o.totalMs !== 'number' || !Number.isFinite(o.totalMs) || o.totalMs < 0) {
     return `"totalMs" must be a non-negative number, got ${JSON.stringify(o.totalMs)}`;
   }
   if (o.location !== undefined && typeof o.location !== 'string') return `"location" must be a string`;
-  const s: SlaSample = { ts, ok: o.ok, totalMs: o.totalMs, location: (o.location as string | undefined) ?? 'default' };
+  const s: SlaSample = {
+    ts,
+    ok: o.ok,
+    totalMs: o.totalMs,
+    location: (o.location as string | undefined) ?? 'default',
+  };
   if (o.loopDelayFlagged === true) s.loopDelayFlagged = true;
   return s;
 }

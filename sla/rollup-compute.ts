@@ -36,7 +36,12 @@ export function computeFromRollups(args: {
   availabilityObjective: number;
   averageMs: number;
 }): RollupFigures {
-  const samples: SlaSample[] = args.rollups.map((r) => ({ ts: r.minuteAt, ok: r.failCount <= r.okCount, totalMs: 0, location: r.location }));
+  const samples: SlaSample[] = args.rollups.map((r) => ({
+    ts: r.minuteAt,
+    ok: r.failCount <= r.okCount,
+    totalMs: 0,
+    location: r.location,
+  }));
   const input: Parameters<typeof computeSla>[0] = {
     samples,
     fromMs: args.fromMs,

@@ -11,7 +11,13 @@ export {
   type ProbeRollupsDb,
   type ProbeRollupsTable,
 } from '../core/store/probe-rollups.js';
-export { upsertIncident, getIncident, listIncidents, type IncidentsDb, type IncidentsTable } from '../core/store/incidents.js';
+export {
+  upsertIncident,
+  getIncident,
+  listIncidents,
+  type IncidentsDb,
+  type IncidentsTable,
+} from '../core/store/incidents.js';
 export {
   insertPlannedDowntime,
   listPlannedDowntimes,

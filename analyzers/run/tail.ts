@@ -92,15 +92,11 @@ export class AlertTail {
     const st = await stat(path);
     const key = `${st.dev}:${st.ino}`;
     const cp = await getCheckpoint(this.o.db, this.analyzer, key);
-    if (!cp) {
-      await setCheckpoint(this.o.db, { analyzer: this.analyzer, inputKey: key, path, dev: String(st.dev), ino: String(st.ino), offset: st.size, state: { line: -1 } });
-      return 0;
-    }
-    const from = cp.offset <= st.size ? cp.offset : 0;
-    if (from === st.size) return 0;
-    const prev = from === 0 ? undefined : (cp.state as ReadState | undefined);
-    // a start mid-file without the header: count lines from an unknown base (line -1 marks it)
-    const state: ReadState | undefined = prev && prev.line >= 0 ? prev : prev ? { ...prev, line: 0 } : undefined;
+    // First sight: read it once without alerting, to learn where it ends and its header.
+    const learning = !cp;
+    const from = cp && cp.offset <= st.size ? cp.offset : 0;
+    if (cp && from === st.size) return 0;
+    const state = from === 0 ? undefined : (cp?.state as ReadState | undefined);
     const it = readLog(path, { fromOffset: from, ...(state ? { state } : {}), final: false });
     const alerts: Alert[] = [];
     for (;;) {
@@ -111,6 +107,7 @@ export class AlertTail {
         if (n.value.badRecords > 0) this.o.log?.warn({ file: path, bad: n.value.badRecords, first: n.value.errors[0] }, 'bad records in followed file');
         return alerts.length;
       }
+      if (learning) continue;
       for (const r of n.value) {
         const a = alertOf(r, this.o);
         if (a) alerts.push(a);

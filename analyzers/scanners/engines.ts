@@ -30,6 +30,10 @@ export interface BuildEnginesOptions {
   noClamav?: boolean;
   /** Use this clamd socket instead of the configured/managed one. */
   clamdSocket?: string;
+  /** How files reach that clamd (default: `scan` for a managed clamd, `instream` for another). */
+  clamdMode?: 'scan' | 'instream';
+  /** Fingerprint of that clamd's database when vigil knows it (a temporary clamd on the managed database). */
+  managedDatabase?: boolean;
   onClamdExit?: (info: { code: number | null; signal: string | null }) => void;
 }
 
@@ -72,9 +76,9 @@ export async function buildEngines(cfg: ScannersConfig, opts: BuildEnginesOption
       new ClamavScanner({
         socket,
         timeoutMs: cfg.clamav.timeout,
-        mode: cfg.clamav.mode ?? (external ? 'instream' : 'scan'),
+        mode: opts.clamdMode ?? cfg.clamav.mode ?? (external ? 'instream' : 'scan'),
         // An external clamd's database is not ours to read: its VERSION names the database version and date.
-        fingerprint: external ? () => client.version().catch(() => 'unknown') : () => db.fingerprint(),
+        fingerprint: external && !opts.managedDatabase ? () => client.version().catch(() => 'unknown') : () => db.fingerprint(),
       }),
     );
   }

@@ -20,3 +20,4 @@ export { runScan, type ScanRunDeps, type ScanRunOutcome, type ScanRunStore, type
 export { scanRunStore, type AnalysisRepo } from './run-store.js';
 export { buildEngines, databaseDirOf, type ScanEngines, type BuildEnginesOptions } from './engines.js';
 export { ScannerService, type ScannerServiceDeps } from './scanner-service.js';
+export { adhocScan, exitCodeOf, type AdhocScanOptions, type AdhocScanResult } from './adhoc.js';

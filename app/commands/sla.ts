@@ -1,7 +1,14 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError, VigilError, errorMessage, openStore, systemClock, type Store } from '../../core/index.js';
+import {
+  ConfigError,
+  VigilError,
+  errorMessage,
+  openStore,
+  systemClock,
+  type Store,
+} from '../../core/index.js';
 import {
   announcePlannedDowntime,
   announceSchema,
@@ -24,7 +31,10 @@ function fail(cmd: string, err: unknown): void {
   process.exitCode = 2;
 }
 
-async function withStore<T>(opts: { config: string; data: string; store?: string }, fn: (config: LoadedConfig, store: Store) => Promise<T>): Promise<T> {
+async function withStore<T>(
+  opts: { config: string; data: string; store?: string },
+  fn: (config: LoadedConfig, store: Store) => Promise<T>,
+): Promise<T> {
   const config = loadVigilConfig(opts.config);
   const url = opts.store ?? (config.store as { url?: string } | undefined)?.url ?? 'sqlite:vigil.db';
   const store = await openStore(url, { baseDir: resolve(opts.data) });
@@ -41,9 +51,17 @@ export function registerSlaCommands(program: Command): void {
 
   sla
     .command('compute')
-    .description('pure SLA computation from a results file (JSONL) and a policy file; exit 0 met, 1 not met, 2 bad input')
-    .requiredOption('--results <file>', 'probe results, one JSON object a line: {"ts","ok","totalMs","location"?}')
-    .requiredOption('--policy <file>', 'policy file (YAML): time_intervals, policy, probe_interval, planned_downtimes')
+    .description(
+      'pure SLA computation from a results file (JSONL) and a policy file; exit 0 met, 1 not met, 2 bad input',
+    )
+    .requiredOption(
+      '--results <file>',
+      'probe results, one JSON object a line: {"ts","ok","totalMs","location"?}',
+    )
+    .requiredOption(
+      '--policy <file>',
+      'policy file (YAML): time_intervals, policy, probe_interval, planned_downtimes',
+    )
     .option('--from <iso>', 'window start (ISO 8601)')
     .option('--to <iso>', 'window end (ISO 8601, exclusive)')
     .option('--json', 'print JSON (the only output format; accepted for the documented form)')
@@ -70,26 +88,50 @@ export function registerSlaCommands(program: Command): void {
     .option('-c, --config <file>', 'config file', defaultConfigPath())
     .option('-d, --data <dir>', 'data directory (a relative sqlite store lives here)', defaultDataDir())
     .option('--store <url>', 'store URL (default: store.url of the config)')
-    .action(async (opts: { service: string; month: string; format: string; out?: string; config: string; data: string; store?: string }) => {
-      try {
-        if (!['html', 'pdf', 'csv', 'json'].includes(opts.format)) throw new VigilError('SLA_ARGS', `--format "${opts.format}" must be html, pdf, csv or json`);
-        const report = await withStore(opts, async (config, store) => {
-          const svc = slaServicesFrom(config).find((s) => s.id === opts.service);
-          if (!svc) throw new VigilError('SLA_ARGS', `--service "${opts.service}" is not a service with an SLA policy in ${opts.config}`);
-          return serviceMonthReport({ store, service: svc, timeIntervals: timeIntervalsFrom(config), month: opts.month, nowMs: systemClock.now() });
-        });
-        const body =
-          opts.format === 'pdf' ? await reportPdf(report)
-          : opts.format === 'html' ? reportHtml(report)
-          : opts.format === 'csv' ? reportCsv(report)
-          : `${JSON.stringify(report, null, 2)}\n`;
-        if (opts.out) await writeFile(opts.out, body);
-        else process.stdout.write(body);
-        process.exitCode = report.availabilityMet && report.latencyMet ? 0 : 1;
-      } catch (err) {
-        fail('sla report', err);
-      }
-    });
+    .action(
+      async (opts: {
+        service: string;
+        month: string;
+        format: string;
+        out?: string;
+        config: string;
+        data: string;
+        store?: string;
+      }) => {
+        try {
+          if (!['html', 'pdf', 'csv', 'json'].includes(opts.format))
+            throw new VigilError('SLA_ARGS', `--format "${opts.format}" must be html, pdf, csv or json`);
+          const report = await withStore(opts, async (config, store) => {
+            const svc = slaServicesFrom(config).find((s) => s.id === opts.service);
+            if (!svc)
+              throw new VigilError(
+                'SLA_ARGS',
+                `--service "${opts.service}" is not a service with an SLA policy in ${opts.config}`,
+              );
+            return serviceMonthReport({
+              store,
+              service: svc,
+              timeIntervals: timeIntervalsFrom(config),
+              month: opts.month,
+              nowMs: systemClock.now(),
+            });
+          });
+          const body =
+            opts.format === 'pdf'
+              ? await reportPdf(report)
+              : opts.format === 'html'
+                ? reportHtml(report)
+                : opts.format === 'csv'
+                  ? reportCsv(report)
+                  : `${JSON.stringify(report, null, 2)}\n`;
+          if (opts.out) await writeFile(opts.out, body);
+          else process.stdout.write(body);
+          process.exitCode = report.availabilityMet && report.latencyMet ? 0 : 1;
+        } catch (err) {
+          fail('sla report', err);
+        }
+      },
+    );
 
   const downtime = sla.command('downtime').description('planned downtime (S8)');
   downtime
@@ -102,22 +144,39 @@ export function registerSlaCommands(program: Command): void {
     .option('-c, --config <file>', 'config file', defaultConfigPath())
     .option('-d, --data <dir>', 'data directory', defaultDataDir())
     .option('--store <url>', 'store URL (default: store.url of the config)')
-    .action(async (opts: { service: string; start: string; end: string; reason: string; config: string; data: string; store?: string }) => {
-      try {
-        const body = announceSchema.safeParse({ service: opts.service, start: opts.start, end: opts.end, reason: opts.reason });
-        if (!body.success) {
-          const i = body.error.issues[0]!;
-          throw new VigilError('SLA_ARGS', `--${String(i.path[0])}: ${i.message}`);
-        }
-        const a = await withStore(opts, (config, store) => announcePlannedDowntime(store, slaServicesFrom(config), body.data, systemClock.now()));
-        process.stdout.write(`${JSON.stringify(a)}\n`);
-        if (a.countsAs === 'unplanned') {
-          process.stderr.write(
-            `vigil sla downtime announce: announced ${(a.noticeSeconds / 3600).toFixed(2)} h ahead, under the required ${a.requiredNoticeSeconds / 3600} h: it counts as unplanned downtime\n`,
+    .action(
+      async (opts: {
+        service: string;
+        start: string;
+        end: string;
+        reason: string;
+        config: string;
+        data: string;
+        store?: string;
+      }) => {
+        try {
+          const body = announceSchema.safeParse({
+            service: opts.service,
+            start: opts.start,
+            end: opts.end,
+            reason: opts.reason,
+          });
+          if (!body.success) {
+            const i = body.error.issues[0]!;
+            throw new VigilError('SLA_ARGS', `--${String(i.path[0])}: ${i.message}`);
+          }
+          const a = await withStore(opts, (config, store) =>
+            announcePlannedDowntime(store, slaServicesFrom(config), body.data, systemClock.now()),
           );
+          process.stdout.write(`${JSON.stringify(a)}\n`);
+          if (a.countsAs === 'unplanned') {
+            process.stderr.write(
+              `vigil sla downtime announce: announced ${(a.noticeSeconds / 3600).toFixed(2)} h ahead, under the required ${a.requiredNoticeSeconds / 3600} h: it counts as unplanned downtime\n`,
+            );
+          }
+        } catch (err) {
+          fail('sla downtime announce', err);
         }
-      } catch (err) {
-        fail('sla downtime announce', err);
-      }
-    });
+      },
+    );
 }

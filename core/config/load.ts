@@ -113,15 +113,55 @@ export function loadConfig(file: string, opts: LoadConfigOptions): LoadedConfigF
       }
     }
   }
-  // Cross-reference checks run on the raw values even when some shapes are wrong, so every
-  // problem is reported in one go; checks must tolerate malformed input.
+  // Cross-reference checks run even when some shapes are wrong, so every problem is reported in
+  // one go: on the parsed config when it is valid, else on the best parse of each section.
+  const checkInput = parsed.success ? (parsed.data as Record<string, unknown>) : bestEffort(raw, opts.sections);
   for (const s of opts.sections) {
     if (!s.check) continue;
-    s.check(raw, (path, message) => report(path, `${pathString(path)}: ${message}`));
+    try {
+      s.check(checkInput, (path, message) => report(path, `${pathString(path)}: ${message}`));
+    } catch (err) {
+      // A check may trip over a shape its schema already reported; with a valid config it is a bug.
+      if (parsed.success) throw err;
+    }
   }
   if (issues.length > 0) throw new ConfigError(sortIssues(dedupe(issues)));
   const config = deepFreeze({ ...(parsed.data as Record<string, unknown>), __file: mainFile });
   return { config: config as LoadedConfigFile['config'], files: sources.map((s) => s.file) };
+}
+
+/**
+ * Each section's value parsed on its own; for a list that fails, its valid items parsed and its
+ * invalid items left raw (so indices, and thus issue positions, stay right).
+ */
+function bestEffort(raw: Record<string, unknown>, sections: ConfigSection[]): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...raw };
+  for (const s of sections) {
+    if (!(s.key in raw)) continue;
+    const r = s.schema.safeParse(raw[s.key]);
+    if (r.success) out[s.key] = r.data;
+    else if (Array.isArray(raw[s.key])) {
+      const element = arrayElement(s.schema);
+      if (element) {
+        out[s.key] = (raw[s.key] as unknown[]).map((item) => {
+          const e = element.safeParse(item);
+          return e.success ? e.data : item;
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** The element schema of an array schema, looking through optional/default wrappers. */
+function arrayElement(schema: z.ZodType): z.ZodType | undefined {
+  let cur: z.ZodType | undefined = schema;
+  for (let i = 0; i < 5 && cur; i++) {
+    if (cur instanceof z.ZodArray) return cur.element as z.ZodType;
+    const def: { innerType?: z.ZodType } = (cur as unknown as { _zod: { def: { innerType?: z.ZodType } } })._zod.def;
+    cur = def.innerType;
+  }
+  return undefined;
 }
 
 function locateIssue(

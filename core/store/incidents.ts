@@ -21,7 +21,8 @@ export interface IncidentsDb {
 }
 
 const ms = (iso: string | undefined): number | null => (iso === undefined ? null : Date.parse(iso));
-const iso = (v: number | null): string | undefined => (v === null ? undefined : new Date(Number(v)).toISOString());
+const iso = (v: number | null): string | undefined =>
+  v === null ? undefined : new Date(Number(v)).toISOString();
 
 function toRow(i: Incident): IncidentsTable {
   return {

@@ -55,7 +55,10 @@ export function bucketValue(bucket: number): number {
 }
 
 const encodeHist = (h: Map<number, number>): string =>
-  [...h.entries()].sort((a, b) => a[0] - b[0]).map(([b, c]) => `${b}:${c}`).join(',');
+  [...h.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([b, c]) => `${b}:${c}`)
+    .join(',');
 
 function decodeHist(s: string): Map<number, number> {
   const h = new Map<number, number>();
@@ -104,7 +107,10 @@ function addResult(r: ProbeRollup, p: ProbeResult, at: number): void {
  * per result: the store's probe_results insert is idempotent, this is not, so the caller passes
  * only newly inserted results.
  */
-export async function upsertRollups(db: Kysely<ProbeRollupsDb>, results: readonly ProbeResult[]): Promise<number> {
+export async function upsertRollups(
+  db: Kysely<ProbeRollupsDb>,
+  results: readonly ProbeResult[],
+): Promise<number> {
   const groups = new Map<string, { key: [string, string, number]; items: [ProbeResult, number][] }>();
   for (const p of results) {
     const at = Date.parse(p.startedAt);
@@ -126,7 +132,19 @@ export async function upsertRollups(db: Kysely<ProbeRollupsDb>, results: readonl
         .executeTakeFirst();
       const r: ProbeRollup = row
         ? toRollup(row)
-        : { targetId, location, minuteAt, okCount: 0, failCount: 0, flaggedCount: 0, latSum: 0, latCount: 0, hist: new Map(), lastAt: -Infinity, lastOk: true };
+        : {
+            targetId,
+            location,
+            minuteAt,
+            okCount: 0,
+            failCount: 0,
+            flaggedCount: 0,
+            latSum: 0,
+            latCount: 0,
+            hist: new Map(),
+            lastAt: -Infinity,
+            lastOk: true,
+          };
       for (const [p, at] of items) addResult(r, p, at);
       const values = {
         ok_count: r.okCount,
@@ -147,7 +165,10 @@ export async function upsertRollups(db: Kysely<ProbeRollupsDb>, results: readonl
           .where('minute_at', '=', minuteAt)
           .execute();
       } else {
-        await tx.insertInto('probe_rollups').values({ target_id: targetId, location, minute_at: minuteAt, ...values }).execute();
+        await tx
+          .insertInto('probe_rollups')
+          .values({ target_id: targetId, location, minute_at: minuteAt, ...values })
+          .execute();
       }
     }
   });

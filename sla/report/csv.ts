@@ -38,15 +38,49 @@ export function reportCsv(r: SlaReport): string {
   ];
   for (const kv of summary) lines.push(row(kv));
   lines.push(row(['section', 'daily']));
-  lines.push(row(['date', 'eligibleSeconds', 'upSeconds', 'downSeconds', 'unknownSeconds', 'availability', 'avgResponseMs', 'p50Ms', 'p95Ms', 'p99Ms', 'latencySamples', 'budgetRemainingSeconds']));
+  lines.push(
+    row([
+      'date',
+      'eligibleSeconds',
+      'upSeconds',
+      'downSeconds',
+      'unknownSeconds',
+      'availability',
+      'avgResponseMs',
+      'p50Ms',
+      'p95Ms',
+      'p99Ms',
+      'latencySamples',
+      'budgetRemainingSeconds',
+    ]),
+  );
   for (const d of r.daily) {
-    lines.push(row([d.date, d.eligibleSeconds, d.upSeconds, d.downSeconds, d.unknownSeconds, d.availability, d.avgResponseMs, d.p50Ms, d.p95Ms, d.p99Ms, d.latencySamples, d.budgetRemainingSeconds]));
+    lines.push(
+      row([
+        d.date,
+        d.eligibleSeconds,
+        d.upSeconds,
+        d.downSeconds,
+        d.unknownSeconds,
+        d.availability,
+        d.avgResponseMs,
+        d.p50Ms,
+        d.p95Ms,
+        d.p99Ms,
+        d.latencySamples,
+        d.budgetRemainingSeconds,
+      ]),
+    );
   }
   lines.push(row(['section', 'down_intervals']), row(['from', 'to']));
   for (const [f, t] of r.downIntervals) lines.push(row([f, t]));
   lines.push(row(['section', 'exclusions']), row(['from', 'to', 'kind', 'reason']));
   for (const e of r.exclusions) lines.push(row([e.from, e.to, e.kind, e.reason]));
-  lines.push(row(['section', 'unplanned_announcements']), row(['id', 'start', 'end', 'announcedAt', 'reason', 'note']));
-  for (const u of r.unplannedAnnouncements) lines.push(row([u.id, u.start, u.end, u.announcedAt, u.reason, u.note]));
+  lines.push(
+    row(['section', 'unplanned_announcements']),
+    row(['id', 'start', 'end', 'announcedAt', 'reason', 'note']),
+  );
+  for (const u of r.unplannedAnnouncements)
+    lines.push(row([u.id, u.start, u.end, u.announcedAt, u.reason, u.note]));
   return `${lines.join('\r\n')}\r\n`;
 }

@@ -2,7 +2,8 @@ import type { SlaReport } from './build-report.js';
 import { availabilityBars, budgetBurnDown, downtimeTimeline, latencyChart } from './charts.js';
 
 const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-export const pct = (v: number | null, digits = 3): string => (v === null ? '–' : `${(v * 100).toFixed(digits)} %`);
+export const pct = (v: number | null, digits = 3): string =>
+  v === null ? '–' : `${(v * 100).toFixed(digits)} %`;
 export const msText = (v: number | null): string => (v === null ? '–' : `${v.toFixed(1)} ms`);
 export const secondsText = (s: number): string => {
   // ASCII minus: the PDF's standard Helvetica (WinAnsi) has no U+2212.
@@ -18,16 +19,29 @@ export const secondsText = (s: number): string => {
 export function reportHtml(r: SlaReport): string {
   const verdict = (ok: boolean): string => (ok ? '<b class="ok">met</b>' : '<b class="bad">not met</b>');
   const rows: [string, string][] = [
-    ['Availability (eligible time)', `${pct(r.availability)} — objective ${pct(r.policy.availability)} — ${verdict(r.availabilityMet)}`],
+    [
+      'Availability (eligible time)',
+      `${pct(r.availability)} — objective ${pct(r.policy.availability)} — ${verdict(r.availabilityMet)}`,
+    ],
     ['Availability (service hours)', pct(r.serviceHoursAvailability)],
     ['Availability (incident-measured, S9)', pct(r.incidentMeasured.availability)],
-    ['Average response', `${msText(r.avgResponseMs)} — target ${r.policy.latency.average_ms} ms — ${verdict(r.latencyMet)}`],
-    ['p50 / p95 / p99', `${msText(r.p50Ms)} / ${msText(r.p95Ms)} / ${msText(r.p99Ms)} (${r.latencySamples} samples)`],
-    ['Down / unknown / excluded', `${secondsText(r.downSeconds)} / ${secondsText(r.unknownSeconds)} / ${secondsText(r.excludedSeconds)}`],
+    [
+      'Average response',
+      `${msText(r.avgResponseMs)} — target ${r.policy.latency.average_ms} ms — ${verdict(r.latencyMet)}`,
+    ],
+    [
+      'p50 / p95 / p99',
+      `${msText(r.p50Ms)} / ${msText(r.p95Ms)} / ${msText(r.p99Ms)} (${r.latencySamples} samples)`,
+    ],
+    [
+      'Down / unknown / excluded',
+      `${secondsText(r.downSeconds)} / ${secondsText(r.unknownSeconds)} / ${secondsText(r.excludedSeconds)}`,
+    ],
     ['Coverage', pct(r.coverage, 2)],
     ['Error budget left', secondsText(r.budgetRemainingSeconds)],
   ];
-  const list = (items: string[]): string => (items.length === 0 ? '<p>None.</p>' : `<ul>${items.join('')}</ul>`);
+  const list = (items: string[]): string =>
+    items.length === 0 ? '<p>None.</p>' : `<ul>${items.join('')}</ul>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>SLA report ${esc(r.service)} ${esc(r.period)}</title>
 <style>body{font:14px system-ui,sans-serif;margin:2em;max-width:800px;color:#222}th{text-align:left;padding-right:1em}

@@ -11,7 +11,13 @@ export function reportPdf(r: SlaReport): Promise<Buffer> {
     size: 'A4',
     margin: 48,
     compress: true,
-    info: { Title: `SLA report ${r.service} ${r.period}`, Author: 'vigil', Producer: 'vigil', Creator: 'vigil', CreationDate: new Date(r.to) },
+    info: {
+      Title: `SLA report ${r.service} ${r.period}`,
+      Author: 'vigil',
+      Producer: 'vigil',
+      Creator: 'vigil',
+      CreationDate: new Date(r.to),
+    },
   });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
@@ -20,19 +26,33 @@ export function reportPdf(r: SlaReport): Promise<Buffer> {
     doc.on('error', reject);
   });
   doc.font('Helvetica-Bold').fontSize(16).text(`SLA report: ${r.service} (${r.customer}), ${r.period}`);
-  doc.font('Helvetica').fontSize(9).text(`Window ${r.from} – ${r.to} (${r.timezone}); policy ${r.policy.id}`).moveDown();
+  doc
+    .font('Helvetica')
+    .fontSize(9)
+    .text(`Window ${r.from} – ${r.to} (${r.timezone}); policy ${r.policy.id}`)
+    .moveDown();
   const lines: [string, string][] = [
-    ['Availability', `${pct(r.availability)} (objective ${pct(r.policy.availability)}): ${r.availabilityMet ? 'met' : 'NOT met'}`],
+    [
+      'Availability',
+      `${pct(r.availability)} (objective ${pct(r.policy.availability)}): ${r.availabilityMet ? 'met' : 'NOT met'}`,
+    ],
     ['Service-hours availability', pct(r.serviceHoursAvailability)],
     ['Incident-measured availability', pct(r.incidentMeasured.availability)],
-    ['Average response', `${msText(r.avgResponseMs)} (target ${r.policy.latency.average_ms} ms): ${r.latencyMet ? 'met' : 'NOT met'}`],
+    [
+      'Average response',
+      `${msText(r.avgResponseMs)} (target ${r.policy.latency.average_ms} ms): ${r.latencyMet ? 'met' : 'NOT met'}`,
+    ],
     ['p50 / p95 / p99', `${msText(r.p50Ms)} / ${msText(r.p95Ms)} / ${msText(r.p99Ms)}`],
-    ['Down / unknown / excluded', `${secondsText(r.downSeconds)} / ${secondsText(r.unknownSeconds)} / ${secondsText(r.excludedSeconds)}`],
+    [
+      'Down / unknown / excluded',
+      `${secondsText(r.downSeconds)} / ${secondsText(r.unknownSeconds)} / ${secondsText(r.excludedSeconds)}`,
+    ],
     ['Coverage', pct(r.coverage, 2)],
     ['Error budget left', secondsText(r.budgetRemainingSeconds)],
   ];
   doc.fontSize(10);
-  for (const [k, v] of lines) doc.font('Helvetica-Bold').text(`${k}: `, { continued: true }).font('Helvetica').text(v);
+  for (const [k, v] of lines)
+    doc.font('Helvetica-Bold').text(`${k}: `, { continued: true }).font('Helvetica').text(v);
   doc.moveDown();
   // Daily availability bars, drawn as vectors.
   const x0 = 48;
@@ -48,7 +68,9 @@ export function reportPdf(r: SlaReport): Promise<Buffer> {
   r.daily.forEach((d, i) => {
     if (d.availability === null) return;
     const bh = (h * (d.availability - floor)) / (1 - floor);
-    doc.rect(x0 + i * bw + 1, y0 + h - bh, Math.max(1, bw - 2), bh).fill(d.availability < objective ? '#c62828' : '#2e7d32');
+    doc
+      .rect(x0 + i * bw + 1, y0 + h - bh, Math.max(1, bw - 2), bh)
+      .fill(d.availability < objective ? '#c62828' : '#2e7d32');
   });
   doc.fillColor('#000000').font('Helvetica').fontSize(9);
   doc.text(`${(floor * 100).toFixed(2)} % – 100 %`, x0, y0 + h + 4);
@@ -59,10 +81,22 @@ export function reportPdf(r: SlaReport): Promise<Buffer> {
     for (const it of items) doc.text(`• ${it}`);
     doc.moveDown(0.5);
   };
-  section('Down intervals', r.downIntervals.map(([f, t]) => `${f} – ${t}`));
-  section('Exclusions', r.exclusions.map((e) => `${e.from} – ${e.to}: ${e.kind} (${e.reason})`));
-  section('Planned downtime counted as unplanned', r.unplannedAnnouncements.map((u) => `${u.start} – ${u.end}: ${u.reason}; ${u.note}`));
-  section('Availability incidents', r.incidentMeasured.incidents.map((i) => `${i.id}: ${i.from} – ${i.to}${i.open ? ' (open)' : ''}`));
+  section(
+    'Down intervals',
+    r.downIntervals.map(([f, t]) => `${f} – ${t}`),
+  );
+  section(
+    'Exclusions',
+    r.exclusions.map((e) => `${e.from} – ${e.to}: ${e.kind} (${e.reason})`),
+  );
+  section(
+    'Planned downtime counted as unplanned',
+    r.unplannedAnnouncements.map((u) => `${u.start} – ${u.end}: ${u.reason}; ${u.note}`),
+  );
+  section(
+    'Availability incidents',
+    r.incidentMeasured.incidents.map((i) => `${i.id}: ${i.from} – ${i.to}${i.open ? ' (open)' : ''}`),
+  );
   doc.end();
   return done;
 }

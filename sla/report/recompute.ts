@@ -1,13 +1,19 @@
 import type { SlaReport } from './build-report.js';
 import { mergeMs, subtractMs, totalMsOf, type MsRange } from '../ranges.js';
 
-const pairs = (list: readonly (readonly [string, string])[]): MsRange[] => list.map(([f, t]) => [Date.parse(f), Date.parse(t)] as const);
+const pairs = (list: readonly (readonly [string, string])[]): MsRange[] =>
+  list.map(([f, t]) => [Date.parse(f), Date.parse(t)] as const);
 
 /**
  * Recomputes a report's headline figures from its own intervals alone (window, exclusions, down
  * and unknown intervals, per-day latency sums), so anyone can check a report without vigil's store.
  */
-export function recomputeReport(r: Pick<SlaReport, 'from' | 'to' | 'exclusions' | 'downIntervals' | 'unknownIntervals' | 'daily' | 'policy'>) {
+export function recomputeReport(
+  r: Pick<
+    SlaReport,
+    'from' | 'to' | 'exclusions' | 'downIntervals' | 'unknownIntervals' | 'daily' | 'policy'
+  >,
+) {
   const window: MsRange[] = [[Date.parse(r.from), Date.parse(r.to)]];
   const excluded = mergeMs(r.exclusions.map((e) => [Date.parse(e.from), Date.parse(e.to)] as const));
   const eligible = subtractMs(window, excluded);

@@ -21,9 +21,18 @@ export async function serviceMonthReport(args: {
   const [fromMs, monthEnd] = monthRange(args.month, svc.timezone);
   const toMs = Math.max(fromMs, Math.min(monthEnd, args.nowMs));
   const stale = svc.policy.staleness ?? 2 * svc.probeIntervalMs;
-  const results = await queryProbeResults(args.store.db, { targetIds: svc.targetIds, fromMs: fromMs - stale, toMs });
+  const results = await queryProbeResults(args.store.db, {
+    targetIds: svc.targetIds,
+    fromMs: fromMs - stale,
+    toMs,
+  });
   const planned = await listPlannedDowntimes(args.store.db, { serviceIds: [svc.id], fromMs, toMs });
-  const incidents = await listIncidents(args.store.db, { serviceId: svc.id, kind: 'availability', fromMs, toMs });
+  const incidents = await listIncidents(args.store.db, {
+    serviceId: svc.id,
+    kind: 'availability',
+    fromMs,
+    toMs,
+  });
   return buildReport({
     serviceId: svc.id,
     customer: svc.customer,
@@ -32,7 +41,13 @@ export async function serviceMonthReport(args: {
     resolve: intervalResolver(args.timeIntervals, svc.timezone),
     probeIntervalMs: svc.probeIntervalMs,
     samples: results.map(toSample).sort((a, b) => a.ts - b.ts),
-    planned: planned.map((p) => ({ id: p.id, start: Date.parse(p.start), end: Date.parse(p.end), announcedAt: Date.parse(p.announcedAt), reason: p.reason })),
+    planned: planned.map((p) => ({
+      id: p.id,
+      start: Date.parse(p.start),
+      end: Date.parse(p.end),
+      announcedAt: Date.parse(p.announcedAt),
+      reason: p.reason,
+    })),
     incidents,
     period: args.month,
     fromMs,

@@ -67,7 +67,7 @@ describe('vigil alerts route-test (amtool-compatible)', () => {
 });
 
 describe('vigil alerts ack / log', () => {
-  it('acknowledges by notification id from another process; the router applies it', async () => {
+  it('acknowledges a group from another process; the router applies it', async () => {
     const url = `sqlite:${join(dir, 'ack.db')}`;
     const store = await openStore(url);
     const config = alertmanagerConfigSchema.parse(parse(`route: { receiver: r, group_wait: 0s }\nreceivers: [{ name: r }]`));

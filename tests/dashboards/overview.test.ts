@@ -13,11 +13,25 @@ let app: ReturnType<typeof Fastify>;
 let browser: Browser;
 let base: string;
 
-function results(target: string, from: number, to: number, ok: (t: number) => boolean, totalMs: number): ProbeResult[] {
+function results(
+  target: string,
+  from: number,
+  to: number,
+  ok: (t: number) => boolean,
+  totalMs: number,
+): ProbeResult[] {
   const out: ProbeResult[] = [];
   for (let t = from; t < to; t += 30_000) {
     for (const location of ['ams', 'fra', 'lon']) {
-      out.push({ targetId: target, location, startedAt: new Date(t).toISOString(), ok: ok(t), totalMs, loopDelayMs: 0, phases: { resolve: 0, connect: 0, tls: 0, processing: totalMs, transfer: 0 } });
+      out.push({
+        targetId: target,
+        location,
+        startedAt: new Date(t).toISOString(),
+        ok: ok(t),
+        totalMs,
+        loopDelayMs: 0,
+        phases: { resolve: 0, connect: 0, tls: 0, processing: totalMs, transfer: 0 },
+      });
     }
   }
   return out;
@@ -32,21 +46,42 @@ beforeAll(async () => {
   await insertProbeResults(store.db, [...web, ...api]);
   await upsertRollups(store.db, [...web, ...api]);
   const services = slaServicesFrom({
-    sla_policies: slaPoliciesSchema.parse([{ id: 'std', availability: '99.9%', latency: { average_ms: 50 } }]),
+    sla_policies: slaPoliciesSchema.parse([
+      { id: 'std', availability: '99.9%', latency: { average_ms: 50 } },
+    ]),
     services: [
       { id: 'web', customer: 'acme', sla: 'std', probes: [{ id: 'http', sla: true, interval: 30_000 }] },
       { id: 'api', customer: 'globex', sla: 'std', probes: [{ id: 'http', sla: true, interval: 30_000 }] },
     ],
   });
   const open: Alert[] = [
-    { labels: { alertname: 'SlaServiceDown', service: 'api', customer: 'globex', severity: 'page' }, annotations: { summary: 'api is down' }, startsAt: new Date(NOW - 600_000).toISOString() },
+    {
+      labels: { alertname: 'SlaServiceDown', service: 'api', customer: 'globex', severity: 'page' },
+      annotations: { summary: 'api is down' },
+      startsAt: new Date(NOW - 600_000).toISOString(),
+    },
   ];
   app = Fastify();
-  await app.register(overviewPlugin({ store, services, timeIntervals: [], clock: { now: () => NOW }, listOpenAlerts: () => open }));
+  await app.register(
+    overviewPlugin({
+      store,
+      services,
+      timeIntervals: [],
+      clock: { now: () => NOW },
+      listOpenAlerts: () => open,
+    }),
+  );
   base = await app.listen({ host: '127.0.0.1', port: 0 });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
   });
 }, 60_000);
 
@@ -63,7 +98,16 @@ describe('overview page in a real browser', () => {
     expect(res?.status()).toBe(200);
     const web = page.locator('tr[data-service="web"] td');
     const api = page.locator('tr[data-service="api"] td');
-    expect(await web.allInnerTexts()).toEqual(['web', 'acme', 'up', '100.000 %', '99.900 %', '22.0 ms', '50 ms', expect.stringMatching(/%$/)]);
+    expect(await web.allInnerTexts()).toEqual([
+      'web',
+      'acme',
+      'up',
+      '100.000 %',
+      '99.900 %',
+      '22.0 ms',
+      '50 ms',
+      expect.stringMatching(/%$/),
+    ]);
     const apiCells = await api.allInnerTexts();
     expect(apiCells.slice(0, 3)).toEqual(['api', 'globex', 'down']);
     // 10 of the 360 minutes since the first rollup were down.

@@ -48,34 +48,39 @@ describe('scheduler with fake timers', () => {
       return { target: t, probe: timedProbe(runMs, list, clock.now, live) };
     });
     const s = new ProbeScheduler(entries, { maxConcurrency, loopDelayThresholdMs: 1e9, monitor: new LoopMonitor(), log: silentLogger(), clock, onResult: (r) => results.push(r) });
-    return { s, starts, live, results };
+    const stop = async (): Promise<void> => {
+      const done = s.stop(1000);
+      await vi.advanceTimersByTimeAsync(5000);
+      await done;
+    };
+    return { s, starts, live, results, stop };
   }
 
   it('starts staggered and keeps to the plan without drift', async () => {
-    const { s, starts } = setup([tgt('a', 1000), tgt('b', 1000)], 10, 10);
+    const { s, starts, stop } = setup([tgt('a', 1000), tgt('b', 1000)], 10, 10);
     s.start();
     await vi.advanceTimersByTimeAsync(10_000 - 1);
-    await s.stop(1000);
+    await stop();
     expect(starts.get('a')!.map((t) => t - 1_000_000)).toEqual(Array.from({ length: 10 }, (_, i) => i * 1000));
     expect(starts.get('b')!.map((t) => t - 1_000_000)).toEqual(Array.from({ length: 10 }, (_, i) => 500 + i * 1000));
   });
 
   it('never runs more than maxConcurrency at once and counts late starts', async () => {
     const targets = Array.from({ length: 10 }, (_, i) => tgt(`t${i}`, 5000));
-    const { s, live, results } = setup(targets, 2000, 2);
+    const { s, live, results, stop } = setup(targets, 2000, 2);
     s.start();
     await vi.advanceTimersByTimeAsync(4999);
     expect(live.max).toBe(2);
     expect(s.stats.late).toBeGreaterThan(0);
-    await s.stop(1000);
+    await stop();
     expect(results.length).toBe(s.stats.runs);
   });
 
   it('skips a target still running when it is due again and counts it as missed', async () => {
-    const { s, starts } = setup([tgt('slow', 1000)], 2500, 4);
+    const { s, starts, stop } = setup([tgt('slow', 1000)], 2500, 4);
     s.start();
     await vi.advanceTimersByTimeAsync(6000);
-    await s.stop(5000);
+    await stop();
     // runs at 0 and 3000 (after the 2500 ms run, the next due is 3000); 1000, 2000, 4000, 5000 missed
     expect(starts.get('slow')!.map((t) => t - 1_000_000)).toEqual([0, 3000, 6000]);
     expect(s.stats.missed).toBe(4);

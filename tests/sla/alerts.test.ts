@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger, createMetricsRegistry, insertProbeResults, openStore, type ProbeResult } from '../../core/index.js';
+import {
+  createLogger,
+  createMetricsRegistry,
+  insertProbeResults,
+  openStore,
+  type ProbeResult,
+} from '../../core/index.js';
 import {
   AlertTracker,
   burnRateAlerts,
@@ -20,23 +26,38 @@ const H = 60 * MIN;
 function service(extra: Record<string, unknown> = {}) {
   return slaServicesFrom({
     timezone: 'Europe/Amsterdam',
-    sla_policies: slaPoliciesSchema.parse([{ id: 'std', availability: '99.9%', latency: { average_ms: 50 }, maintenance: ['wed-noon'], ...extra }]),
-    services: [{ id: 'web', customer: 'acme', sla: 'std', probes: [{ id: 'http', sla: true, interval: 10_000 }] }],
+    sla_policies: slaPoliciesSchema.parse([
+      { id: 'std', availability: '99.9%', latency: { average_ms: 50 }, maintenance: ['wed-noon'], ...extra },
+    ]),
+    services: [
+      { id: 'web', customer: 'acme', sla: 'std', probes: [{ id: 'http', sla: true, interval: 10_000 }] },
+    ],
   })[0]!;
 }
 
 function samples(from: number, to: number, down: (t: number) => boolean, totalMs = 20): SlaSample[] {
   const out: SlaSample[] = [];
-  for (let t = from; t < to; t += 10 * S) for (const location of ['ams', 'fra', 'lon']) out.push({ ts: t, ok: !down(t), totalMs, location });
+  for (let t = from; t < to; t += 10 * S)
+    for (const location of ['ams', 'fra', 'lon']) out.push({ ts: t, ok: !down(t), totalMs, location });
   return out;
 }
 
 describe('burn-rate alerts (SRE workbook multi-window, multi-burn-rate)', () => {
   it.each([
     ['down the last 10 min: all three rules', NOW - 10 * MIN, NOW, ['1h/5m', '6h/30m', '3d/6h']],
-    ['down 10 min that ended 20 min ago: the 5 min window has cleared', NOW - 30 * MIN, NOW - 20 * MIN, ['6h/30m', '3d/6h']],
+    [
+      'down 10 min that ended 20 min ago: the 5 min window has cleared',
+      NOW - 30 * MIN,
+      NOW - 20 * MIN,
+      ['6h/30m', '3d/6h'],
+    ],
     ['down 10 min that ended 40 min ago: only the slow ticket', NOW - 50 * MIN, NOW - 40 * MIN, ['3d/6h']],
-    ['down 1 min just over an hour ago: 0 over 1 h, 0.23× over 3 d, nothing fires', NOW - 61 * MIN, NOW - 60 * MIN, []],
+    [
+      'down 1 min just over an hour ago: 0 over 1 h, 0.23× over 3 d, nothing fires',
+      NOW - 61 * MIN,
+      NOW - 60 * MIN,
+      [],
+    ],
   ])('%s', (_name, from, to, windows) => {
     const s = samples(NOW - 3 * 24 * H, NOW, (t) => t >= from && t < to);
     const fired = burnRateAlerts(service(), s, NOW, []);
@@ -60,9 +81,24 @@ describe('outage and latency alerts', () => {
 
   it('sustained latency over the span fires; loop-delay-flagged samples do not count', () => {
     const slow = samples(NOW - 10 * MIN, NOW, () => false, 80);
-    expect(latencyAlert(service(), slow, NOW)?.labels).toMatchObject({ alertname: 'SlaLatencyHigh', severity: 'ticket' });
-    expect(latencyAlert(service(), slow.map((x) => ({ ...x, loopDelayFlagged: true })), NOW)).toBeUndefined();
-    expect(latencyAlert(service(), samples(NOW - 10 * MIN, NOW, () => false, 40), NOW)).toBeUndefined();
+    expect(latencyAlert(service(), slow, NOW)?.labels).toMatchObject({
+      alertname: 'SlaLatencyHigh',
+      severity: 'ticket',
+    });
+    expect(
+      latencyAlert(
+        service(),
+        slow.map((x) => ({ ...x, loopDelayFlagged: true })),
+        NOW,
+      ),
+    ).toBeUndefined();
+    expect(
+      latencyAlert(
+        service(),
+        samples(NOW - 10 * MIN, NOW, () => false, 40),
+        NOW,
+      ),
+    ).toBeUndefined();
   });
 
   it('the tracker sends new alerts once and resolves them with endsAt', () => {
@@ -71,13 +107,25 @@ describe('outage and latency alerts', () => {
     expect(t.update([d], NOW)).toHaveLength(1);
     expect(t.update([d], NOW + 1000)).toEqual([]);
     const [resolved] = t.update([], NOW + 2000, () => NOW + 1500);
-    expect(resolved).toMatchObject({ labels: d.labels, startsAt: new Date(NOW).toISOString(), endsAt: new Date(NOW + 1500).toISOString() });
+    expect(resolved).toMatchObject({
+      labels: d.labels,
+      startsAt: new Date(NOW).toISOString(),
+      endsAt: new Date(NOW + 1500).toISOString(),
+    });
   });
 });
 
 describe('the evaluator mutes pages during maintenance and announced downtime, and still records them', () => {
   function result(at: number, location: string, ok: boolean): ProbeResult {
-    return { targetId: 'web/http', location, startedAt: new Date(at).toISOString(), ok, totalMs: 20, loopDelayMs: 0, phases: { resolve: 0, connect: 0, tls: 0, processing: 20, transfer: 0 } };
+    return {
+      targetId: 'web/http',
+      location,
+      startedAt: new Date(at).toISOString(),
+      ok,
+      totalMs: 20,
+      loopDelayMs: 0,
+      phases: { resolve: 0, connect: 0, tls: 0, processing: 20, transfer: 0 },
+    };
   }
 
   it.each([
@@ -88,15 +136,32 @@ describe('the evaluator mutes pages during maintenance and announced downtime, a
     const store = await openStore('sqlite::memory:');
     try {
       const rows: ProbeResult[] = [];
-      for (let t = at - 5 * MIN; t < at; t += 10 * S) for (const l of ['ams', 'fra', 'lon']) rows.push(result(t, l, t < at - MIN));
+      for (let t = at - 5 * MIN; t < at; t += 10 * S)
+        for (const l of ['ams', 'fra', 'lon']) rows.push(result(t, l, t < at - MIN));
       await insertProbeResults(store.db, rows);
       // Announced only 1 h ahead: it still mutes, though it counts as unplanned.
-      await insertPlannedDowntime(store.db, { serviceId: 'web', start: new Date(NOW + 4 * H).toISOString(), end: new Date(NOW + 6 * H).toISOString(), reason: 'upgrade' }, NOW + 3 * H);
+      await insertPlannedDowntime(
+        store.db,
+        {
+          serviceId: 'web',
+          start: new Date(NOW + 4 * H).toISOString(),
+          end: new Date(NOW + 6 * H).toISOString(),
+          reason: 'upgrade',
+        },
+        NOW + 3 * H,
+      );
       const sent: unknown[] = [];
       const ev = createSlaEvaluator({
         services: [service()],
         // 12:00–13:00 UTC is 14:00–15:00 in Amsterdam (CEST).
-        timeIntervals: [{ name: 'wed-noon', time_intervals: [{ weekdays: ['wednesday'], times: [{ start_time: '14:00', end_time: '15:00' }] }] }],
+        timeIntervals: [
+          {
+            name: 'wed-noon',
+            time_intervals: [
+              { weekdays: ['wednesday'], times: [{ start_time: '14:00', end_time: '15:00' }] },
+            ],
+          },
+        ],
         store,
         log: createLogger({ level: 'silent' }),
         metrics: createMetricsRegistry(),

@@ -1,11 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateWindow, intervalResolver, monthRange, slaPolicySchema, type SlaSample } from '../../sla/index.js';
+import {
+  evaluateWindow,
+  intervalResolver,
+  monthRange,
+  slaPolicySchema,
+  type SlaSample,
+} from '../../sla/index.js';
 
 const TZ = 'Europe/Amsterdam';
 const MIN = 60_000;
 const intervals = [
-  { name: 'saturday-maintenance', time_intervals: [{ weekdays: ['saturday'], times: [{ start_time: '09:00', end_time: '17:00' }] }] },
-  { name: 'service-hours', time_intervals: [{ weekdays: ['monday:friday'], times: [{ start_time: '09:00', end_time: '17:30' }] }] },
+  {
+    name: 'saturday-maintenance',
+    time_intervals: [{ weekdays: ['saturday'], times: [{ start_time: '09:00', end_time: '17:00' }] }],
+  },
+  {
+    name: 'service-hours',
+    time_intervals: [{ weekdays: ['monday:friday'], times: [{ start_time: '09:00', end_time: '17:30' }] }],
+  },
 ];
 const policy = slaPolicySchema.parse({
   id: 'standard',
@@ -18,7 +30,8 @@ const policy = slaPolicySchema.parse({
 /** A sample every minute from one location over [from, to), down inside any of `down`. */
 function minuteSamples(from: number, to: number, down: [number, number][]): SlaSample[] {
   const out: SlaSample[] = [];
-  for (let t = from; t < to; t += MIN) out.push({ ts: t, ok: !down.some(([f, e]) => t >= f && t < e), totalMs: 30, location: 'ams' });
+  for (let t = from; t < to; t += MIN)
+    out.push({ ts: t, ok: !down.some(([f, e]) => t >= f && t < e), totalMs: 30, location: 'ams' });
   return out;
 }
 
@@ -55,7 +68,10 @@ describe('calendar months in local time, DST and maintenance (hand-computed)', (
     expect(f.excludedSeconds).toBe(5 * 8 * 3600); // Saturdays 3, 10, 17, 24, 31
     expect(f.downSeconds).toBe(3 * 3600);
     expect(f.availabilityMet).toBe(false);
-    expect(f.budgetRemainingSeconds).toBeCloseTo(Math.round(0.001 * (745 - 40) * 3600 * 1000) / 1000 - 10800, 3);
+    expect(f.budgetRemainingSeconds).toBeCloseTo(
+      Math.round(0.001 * (745 - 40) * 3600 * 1000) / 1000 - 10800,
+      3,
+    );
   });
 
   it('a Saturday outage straddling 17:00 counts only after the maintenance window ends', () => {

@@ -22,7 +22,11 @@ const inputArb = fc.record({
   stalenessMs: fc.integer({ min: 1000, max: 600_000 }),
 });
 
-function input(x: { samples: SlaSample[]; exclusions: Exclusion[]; quorum?: number; stalenessMs: number }, fromMs = T0, toMs = T0 + SPAN): ComputeInput {
+function input(
+  x: { samples: SlaSample[]; exclusions: Exclusion[]; quorum?: number; stalenessMs: number },
+  fromMs = T0,
+  toMs = T0 + SPAN,
+): ComputeInput {
   return { ...x, fromMs, toMs, availabilityObjective: 0.999, latency: { averageMs: 50 } };
 }
 
@@ -30,7 +34,10 @@ describe('computeSla properties', () => {
   it('results in any order give the same figures', () => {
     fc.assert(
       fc.property(inputArb, fc.integer(), (x, seed) => {
-        const shuffled = fc.sample(fc.shuffledSubarray(x.samples, { minLength: x.samples.length, maxLength: x.samples.length }), { numRuns: 1, seed })[0]!;
+        const shuffled = fc.sample(
+          fc.shuffledSubarray(x.samples, { minLength: x.samples.length, maxLength: x.samples.length }),
+          { numRuns: 1, seed },
+        )[0]!;
         expect(computeSla(input({ ...x, samples: shuffled }))).toEqual(computeSla(input(x)));
       }),
       { numRuns: 200 },
@@ -43,7 +50,15 @@ describe('computeSla properties', () => {
         const whole = computeSla(input(x));
         const a = computeSla(input(x, T0, cut));
         const b = computeSla(input(x, cut, T0 + SPAN));
-        for (const k of ['eligibleSeconds', 'upSeconds', 'downSeconds', 'unknownSeconds', 'excludedSeconds', 'latencySamples', 'loopDelayExcluded'] as const) {
+        for (const k of [
+          'eligibleSeconds',
+          'upSeconds',
+          'downSeconds',
+          'unknownSeconds',
+          'excludedSeconds',
+          'latencySamples',
+          'loopDelayExcluded',
+        ] as const) {
           expect(a[k] + b[k]).toBeCloseTo(whole[k], 6);
         }
         if (whole.latencySamples > 0) {

@@ -7,7 +7,14 @@ const MIN = 60 * S;
 const H = 60 * MIN;
 
 /** Samples every `step` ms in [from, to) at one location; `down(t)` says which fail. */
-function series(location: string, from: number, to: number, step: number, down: (t: number) => boolean, totalMs = 20): SlaSample[] {
+function series(
+  location: string,
+  from: number,
+  to: number,
+  step: number,
+  down: (t: number) => boolean,
+  totalMs = 20,
+): SlaSample[] {
   const out: SlaSample[] = [];
   for (let t = from; t < to; t += step) out.push({ ts: t, ok: !down(t), totalMs, location });
   return out;
@@ -31,7 +38,9 @@ describe('computeSla, hand-computed tables', () => {
     // 10 s probes for one hour; down 00:20–00:40; maintenance 00:30–01:00 (excluded).
     const s = series('ams', T0 - 10 * S, T0 + H, 10 * S, (t) => t >= T0 + 20 * MIN && t < T0 + 40 * MIN);
     const f = computeSla(
-      base(s, { exclusions: [{ from: T0 + 30 * MIN, to: T0 + 60 * MIN, kind: 'maintenance', reason: 'sat' }] }),
+      base(s, {
+        exclusions: [{ from: T0 + 30 * MIN, to: T0 + 60 * MIN, kind: 'maintenance', reason: 'sat' }],
+      }),
     );
     expect(f.excludedSeconds).toBe(1800);
     expect(f.eligibleSeconds).toBe(1800);
@@ -48,7 +57,9 @@ describe('computeSla, hand-computed tables', () => {
   it('a data gap is unknown, not down', () => {
     // Samples every 10 s except none in 00:10–00:20; staleness 20 s: the last sample at 00:09:50
     // holds until 00:10:10, the next comes at 00:20:00 → 590 s unknown.
-    const s = series('ams', T0, T0 + H, 10 * S, () => false).filter((x) => x.ts < T0 + 10 * MIN || x.ts >= T0 + 20 * MIN);
+    const s = series('ams', T0, T0 + H, 10 * S, () => false).filter(
+      (x) => x.ts < T0 + 10 * MIN || x.ts >= T0 + 20 * MIN,
+    );
     const f = computeSla(base(s));
     expect(f.unknownSeconds).toBe(590);
     expect(f.downSeconds).toBe(0);
@@ -97,11 +108,18 @@ describe('computeSla, hand-computed tables', () => {
   });
 
   it('latency: successful samples in eligible time, loop-delay flagged ones left out', () => {
-    const s: SlaSample[] = [10, 20, 30, 40, 100].map((ms, i) => ({ ts: T0 + i * 10 * S, ok: true, totalMs: ms, location: 'ams' }));
+    const s: SlaSample[] = [10, 20, 30, 40, 100].map((ms, i) => ({
+      ts: T0 + i * 10 * S,
+      ok: true,
+      totalMs: ms,
+      location: 'ams',
+    }));
     s.push({ ts: T0 + 60 * S, ok: true, totalMs: 9000, location: 'ams', loopDelayFlagged: true });
     s.push({ ts: T0 + 70 * S, ok: false, totalMs: 5000, location: 'ams' });
     s.push({ ts: T0 + 31 * MIN, ok: true, totalMs: 7777, location: 'ams' }); // excluded time
-    const f = computeSla(base(s, { exclusions: [{ from: T0 + 30 * MIN, to: T0 + H, kind: 'maintenance', reason: 'm' }] }));
+    const f = computeSla(
+      base(s, { exclusions: [{ from: T0 + 30 * MIN, to: T0 + H, kind: 'maintenance', reason: 'm' }] }),
+    );
     expect(f.latencySamples).toBe(5);
     expect(f.avgResponseMs).toBe(40);
     expect(f.p50Ms).toBe(30);

@@ -11,7 +11,9 @@ let app: ReturnType<typeof Fastify>;
 beforeEach(async () => {
   store = await openStore('sqlite::memory:');
   const services = slaServicesFrom({
-    sla_policies: slaPoliciesSchema.parse([{ id: 'std', availability: '99.9%', latency: { average_ms: 50 } }]),
+    sla_policies: slaPoliciesSchema.parse([
+      { id: 'std', availability: '99.9%', latency: { average_ms: 50 } },
+    ]),
     services: [{ id: 'web', customer: 'acme', sla: 'std', probes: [{ id: 'http', interval: 10_000 }] }],
   });
   app = Fastify();
@@ -31,7 +33,12 @@ describe('POST /api/v1/planned-downtimes', () => {
     const res = await app.inject({
       method: 'POST',
       url: '/api/v1/planned-downtimes',
-      payload: { service: 'web', start: new Date(start).toISOString(), end: new Date(start + H).toISOString(), reason: 'upgrade' },
+      payload: {
+        service: 'web',
+        start: new Date(start).toISOString(),
+        end: new Date(start + H).toISOString(),
+        reason: 'upgrade',
+      },
     });
     expect(res.statusCode).toBe(201);
     const body = res.json();
@@ -42,10 +49,28 @@ describe('POST /api/v1/planned-downtimes', () => {
   });
 
   it.each([
-    [{ service: 'web', start: 'tomorrow', end: '2026-03-11T00:00:00Z', reason: 'x' }, /start: is not an ISO 8601 time/],
-    [{ service: 'nope', start: '2026-03-11T00:00:00Z', end: '2026-03-11T01:00:00Z', reason: 'x' }, /service "nope" has no SLA policy/],
-    [{ service: 'web', start: '2026-03-11T01:00:00Z', end: '2026-03-11T00:00:00Z', reason: 'x' }, /end .* must be after start/],
-    [{ service: 'web', start: '2026-03-11T00:00:00Z', end: '2026-03-11T01:00:00Z', reason: 'x', announced_at: '2026-01-01T00:00:00Z' }, /Unrecognized key/],
+    [
+      { service: 'web', start: 'tomorrow', end: '2026-03-11T00:00:00Z', reason: 'x' },
+      /start: is not an ISO 8601 time/,
+    ],
+    [
+      { service: 'nope', start: '2026-03-11T00:00:00Z', end: '2026-03-11T01:00:00Z', reason: 'x' },
+      /service "nope" has no SLA policy/,
+    ],
+    [
+      { service: 'web', start: '2026-03-11T01:00:00Z', end: '2026-03-11T00:00:00Z', reason: 'x' },
+      /end .* must be after start/,
+    ],
+    [
+      {
+        service: 'web',
+        start: '2026-03-11T00:00:00Z',
+        end: '2026-03-11T01:00:00Z',
+        reason: 'x',
+        announced_at: '2026-01-01T00:00:00Z',
+      },
+      /Unrecognized key/,
+    ],
   ])('rejects %j with 400', async (payload, re) => {
     const res = await app.inject({ method: 'POST', url: '/api/v1/planned-downtimes', payload });
     expect(res.statusCode).toBe(400);
@@ -57,7 +82,15 @@ describe('GET /api/v1/sla/reports/:service/:month', () => {
   it('serves the month report as JSON, CSV, HTML and PDF', async () => {
     const rows: ProbeResult[] = [];
     for (let t = NOW - 2 * H; t < NOW; t += 10_000) {
-      rows.push({ targetId: 'web/http', location: 'ams', startedAt: new Date(t).toISOString(), ok: t < NOW - H || t >= NOW - H + 60_000, totalMs: 30, loopDelayMs: 0, phases: { resolve: 0, connect: 0, tls: 0, processing: 30, transfer: 0 } });
+      rows.push({
+        targetId: 'web/http',
+        location: 'ams',
+        startedAt: new Date(t).toISOString(),
+        ok: t < NOW - H || t >= NOW - H + 60_000,
+        totalMs: 30,
+        loopDelayMs: 0,
+        phases: { resolve: 0, connect: 0, tls: 0, processing: 30, transfer: 0 },
+      });
     }
     await insertProbeResults(store.db, rows);
     const json = await app.inject({ method: 'GET', url: '/api/v1/sla/reports/web/2026-03' });
@@ -68,6 +101,8 @@ describe('GET /api/v1/sla/reports/:service/:month', () => {
     const pdf = await app.inject({ method: 'GET', url: '/api/v1/sla/reports/web/2026-03?format=pdf' });
     expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
     expect((await app.inject({ method: 'GET', url: '/api/v1/sla/reports/web/2026-3' })).statusCode).toBe(400);
-    expect((await app.inject({ method: 'GET', url: '/api/v1/sla/reports/nope/2026-03' })).statusCode).toBe(404);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/sla/reports/nope/2026-03' })).statusCode).toBe(
+      404,
+    );
   });
 });

@@ -15,8 +15,18 @@ import {
 } from '../../sla/index.js';
 
 const TZ = 'Europe/Amsterdam';
-const intervals = [{ name: 'sat', time_intervals: [{ weekdays: ['saturday'], times: [{ start_time: '09:00', end_time: '17:00' }] }] }];
-const policy = slaPolicySchema.parse({ id: 'standard', availability: '99.9%', latency: { average_ms: 50 }, maintenance: ['sat'] });
+const intervals = [
+  {
+    name: 'sat',
+    time_intervals: [{ weekdays: ['saturday'], times: [{ start_time: '09:00', end_time: '17:00' }] }],
+  },
+];
+const policy = slaPolicySchema.parse({
+  id: 'standard',
+  availability: '99.9%',
+  latency: { average_ms: 50 },
+  maintenance: ['sat'],
+});
 const [FROM, TO] = monthRange('2026-03', TZ);
 
 function report(samples: SlaSample[], incidents: Incident[] = []) {
@@ -28,7 +38,9 @@ function report(samples: SlaSample[], incidents: Incident[] = []) {
     resolve: intervalResolver(intervals, TZ),
     probeIntervalMs: 600_000,
     samples: [...samples].sort((a, b) => a.ts - b.ts),
-    planned: [{ id: 'pd-1', start: FROM + 86_400_000, end: FROM + 90_000_000, announcedAt: FROM, reason: 'upgrade' }],
+    planned: [
+      { id: 'pd-1', start: FROM + 86_400_000, end: FROM + 90_000_000, announcedAt: FROM, reason: 'upgrade' },
+    ],
     incidents,
     period: '2026-03',
     fromMs: FROM,
@@ -49,7 +61,15 @@ describe('reports', () => {
       fc.property(fc.array(sampleArb, { maxLength: 400 }), (samples) => {
         const r = JSON.parse(JSON.stringify(report(samples))) as ReturnType<typeof report>;
         const again = recomputeReport(r);
-        for (const k of ['eligibleSeconds', 'excludedSeconds', 'upSeconds', 'downSeconds', 'unknownSeconds', 'budgetRemainingSeconds', 'latencySamples'] as const) {
+        for (const k of [
+          'eligibleSeconds',
+          'excludedSeconds',
+          'upSeconds',
+          'downSeconds',
+          'unknownSeconds',
+          'budgetRemainingSeconds',
+          'latencySamples',
+        ] as const) {
           expect(again[k]).toBeCloseTo(r[k], 3);
         }
         for (const k of ['availability', 'coverage', 'avgResponseMs'] as const) {
@@ -78,7 +98,12 @@ describe('reports', () => {
     const a = incidentAvailability([inc], FROM, TO, []);
     expect(a.downSeconds).toBe(2 * 3600);
     expect(a.availability).toBeCloseTo(1 - 7200 / ((TO - FROM) / 1000), 12);
-    const open = incidentAvailability([{ ...inc, acceptedAt: undefined } as Incident], FROM, Date.parse('2026-03-10T12:50:00Z'), []);
+    const open = incidentAvailability(
+      [{ ...inc, acceptedAt: undefined } as Incident],
+      FROM,
+      Date.parse('2026-03-10T12:50:00Z'),
+      [],
+    );
     expect(open.downSeconds).toBe(3 * 3600);
     expect(open.incidents[0]!.open).toBe(true);
     // Side by side in the report.
@@ -89,7 +114,13 @@ describe('reports', () => {
 
   it('the PDF is byte-stable for the same input, and CSV/HTML carry every down interval', async () => {
     const samples: SlaSample[] = [];
-    for (let t = FROM; t < TO; t += 600_000) samples.push({ ts: t, ok: !(t >= FROM + 5 * 86_400_000 && t < FROM + 5 * 86_400_000 + 3_600_000), totalMs: 20 + (t % 7), location: 'ams' });
+    for (let t = FROM; t < TO; t += 600_000)
+      samples.push({
+        ts: t,
+        ok: !(t >= FROM + 5 * 86_400_000 && t < FROM + 5 * 86_400_000 + 3_600_000),
+        totalMs: 20 + (t % 7),
+        location: 'ams',
+      });
     const r = report(samples);
     expect(r.downSeconds).toBe(3600);
     const a = await reportPdf(r);

@@ -33,8 +33,16 @@ function result(loc: string, atMs: number, ok: boolean, totalMs: number, flagged
 describeStores('probe rollups', (getStore) => {
   it('folds results into per-minute rows, across separate calls', async () => {
     const db = getStore().db;
-    await upsertRollups(db, [result('ams', T, true, 10), result('ams', T + 10_000, false, 3000), result('fra', T + 5000, true, 20)]);
-    await upsertRollups(db, [result('ams', T + 20_000, true, 40), result('ams', T + 30_000, true, 999, true), result('ams', T + 60_000, true, 16)]);
+    await upsertRollups(db, [
+      result('ams', T, true, 10),
+      result('ams', T + 10_000, false, 3000),
+      result('fra', T + 5000, true, 20),
+    ]);
+    await upsertRollups(db, [
+      result('ams', T + 20_000, true, 40),
+      result('ams', T + 30_000, true, 999, true),
+      result('ams', T + 60_000, true, 16),
+    ]);
     const rows = await queryRollups(db, { targetIds: ['web/http'], fromMs: T, toMs: T + 120_000 });
     expect(rows.map((r) => [r.location, r.minuteAt])).toEqual([
       ['ams', T],
@@ -42,9 +50,20 @@ describeStores('probe rollups', (getStore) => {
       ['ams', T + 60_000],
     ]);
     const ams = rows[0]!;
-    expect(ams).toMatchObject({ okCount: 3, failCount: 1, flaggedCount: 1, latSum: 50, latCount: 2, lastAt: T + 30_000, lastOk: true });
+    expect(ams).toMatchObject({
+      okCount: 3,
+      failCount: 1,
+      flaggedCount: 1,
+      latSum: 50,
+      latCount: 2,
+      lastAt: T + 30_000,
+      lastOk: true,
+    });
     expect([...ams.hist.entries()].sort()).toEqual(
-      [[latencyBucket(10), 1], [latencyBucket(40), 1]].sort(),
+      [
+        [latencyBucket(10), 1],
+        [latencyBucket(40), 1],
+      ].sort(),
     );
     expect(await queryRollups(db, { targetIds: ['other'], fromMs: T, toMs: T + 120_000 })).toEqual([]);
   });
@@ -60,12 +79,30 @@ describeStores('probe rollups', (getStore) => {
 describeStores('planned downtimes and incidents', (getStore) => {
   it('records announcedAt from the clock passed in, and lists by overlap', async () => {
     const db = getStore().db;
-    const pd = await insertPlannedDowntime(db, { serviceId: 'web', start: '2026-03-14T22:00:00Z', end: '2026-03-14T23:00:00Z', reason: 'db upgrade' }, T);
+    const pd = await insertPlannedDowntime(
+      db,
+      { serviceId: 'web', start: '2026-03-14T22:00:00Z', end: '2026-03-14T23:00:00Z', reason: 'db upgrade' },
+      T,
+    );
     expect(pd.announcedAt).toBe(new Date(T).toISOString());
-    await insertPlannedDowntime(db, { serviceId: 'api', start: '2026-03-14T22:00:00Z', end: '2026-03-14T23:00:00Z', reason: 'x' }, T);
-    const list = await listPlannedDowntimes(db, { serviceIds: ['web'], fromMs: Date.parse('2026-03-14T22:30:00Z'), toMs: Date.parse('2026-03-15T00:00:00Z') });
+    await insertPlannedDowntime(
+      db,
+      { serviceId: 'api', start: '2026-03-14T22:00:00Z', end: '2026-03-14T23:00:00Z', reason: 'x' },
+      T,
+    );
+    const list = await listPlannedDowntimes(db, {
+      serviceIds: ['web'],
+      fromMs: Date.parse('2026-03-14T22:30:00Z'),
+      toMs: Date.parse('2026-03-15T00:00:00Z'),
+    });
     expect(list).toEqual([pd]);
-    expect(await listPlannedDowntimes(db, { serviceIds: ['web'], fromMs: Date.parse('2026-03-14T23:00:00Z'), toMs: Date.parse('2026-03-15T00:00:00Z') })).toEqual([]);
+    expect(
+      await listPlannedDowntimes(db, {
+        serviceIds: ['web'],
+        fromMs: Date.parse('2026-03-14T23:00:00Z'),
+        toMs: Date.parse('2026-03-15T00:00:00Z'),
+      }),
+    ).toEqual([]);
   });
 
   it('stores incidents whole and finds the ones overlapping a window', async () => {
@@ -83,11 +120,26 @@ describeStores('planned downtimes and incidents', (getStore) => {
     };
     await upsertIncident(db, inc);
     expect(await getIncident(db, 'inc-1')).toEqual(inc);
-    const accepted = { ...inc, resolvedAt: '2026-03-10T11:00:00.000Z', acceptedAt: '2026-03-10T12:00:00.000Z' };
+    const accepted = {
+      ...inc,
+      resolvedAt: '2026-03-10T11:00:00.000Z',
+      acceptedAt: '2026-03-10T12:00:00.000Z',
+    };
     await upsertIncident(db, accepted);
     expect(await getIncident(db, 'inc-1')).toEqual(accepted);
-    const inMarch = await listIncidents(db, { serviceId: 'web', kind: 'availability', fromMs: Date.parse('2026-03-01T00:00:00Z'), toMs: Date.parse('2026-04-01T00:00:00Z') });
+    const inMarch = await listIncidents(db, {
+      serviceId: 'web',
+      kind: 'availability',
+      fromMs: Date.parse('2026-03-01T00:00:00Z'),
+      toMs: Date.parse('2026-04-01T00:00:00Z'),
+    });
     expect(inMarch.map((i) => i.id)).toEqual(['inc-1']);
-    expect(await listIncidents(db, { serviceId: 'web', fromMs: Date.parse('2026-03-11T00:00:00Z'), toMs: Date.parse('2026-04-01T00:00:00Z') })).toEqual([]);
+    expect(
+      await listIncidents(db, {
+        serviceId: 'web',
+        fromMs: Date.parse('2026-03-11T00:00:00Z'),
+        toMs: Date.parse('2026-04-01T00:00:00Z'),
+      }),
+    ).toEqual([]);
   });
 });

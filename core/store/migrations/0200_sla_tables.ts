@@ -36,7 +36,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('accepted_at', 'bigint')
     .addColumn('timeline_json', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('incidents_service').on('incidents').columns(['service_id', 'detected_at']).execute();
+  await db.schema
+    .createIndex('incidents_service')
+    .on('incidents')
+    .columns(['service_id', 'detected_at'])
+    .execute();
 
   await db.schema
     .createTable('planned_downtimes')
@@ -47,7 +51,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('announced_at', 'bigint', (c) => c.notNull())
     .addColumn('reason', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('planned_downtimes_service').on('planned_downtimes').columns(['service_id', 'start_at']).execute();
+  await db.schema
+    .createIndex('planned_downtimes_service')
+    .on('planned_downtimes')
+    .columns(['service_id', 'start_at'])
+    .execute();
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

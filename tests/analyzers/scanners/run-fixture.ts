@@ -1,9 +1,20 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { silentLogger, systemClock, type Alert, type Finding, type Store } from '../../../core/index.js';
-// The shared repository is not re-exported from core/index.ts yet; tests take it from its file.
-import * as repo from '../../../core/store/analysis-runs.js';
+import {
+  commitAnalysis,
+  createRun,
+  finishRun,
+  getCheckpoint,
+  getRun,
+  lastFinishedRun,
+  listFindings,
+  silentLogger,
+  systemClock,
+  type Alert,
+  type Finding,
+  type Store,
+} from '../../../core/index.js';
 import {
   Quarantine,
   runScan,
@@ -15,7 +26,8 @@ import {
   type ScannersConfig,
 } from '../../../analyzers/scanners/index.js';
 
-export { repo };
+/** The shared run/finding repository (core/store/analysis-runs.ts), as the scanners use it. */
+export const repo = { createRun, finishRun, commitAnalysis, getCheckpoint, lastFinishedRun, getRun, listFindings };
 
 /** A parsed `scanners:` config for a test, with the given overrides. */
 export function testConfig(raw: Record<string, unknown>): ScannersConfig {

@@ -168,3 +168,24 @@ describe('YARA compile errors name the file and line', () => {
     expect(v.status === 'infected' && v.hits.map((h) => h.name)).toEqual(['R']);
   });
 });
+
+describe('YARA externals with values @litko/yara-x would misread', () => {
+  it('a numeric file name is an error only for rule sets that read filename', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-yara-num-'));
+    try {
+      mkdirSync(join(dir, 'uses'));
+      mkdirSync(join(dir, 'ignores'));
+      writeFileSync(join(dir, 'uses', 'r.yar'), 'rule ByName { condition: filename == "2024" }\n');
+      writeFileSync(join(dir, 'ignores', 'r.yar'), 'rule ByContent { strings: $a = "payload" condition: $a }\n');
+      const p = join(dir, '2024');
+      writeFileSync(p, 'payload');
+      const f = factsOf(p, statSync(p));
+      const uses = await compileRuleDirs([join(dir, 'uses')]);
+      const ignores = await compileRuleDirs([join(dir, 'ignores')]);
+      expect(await new YaraScanner({ compiled: () => uses }).scan(f)).toMatchObject({ status: 'error', reason: expect.stringMatching(/filename="2024"/) });
+      expect(await new YaraScanner({ compiled: () => ignores }).scan(f)).toMatchObject({ status: 'infected', hits: [{ name: 'ByContent' }] });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
