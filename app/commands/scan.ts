@@ -1,0 +1,190 @@
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { ConfigError, createLogger, errorMessage } from '../../core/index.js';
+import {
+  adhocScan,
+  ClamdClient,
+  databaseDirOf,
+  exitCodeOf,
+  Quarantine,
+  scannersSchema,
+  SignatureDb,
+  type FileScanResult,
+  type ScannersConfig,
+} from '../../analyzers/index.js';
+import { issueLines, loadVigilConfig } from '../load.js';
+import { defaultConfigPath, defaultDataDir } from '../paths.js';
+import { join, resolve } from 'node:path';
+
+interface CommonOpts {
+  config: string;
+  data: string;
+}
+
+function fail(cmd: string, err: unknown): void {
+  if (err instanceof ConfigError) for (const line of issueLines(err)) process.stderr.write(`${line}\n`);
+  else process.stderr.write(`vigil ${cmd}: ${errorMessage(err)}\n`);
+  process.exitCode = 2;
+}
+
+/** The `scanners` section of the config when the file exists; else the defaults for `paths`. */
+function scannersConfig(file: string, paths: string[], explicit: boolean): ScannersConfig {
+  if (existsSync(file)) {
+    const loaded = loadVigilConfig(file).scanners as ScannersConfig | undefined;
+    if (loaded) return { ...loaded, paths: paths.length > 0 ? paths : loaded.paths };
+  } else if (explicit) {
+    throw new ConfigError([{ file, line: 0, col: 0, message: 'config file does not exist' }]);
+  }
+  return scannersSchema.parse({ paths: paths.length > 0 ? paths : ['.'] });
+}
+
+const common = (c: Command): Command =>
+  c
+    .option('-c, --config <file>', 'config file (its scanners: section)', defaultConfigPath())
+    .option('-d, --data <dir>', 'data directory (managed ClamAV database, clamd socket)', defaultDataDir());
+
+function line(r: FileScanResult): string {
+  if (r.status === 'clean') return `${r.path}: OK`;
+  if (r.status === 'infected') {
+    const hits = r.hits.map((h) => `${h.name} FOUND (${h.engine})`).join(', ');
+    return `${r.path}: ${hits}${r.reason ? `; ERROR ${r.reason}` : ''}${r.quarantineId ? ` [quarantined as ${r.quarantineId}]` : ''}`;
+  }
+  return `${r.path}: ERROR ${r.reason ?? 'unknown'}`;
+}
+
+/** `vigil scan`, `vigil scan restore`, `vigil signatures add-hash|add-hex|add-ldb|list|reload`. */
+export function registerScanCommands(program: Command): void {
+  const scan = common(program.command('scan'))
+    .description('ClamAV + YARA scan of files and folders; exit 0 clean, 1 found, 2 error (never 0 on error)')
+    .argument('[paths...]', 'files, folders (recursive) or globs; default: scanners.paths of the config')
+    .option('--json', 'one JSON document with every file and the summary')
+    .option('--clamd-socket <path>', 'use this clamd (INSTREAM) instead of the managed one')
+    .option('--no-clamav', 'YARA and hash lists only (the output says so)')
+    .option('--yara-rules <dir...>', 'YARA rule folders (instead of scanners.yara.rules)')
+    .option('--hash-list <file...>', 'hash lists (instead of scanners.hash_lists)')
+    .option('--max-file-size <size>', 'largest file scanned, e.g. 100MB')
+    .option('--follow-symlinks', 'follow symbolic links')
+    .option('--quarantine <dir>', 'move infected files to this quarantine folder')
+    .action(async (paths: string[], opts: CommonOpts & Record<string, unknown>, cmd: Command) => {
+      try {
+        const explicit = cmd.getOptionValueSource('config') === 'cli';
+        const base = scannersConfig(opts.config, paths, explicit);
+        const cfg = scannersSchema.parse({
+          paths: base.paths,
+          exclude: base.exclude,
+          max_file_size: (opts.maxFileSize as string | undefined) ?? base.max_file_size,
+          follow_symlinks: opts.followSymlinks === true || base.follow_symlinks,
+          concurrency: base.concurrency,
+          clamav: { ...base.clamav, timeout: `${base.clamav.timeout}ms`, start_timeout: `${base.clamav.start_timeout}ms` },
+          yara: { rules: (opts.yaraRules as string[] | undefined) ?? base.yara.rules, externals: base.yara.externals },
+          hash_lists: (opts.hashList as string[] | undefined) ?? base.hash_lists,
+        });
+        const log = createLogger({ level: process.env.VIGIL_LOG_LEVEL ?? 'warn' }).child({ component: 'scan' });
+        const res = await adhocScan({
+          config: cfg,
+          dataDir: opts.data,
+          log,
+          ...(opts.clamdSocket ? { clamdSocket: opts.clamdSocket as string } : {}),
+          ...(opts.clamav === false ? { noClamav: true } : {}),
+          ...(opts.quarantine ? { quarantineDir: opts.quarantine as string } : {}),
+        });
+        const o = res.outcome;
+        const count = (s: string) => o.results.filter((r) => r.status === s).length;
+        const code = exitCodeOf(o);
+        if (opts.json) {
+          const doc = {
+            status: code === 0 ? 'clean' : code === 1 ? 'infected' : 'error',
+            engines: res.engines,
+            clamav: res.clamav,
+            files: o.results,
+            scanned: o.results.length,
+            clean: count('clean'),
+            infected: count('infected'),
+            errors: count('error'),
+            skippedSymlinks: o.skippedSymlinks,
+            runErrors: o.runErrors,
+          };
+          process.stdout.write(`${JSON.stringify(doc)}\n`);
+        } else {
+          for (const r of o.results) process.stdout.write(`${line(r)}\n`);
+          process.stdout.write('----------- SCAN SUMMARY -----------\n');
+          process.stdout.write(`Engines: ${res.engines.join(', ')}\nClamAV: ${res.clamav}\n`);
+          process.stdout.write(`Scanned files: ${o.results.length}\nInfected files: ${count('infected')}\nErrors: ${count('error')}\n`);
+          if (o.skippedSymlinks > 0) process.stdout.write(`Skipped symlinks: ${o.skippedSymlinks} (use --follow-symlinks)\n`);
+          for (const e of o.runErrors) process.stdout.write(`Run error: ${e}\n`);
+        }
+        process.exitCode = code;
+      } catch (err) {
+        fail('scan', err);
+      }
+    });
+
+  common(scan.command('restore'))
+    .description('move a quarantined file back (with its mode, owner and mtime)')
+    .argument('<id>', 'quarantine id (q-…)')
+    .option('--quarantine <dir>', 'quarantine folder (default: scanners.quarantine.dir)')
+    .option('--to <path>', 'restore to this path instead of the original')
+    .option('--force', 'overwrite an existing file')
+    .action(async (id: string, opts: CommonOpts & { quarantine?: string; to?: string; force?: boolean }) => {
+      try {
+        const dir = opts.quarantine ?? scannersConfig(opts.config, [], false).quarantine?.dir;
+        if (!dir) throw new Error('no quarantine folder: give --quarantine DIR or set scanners.quarantine.dir');
+        const rec = await new Quarantine(dir).restore(id, { ...(opts.to ? { to: opts.to } : {}), ...(opts.force ? { force: true } : {}) });
+        process.stdout.write(`restored ${rec.id} to ${rec.restoredTo}\n`);
+      } catch (err) {
+        fail('scan restore', err);
+      }
+    });
+
+  const sig = program.command('signatures').description("vigil's managed ClamAV database (custom signatures; no freshclam offline)");
+  const dbOf = (opts: CommonOpts) => new SignatureDb(databaseDirOf(scannersConfig(opts.config, [], false), opts.data));
+  const added = (e: { kind: string; line: string }) => process.stdout.write(`added to ${e.kind}: ${e.line}\nrun "vigil signatures reload" to load it into a running clamd\n`);
+  common(sig.command('add-hash'))
+    .description('add an MD5 hash signature (.hdb md5:size:name, as sigtool --md5) for FILE')
+    .argument('<file>')
+    .requiredOption('--name <name>', 'signature name')
+    .action(async (file: string, opts: CommonOpts & { name: string }) => {
+      await dbOf(opts).addHash(file, opts.name).then(added, (err: unknown) => fail('signatures add-hash', err));
+    });
+  common(sig.command('add-hex'))
+    .description('add an extended hex signature (.ndb NAME:TARGET:OFFSET:HEX)')
+    .argument('<name>')
+    .argument('<hex>', 'hex pattern; wildcards ?? * {n-m} (a|b) allowed')
+    .option('--target <n>', 'target type (0 any file, 1 PE, 6 ELF …)', '0')
+    .option('--offset <offset>', 'offset (* anywhere, EOF-n, n …)', '*')
+    .action(async (name: string, hex: string, opts: CommonOpts & { target: string; offset: string }) => {
+      await dbOf(opts).addHex(name, hex, { target: Number(opts.target), offset: opts.offset }).then(added, (err: unknown) => fail('signatures add-hex', err));
+    });
+  common(sig.command('add-ldb'))
+    .description('add a logical signature (.ldb NAME;TDB;EXPR;SUBSIG0;…)')
+    .argument('<line>')
+    .action(async (ldb: string, opts: CommonOpts) => {
+      await dbOf(opts).addLdb(ldb).then(added, (err: unknown) => fail('signatures add-ldb', err));
+    });
+  common(sig.command('list'))
+    .description('list the signatures in the managed database')
+    .option('--json', 'JSON output')
+    .action(async (opts: CommonOpts & { json?: boolean }) => {
+      try {
+        const list = await dbOf(opts).list();
+        if (opts.json) process.stdout.write(`${JSON.stringify(list)}\n`);
+        else for (const e of list) process.stdout.write(`${e.kind}\t${e.name}\t${e.line}\n`);
+      } catch (err) {
+        fail('signatures list', err);
+      }
+    });
+  common(sig.command('reload'))
+    .description('tell clamd to reload its database (clamd RELOAD)')
+    .option('--socket <path>', 'clamd socket (default: the managed one in the data dir, or scanners.clamav.socket)')
+    .action(async (opts: CommonOpts & { socket?: string }) => {
+      try {
+        const cfg = scannersConfig(opts.config, [], false);
+        const socket = opts.socket ?? cfg.clamav.socket ?? join(resolve(opts.data), 'clamav', 'clamd.sock');
+        const reply = await new ClamdClient({ socket, timeoutMs: 30_000 }).reload();
+        if (reply !== 'RELOADING') throw new Error(`clamd at ${socket} answered "${reply}" instead of RELOADING`);
+        process.stdout.write(`clamd at ${socket}: ${reply}\n`);
+      } catch (err) {
+        fail('signatures reload', err);
+      }
+    });
+}

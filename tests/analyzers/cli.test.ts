@@ -1,0 +1,77 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { CORPUS } from './corpus.js';
+
+const CLI = fileURLToPath(new URL('./helpers/analyze-cli.ts', import.meta.url));
+const run = (args: string[], cwd?: string): Promise<{ code: number | null; stdout: string; stderr: string }> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: cwd ?? process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+
+describe('vigil logs cat', () => {
+  it('prints the same NDJSON for the TSV and JSON forms of a Zeek log', async () => {
+    const a = await run(['logs', 'cat', `${CORPUS}zeek-tsv/zed-sample-data/ssh.log.gz`, '--json']);
+    const b = await run(['logs', 'cat', `${CORPUS}zeek-json/zed-sample-data/ssh.json.gz`]);
+    expect(a.code).toBe(0);
+    expect(a.stdout.trim().split('\n')).toHaveLength(22);
+    expect(a.stdout).toBe(b.stdout);
+    expect(JSON.parse(a.stdout.split('\n')[0]!)).toMatchObject({ _source: 'zeek', _path: 'ssh' });
+  });
+
+  it('names each bad line on stderr and exits 2, still printing the good records', async () => {
+    const r = await run(['logs', 'cat', `${CORPUS}zeek-tsv/rita-edge-cases/truncated_conn_json.log`]);
+    expect(r.code).toBe(2);
+    expect(r.stdout.trim().split('\n')).toHaveLength(2);
+    expect(r.stderr).toMatch(/truncated_conn_json\.log:3: id\.orig_p: port 93145 out of range/);
+    expect(r.stderr).toMatch(/truncated_conn_json\.log:4: broken JSON/);
+  });
+});
+
+describe('vigil analyze run / review / report', () => {
+  it('runs over inputs, resumes from checkpoints, and records a review in the report', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-cli-'));
+    const cfg = join(dir, 'none.yaml');
+    const day = `${CORPUS}zeek-tsv/rita-missing-host/2024-04-19`;
+    const inputs = ['ssh', 'conn', 'open_conn'].flatMap((t) => Array.from({ length: 24 }, (_v, h) => `${day}/${t}.${String(h).padStart(2, '0')}:00:00-${String(h + 1).padStart(2, '0')}:00:00.log.gz`));
+    const first = await run(['analyze', 'run', '--json', '--config', cfg, '--data', dir, '--input', ...inputs]);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(1);
+    const out = JSON.parse(first.stdout) as { run: { id: string; status: string; inputs: { sha256: string; records: number }[] }; findings: { detector: string }[] };
+    expect(out.run.status).toBe('ok');
+    expect(out.run.inputs).toHaveLength(72);
+    expect(out.run.inputs.every((i) => /^[0-9a-f]{64}$/.test(i.sha256))).toBe(true);
+    expect(new Set(out.findings.map((f) => f.detector))).toEqual(new Set(['brute-force', 'long-connections', 'sensor-health', 'beaconing', 'scans']));
+    const again = await run(['analyze', 'run', '--json', '--config', cfg, '--data', dir, '--input', ...inputs]);
+    const second = JSON.parse(again.stdout) as { run: { inputs: unknown[] }; findings: unknown[] };
+    expect(second.run.inputs).toHaveLength(0); // everything was read already
+    expect(second.findings).toHaveLength(0);
+    expect(again.code).toBe(0);
+
+    const rev = await run(['analyze', 'review', out.run.id, '--by', 'Sam Officer', '--note', 'guessing blocked at the firewall', '--config', cfg, '--data', dir]);
+    expect(rev.code).toBe(0);
+    const html = await run(['analyze', 'report', out.run.id, '--format', 'html', '--config', cfg, '--data', dir]);
+    expect(html.stdout).toContain('Sam Officer');
+    expect(html.stdout).toContain('guessing blocked at the firewall');
+    expect(html.stdout).toMatch(/SSH password guessing from/);
+    const json = await run(['analyze', 'report', out.run.id, '--format', 'json', '--out', join(dir, 'r.json'), '--config', cfg, '--data', dir]);
+    expect(json.code).toBe(0);
+    const rep = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as { run: { reviewedBy: string; summary: { perDetector: Record<string, number> } }; newFindings: unknown[] };
+    expect(rep.run.reviewedBy).toBe('Sam Officer');
+    expect(rep.newFindings.length).toBe(out.findings.length);
+    expect(rep.run.summary.perDetector['brute-force']).toBeGreaterThan(0);
+    const bad = await run(['analyze', 'review', 'no-such-run', '--by', 'x', '--config', cfg, '--data', dir]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/no analysis run with id "no-such-run"/);
+    writeFileSync(join(dir, 'x'), '');
+  }, 120_000);
+});
