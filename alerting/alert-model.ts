@@ -89,7 +89,10 @@ export function mergeAlerts(a: RouterAlert, o: RouterAlert, now: number): Router
 }
 
 /** The alert in Alertmanager's API/webhook shape. */
-export function toApiAlert(a: RouterAlert, now: number): Alert & { status: 'firing' | 'resolved'; fingerprint: string } {
+export function toApiAlert(
+  a: RouterAlert,
+  now: number,
+): Alert & { status: 'firing' | 'resolved'; fingerprint: string } {
   const resolved = isResolved(a, now);
   return {
     status: resolved ? 'resolved' : 'firing',

@@ -31,7 +31,9 @@ export const pagerdutyConfigSchema = z.strictObject({
   client_url: z.string().optional(),
   description: z.string().optional(),
   details: stringMap.optional(),
-  images: z.array(z.strictObject({ src: z.string(), alt: z.string().optional(), href: z.string().optional() })).optional(),
+  images: z
+    .array(z.strictObject({ src: z.string(), alt: z.string().optional(), href: z.string().optional() }))
+    .optional(),
   links: z.array(linkSchema).optional(),
   source: z.string().optional(),
   severity: z.string().optional(),
@@ -75,7 +77,9 @@ export const slackConfigSchema = z.strictObject({
   title_link: z.string().optional(),
   pretext: z.string().optional(),
   text: z.string().optional(),
-  fields: z.array(z.strictObject({ title: z.string(), value: z.string(), short: z.boolean().optional() })).optional(),
+  fields: z
+    .array(z.strictObject({ title: z.string(), value: z.string(), short: z.boolean().optional() }))
+    .optional(),
   short_fields: z.boolean().optional(),
   footer: z.string().optional(),
   fallback: z.string().optional(),
@@ -129,7 +133,13 @@ export const receiverSchema = z.strictObject({
   ...Object.fromEntries(
     UNSUPPORTED_RECEIVER_KINDS.map((k) => [
       k,
-      z.unknown().refine(() => false, `receiver kind ${k} is not supported by vigil (webhook, pagerduty, opsgenie, slack and email are)`).optional(),
+      z
+        .unknown()
+        .refine(
+          () => false,
+          `receiver kind ${k} is not supported by vigil (webhook, pagerduty, opsgenie, slack and email are)`,
+        )
+        .optional(),
     ]),
   ),
 });
@@ -165,7 +175,10 @@ export const routeSchema: z.ZodType<RouteInput> = z.lazy(() =>
     mute_time_intervals: z.array(z.string()).optional(),
     active_time_intervals: z.array(z.string()).optional(),
     routes: z.array(routeSchema).optional(),
-    escalation: z.array(z.strictObject({ after: duration(), receiver: z.string() })).min(1).optional(),
+    escalation: z
+      .array(z.strictObject({ after: duration(), receiver: z.string() }))
+      .min(1)
+      .optional(),
   }),
 ) as unknown as z.ZodType<RouteInput>;
 

@@ -85,7 +85,8 @@ export class Dispatcher {
   /** Takes one alert update (Alertmanager provider.Put + dispatcher.processAlert). */
   ingest(incoming: RouterAlert, now: number): RouterAlert {
     const old = this.alerts.get(incoming.fingerprint);
-    const overlaps = old && incoming.endsAt > old.startsAt && (old.endsAt === 0 || incoming.startsAt < old.endsAt);
+    const overlaps =
+      old && incoming.endsAt > old.startsAt && (old.endsAt === 0 || incoming.startsAt < old.endsAt);
     const alert = old && overlaps ? mergeAlerts(old, incoming, now) : incoming;
     this.alerts.set(alert.fingerprint, alert);
     for (const route of matchRoutes(this.#deps.route, alert.labels)) {
@@ -178,24 +179,41 @@ export class Dispatcher {
     const { intervals, silences, inhibitRules } = this.#deps;
     const o = g.route.opts;
     const timeMuted =
-      anyActive(intervals, o.muteTimeIntervals, now) || (o.activeTimeIntervals.length > 0 && !anyActive(intervals, o.activeTimeIntervals, now));
+      anyActive(intervals, o.muteTimeIntervals, now) ||
+      (o.activeTimeIntervals.length > 0 && !anyActive(intervals, o.activeTimeIntervals, now));
     if (!timeMuted) {
       const kept = snapshot.filter(
         (a) =>
-          isInhibited(inhibitRules, a.labels, this.alerts.values(), now) === undefined && silences.mutedBy(a.labels, now).length === 0,
+          isInhibited(inhibitRules, a.labels, this.alerts.values(), now) === undefined &&
+          silences.mutedBy(a.labels, now).length === 0,
       );
       const firing = kept.filter((a) => !isResolved(a, now));
       const resolved = kept.filter((a) => isResolved(a, now));
       for (const integration of this.#deps.integrations(o.receiver)) {
         const nkey = `${g.key}\u0000${integration.key}`;
         const entry = this.nflog.get(nkey);
-        if (!needsUpdate(entry, firing, resolved, integration.sendResolved, o.repeatIntervalMs, now)) continue;
+        if (!needsUpdate(entry, firing, resolved, integration.sendResolved, o.repeatIntervalMs, now))
+          continue;
         const fps = (l: RouterAlert[]) => l.map((a) => a.fingerprint);
-        const next = { groupKey: g.key, integration: integration.key, firing: fps(firing), resolved: fps(resolved), at: now };
+        const next = {
+          groupKey: g.key,
+          integration: integration.key,
+          firing: fps(firing),
+          resolved: fps(resolved),
+          at: now,
+        };
         this.nflog.set(nkey, next);
         this.nflogDirty.add(next);
         const send = firing.length > 0 || integration.sendResolved;
-        if (send) out.push({ kind: 'notify', group: g, integration, firing, resolved: integration.sendResolved ? resolved : [], at: now });
+        if (send)
+          out.push({
+            kind: 'notify',
+            group: g,
+            integration,
+            firing,
+            resolved: integration.sendResolved ? resolved : [],
+            at: now,
+          });
       }
       if (firing.length > 0 && g.pagedAt === undefined) g.pagedAt = now;
       if (firing.length === 0) {

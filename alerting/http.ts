@@ -17,7 +17,9 @@ export interface AlertingHttpOptions {
 
 const LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const postableAlert = z.object({
-  labels: z.record(z.string().regex(LABEL, 'invalid label name'), z.string()).refine((l) => Object.keys(l).length > 0, 'at least one label pair required'),
+  labels: z
+    .record(z.string().regex(LABEL, 'invalid label name'), z.string())
+    .refine((l) => Object.keys(l).length > 0, 'at least one label pair required'),
   annotations: z.record(z.string(), z.string()).optional(),
   startsAt: z.string().optional(),
   endsAt: z.string().optional(),
@@ -25,7 +27,16 @@ const postableAlert = z.object({
 });
 const postableSilence = z.object({
   id: z.string().optional(),
-  matchers: z.array(z.object({ name: z.string(), value: z.string(), isRegex: z.boolean(), isEqual: z.boolean().optional() })).min(1),
+  matchers: z
+    .array(
+      z.object({
+        name: z.string(),
+        value: z.string(),
+        isRegex: z.boolean(),
+        isEqual: z.boolean().optional(),
+      }),
+    )
+    .min(1),
   startsAt: z.string(),
   endsAt: z.string(),
   createdBy: z.string().min(1),
@@ -51,140 +62,159 @@ const silenceJson = (s: Silence, now: number) => ({
  * The alerting HTTP routes: Alertmanager's API v2 for alerts and silences (so Prometheus can
  * send to vigil as to Alertmanager), and vigil's acknowledgement and notification-log routes.
  */
-export const alertingHttp = (opts: AlertingHttpOptions): FastifyPluginAsync => async (app) => {
-  const { router, db } = opts;
-  const read = { config: { permission: 'alerting:read' } };
-  const write = { config: { permission: 'alerting:write' } };
+export const alertingHttp =
+  (opts: AlertingHttpOptions): FastifyPluginAsync =>
+  async (app) => {
+    const { router, db } = opts;
+    const read = { config: { permission: 'alerting:read' } };
+    const write = { config: { permission: 'alerting:write' } };
 
-  app.post('/api/v2/alerts', write, async (req, reply) => {
-    const parsed = z.array(postableAlert).safeParse(req.body);
-    if (!parsed.success) return bad(reply, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-    for (const a of parsed.data) {
-      if (a.startsAt && a.endsAt && Date.parse(a.endsAt) < Date.parse(a.startsAt)) return bad(reply, 'start time must be before end time');
-    }
-    await router.ingest(parsed.data.map((a) => ({ ...a, annotations: a.annotations ?? {}, startsAt: a.startsAt ?? '' }) as Alert));
-    return reply.code(200).send();
-  });
-
-  app.get('/api/v2/alerts', read, async (req, reply) => {
-    const q = req.query as Record<string, string | string[] | undefined>;
-    let matchers;
-    try {
-      matchers = ([] as string[]).concat(q.filter ?? []).flatMap((f) => parseMatchers(f));
-    } catch (err) {
-      return bad(reply, errorMessage(err));
-    }
-    const flag = (k: string) => (q[k] === undefined ? true : q[k] !== 'false');
-    const receiverRe = typeof q.receiver === 'string' ? newMatcher('=~', 'receiver', q.receiver) : undefined;
-    return router.listAlerts().filter((a) => {
-      const st = a.status;
-      if (!flag('silenced') && st.silencedBy.length > 0) return false;
-      if (!flag('inhibited') && st.inhibitedBy.length > 0) return false;
-      if (!flag('active') && st.state === 'active') return false;
-      if (receiverRe && !a.receivers.some((r) => receiverRe.matches(r.name))) return false;
-      return matchesAll(matchers, a.labels);
-    });
-  });
-
-  app.get('/api/v2/silences', read, async () => {
-    const now = Date.now();
-    return router.silences.list().map((s) => silenceJson(s, now));
-  });
-
-  app.get('/api/v2/silence/:id', read, async (req, reply) => {
-    const s = router.silences.get((req.params as { id: string }).id);
-    return s ? silenceJson(s, Date.now()) : reply.code(404).send();
-  });
-
-  app.post('/api/v2/silences', write, async (req, reply) => {
-    const parsed = postableSilence.safeParse(req.body);
-    if (!parsed.success) return bad(reply, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-    const b = parsed.data;
-    try {
-      const id = await router.setSilence({
-        ...(b.id ? { id: b.id } : {}),
-        matchers: b.matchers.map((m) => ({ ...m, isEqual: m.isEqual ?? true })),
-        startsAt: Date.parse(b.startsAt),
-        endsAt: Date.parse(b.endsAt),
-        createdBy: b.createdBy,
-        comment: b.comment,
-      });
-      return { silenceID: id };
-    } catch (err) {
-      if (err instanceof VigilError && err.code === 'ALR_SILENCE_NOT_FOUND') return bad(reply, err.message, 404);
-      if (err instanceof VigilError) return bad(reply, err.message);
-      throw err;
-    }
-  });
-
-  app.delete('/api/v2/silence/:id', write, async (req, reply) => {
-    try {
-      await router.expireSilence((req.params as { id: string }).id);
+    app.post('/api/v2/alerts', write, async (req, reply) => {
+      const parsed = z.array(postableAlert).safeParse(req.body);
+      if (!parsed.success)
+        return bad(reply, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+      for (const a of parsed.data) {
+        if (a.startsAt && a.endsAt && Date.parse(a.endsAt) < Date.parse(a.startsAt))
+          return bad(reply, 'start time must be before end time');
+      }
+      await router.ingest(
+        parsed.data.map(
+          (a) => ({ ...a, annotations: a.annotations ?? {}, startsAt: a.startsAt ?? '' }) as Alert,
+        ),
+      );
       return reply.code(200).send();
-    } catch (err) {
-      if (err instanceof VigilError) return bad(reply, err.message, 404);
-      throw err;
-    }
-  });
-
-  app.post('/api/v1/alert-groups/:id/ack', write, async (req, reply) => {
-    const by = (req.body as { by?: unknown } | undefined)?.by;
-    if (typeof by !== 'string' || by === '') return bad(reply, 'body must be {"by": "name"}');
-    return ack(reply, (req.params as { id: string }).id, by, 'api');
-  });
-
-  // A signed link from a notification. GET only shows a button (mail scanners and chat link
-  // previews fetch links); the POST it sends acknowledges.
-  const linkRoute = { config: { permission: 'public' } };
-  app.get('/api/v1/alert-groups/:id/ack', linkRoute, async (req, reply) => {
-    const id = (req.params as { id: string }).id;
-    const sig = String((req.query as { sig?: unknown }).sig ?? '');
-    if (!opts.ackSecret || !verifyAck(opts.ackSecret, id, sig)) return reply.code(403).send('invalid acknowledgement link');
-    const safe = id.replace(/[^a-zA-Z0-9-]/g, '');
-    return reply
-      .type('text/html')
-      .send(`<!doctype html><form method="post" action="ack-link"><input type="hidden" name="sig" value="${sig.replace(/[^A-Za-z0-9_-]/g, '')}"><label>Your name <input name="by" required></label> <button>Acknowledge ${safe}</button></form>`);
-  });
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(String(body))));
-  });
-  app.post('/api/v1/alert-groups/:id/ack-link', linkRoute, async (req, reply) => {
-    const id = (req.params as { id: string }).id;
-    const body = (req.body ?? {}) as { sig?: string; by?: string };
-    if (!opts.ackSecret || !verifyAck(opts.ackSecret, id, String(body.sig ?? ''))) return reply.code(403).send('invalid acknowledgement link');
-    return ack(reply, id, `${body.by || 'unknown'} (link)`, 'link');
-  });
-
-  app.get('/api/v1/alert-groups', read, async () =>
-    [...router.dispatcher.groups.values()].map((g) => ({
-      id: g.id,
-      groupKey: g.key,
-      receiver: g.route.opts.receiver,
-      labels: g.labels,
-      alerts: g.alerts.size,
-      pagedAt: g.pagedAt === undefined ? null : new Date(g.pagedAt).toISOString(),
-      acknowledgedAt: g.ackedAt === undefined ? null : new Date(g.ackedAt).toISOString(),
-      acknowledgedBy: g.ackedBy ?? null,
-      escalationLevel: g.level,
-    })),
-  );
-
-  app.get('/api/v1/notifications', read, async (req) => {
-    const q = req.query as { group?: string; from?: string; to?: string };
-    return notificationLog(db, {
-      groupId: q.group,
-      fromMs: q.from ? Date.parse(q.from) : undefined,
-      toMs: q.to ? Date.parse(q.to) : undefined,
     });
-  });
 
-  async function ack(reply: FastifyReply, id: string, by: string, via: string) {
-    try {
-      const groupId = await router.acknowledge(id, by, via);
-      return { groupId, acknowledgedBy: by };
-    } catch (err) {
-      if (err instanceof VigilError && err.code === 'ALR_NOT_FOUND') return bad(reply, err.message, 404);
-      throw err;
+    app.get('/api/v2/alerts', read, async (req, reply) => {
+      const q = req.query as Record<string, string | string[] | undefined>;
+      let matchers;
+      try {
+        matchers = ([] as string[]).concat(q.filter ?? []).flatMap((f) => parseMatchers(f));
+      } catch (err) {
+        return bad(reply, errorMessage(err));
+      }
+      const flag = (k: string) => (q[k] === undefined ? true : q[k] !== 'false');
+      const receiverRe =
+        typeof q.receiver === 'string' ? newMatcher('=~', 'receiver', q.receiver) : undefined;
+      return router.listAlerts().filter((a) => {
+        const st = a.status;
+        if (!flag('silenced') && st.silencedBy.length > 0) return false;
+        if (!flag('inhibited') && st.inhibitedBy.length > 0) return false;
+        if (!flag('active') && st.state === 'active') return false;
+        if (receiverRe && !a.receivers.some((r) => receiverRe.matches(r.name))) return false;
+        return matchesAll(matchers, a.labels);
+      });
+    });
+
+    app.get('/api/v2/silences', read, async () => {
+      const now = Date.now();
+      return router.silences.list().map((s) => silenceJson(s, now));
+    });
+
+    app.get('/api/v2/silence/:id', read, async (req, reply) => {
+      const s = router.silences.get((req.params as { id: string }).id);
+      return s ? silenceJson(s, Date.now()) : reply.code(404).send();
+    });
+
+    app.post('/api/v2/silences', write, async (req, reply) => {
+      const parsed = postableSilence.safeParse(req.body);
+      if (!parsed.success)
+        return bad(reply, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+      const b = parsed.data;
+      try {
+        const id = await router.setSilence({
+          ...(b.id ? { id: b.id } : {}),
+          matchers: b.matchers.map((m) => ({ ...m, isEqual: m.isEqual ?? true })),
+          startsAt: Date.parse(b.startsAt),
+          endsAt: Date.parse(b.endsAt),
+          createdBy: b.createdBy,
+          comment: b.comment,
+        });
+        return { silenceID: id };
+      } catch (err) {
+        if (err instanceof VigilError && err.code === 'ALR_SILENCE_NOT_FOUND')
+          return bad(reply, err.message, 404);
+        if (err instanceof VigilError) return bad(reply, err.message);
+        throw err;
+      }
+    });
+
+    app.delete('/api/v2/silence/:id', write, async (req, reply) => {
+      try {
+        await router.expireSilence((req.params as { id: string }).id);
+        return reply.code(200).send();
+      } catch (err) {
+        if (err instanceof VigilError) return bad(reply, err.message, 404);
+        throw err;
+      }
+    });
+
+    app.post('/api/v1/alert-groups/:id/ack', write, async (req, reply) => {
+      const by = (req.body as { by?: unknown } | undefined)?.by;
+      if (typeof by !== 'string' || by === '') return bad(reply, 'body must be {"by": "name"}');
+      return ack(reply, (req.params as { id: string }).id, by, 'api');
+    });
+
+    // A signed link from a notification. GET only shows a button (mail scanners and chat link
+    // previews fetch links); the POST it sends acknowledges.
+    const linkRoute = { config: { permission: 'public' } };
+    app.get('/api/v1/alert-groups/:id/ack', linkRoute, async (req, reply) => {
+      const id = (req.params as { id: string }).id;
+      const sig = String((req.query as { sig?: unknown }).sig ?? '');
+      if (!opts.ackSecret || !verifyAck(opts.ackSecret, id, sig))
+        return reply.code(403).send('invalid acknowledgement link');
+      const safe = id.replace(/[^a-zA-Z0-9-]/g, '');
+      return reply
+        .type('text/html')
+        .send(
+          `<!doctype html><form method="post" action="ack-link"><input type="hidden" name="sig" value="${sig.replace(/[^A-Za-z0-9_-]/g, '')}"><label>Your name <input name="by" required></label> <button>Acknowledge ${safe}</button></form>`,
+        );
+    });
+    app.addContentTypeParser(
+      'application/x-www-form-urlencoded',
+      { parseAs: 'string' },
+      (_req, body, done) => {
+        done(null, Object.fromEntries(new URLSearchParams(String(body))));
+      },
+    );
+    app.post('/api/v1/alert-groups/:id/ack-link', linkRoute, async (req, reply) => {
+      const id = (req.params as { id: string }).id;
+      const body = (req.body ?? {}) as { sig?: string; by?: string };
+      if (!opts.ackSecret || !verifyAck(opts.ackSecret, id, String(body.sig ?? '')))
+        return reply.code(403).send('invalid acknowledgement link');
+      return ack(reply, id, `${body.by || 'unknown'} (link)`, 'link');
+    });
+
+    app.get('/api/v1/alert-groups', read, async () =>
+      [...router.dispatcher.groups.values()].map((g) => ({
+        id: g.id,
+        groupKey: g.key,
+        receiver: g.route.opts.receiver,
+        labels: g.labels,
+        alerts: g.alerts.size,
+        pagedAt: g.pagedAt === undefined ? null : new Date(g.pagedAt).toISOString(),
+        acknowledgedAt: g.ackedAt === undefined ? null : new Date(g.ackedAt).toISOString(),
+        acknowledgedBy: g.ackedBy ?? null,
+        escalationLevel: g.level,
+      })),
+    );
+
+    app.get('/api/v1/notifications', read, async (req) => {
+      const q = req.query as { group?: string; from?: string; to?: string };
+      return notificationLog(db, {
+        groupId: q.group,
+        fromMs: q.from ? Date.parse(q.from) : undefined,
+        toMs: q.to ? Date.parse(q.to) : undefined,
+      });
+    });
+
+    async function ack(reply: FastifyReply, id: string, by: string, via: string) {
+      try {
+        const groupId = await router.acknowledge(id, by, via);
+        return { groupId, acknowledgedBy: by };
+      } catch (err) {
+        if (err instanceof VigilError && err.code === 'ALR_NOT_FOUND') return bad(reply, err.message, 404);
+        throw err;
+      }
     }
-  }
-};
+  };

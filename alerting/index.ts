@@ -3,15 +3,40 @@ export { alertingSections, type AlertmanagerConfig } from './config.js';
 export { alertmanagerConfigSchema, type RouteInput, type ReceiverConfig } from './am-schema.js';
 export { loadAlertingFile, type LoadedAlertingFile } from './load-file.js';
 export { validateAlertingConfig } from './validate.js';
-export { parseMatcher, parseMatchers, newMatcher, matchesAll, formatMatcher, type Matcher, type MatchType } from './matchers.js';
-export { buildRoute, matchRoutes, groupKeyOf, groupLabels, DEFAULT_ROUTE_OPTS, type Route, type RouteOpts } from './route.js';
+export {
+  parseMatcher,
+  parseMatchers,
+  newMatcher,
+  matchesAll,
+  formatMatcher,
+  type Matcher,
+  type MatchType,
+} from './matchers.js';
+export {
+  buildRoute,
+  matchRoutes,
+  groupKeyOf,
+  groupLabels,
+  DEFAULT_ROUTE_OPTS,
+  type Route,
+  type RouteOpts,
+} from './route.js';
 export { routeTest, parseLabelArgs } from './route-test.js';
 export { fingerprint, fromIncoming, isResolved, type RouterAlert } from './alert-model.js';
 export { compileInhibitRules, isInhibited, type InhibitRule } from './inhibit.js';
 export { Silences, silenceState, type Silence } from './silences.js';
 export { compileIntervals, anyActive, type IntervalIndex } from './time-mute.js';
-export { Dispatcher, needsUpdate, groupIdOf, type AggGroup, type NotifyIntent, type IntegrationRef, type NflogEntry } from './dispatcher.js';
-export { AlertRouter, recordAck, resolveGroupId, type RouterOptions, type ApiAlertStatus } from './router.js';
+export {
+  Dispatcher,
+  needsUpdate,
+  groupIdOf,
+  type AggGroup,
+  type NotifyIntent,
+  type IntegrationRef,
+  type NflogEntry,
+} from './dispatcher.js';
+export { AlertRouter, type RouterOptions, type ApiAlertStatus } from './router.js';
+export { recordAck, resolveGroupId, ackRows } from './acks.js';
 export { Delivery } from './delivery.js';
 export { signAck, verifyAck, ackLink } from './messages.js';
 export { notificationLog, type NotificationLogEntry } from './notification-log.js';

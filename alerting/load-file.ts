@@ -24,7 +24,9 @@ export function loadAlertingFile(file: string): LoadedAlertingFile {
   try {
     text = readFileSync(abs, 'utf8');
   } catch (err) {
-    throw new ConfigError([{ file: abs, line: 1, col: 1, message: `cannot read: ${errorMessage(err)}` }], { cause: err });
+    throw new ConfigError([{ file: abs, line: 1, col: 1, message: `cannot read: ${errorMessage(err)}` }], {
+      cause: err,
+    });
   }
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
@@ -49,18 +51,32 @@ export function loadAlertingFile(file: string): LoadedAlertingFile {
   if (!parsed.success) {
     for (const iss of parsed.error.issues) {
       const path = [...base, ...iss.path.filter((p): p is string | number => typeof p !== 'symbol')];
-      if (iss.code === 'unrecognized_keys') for (const k of iss.keys) report([...path, k], `unknown key "${k}"`);
+      if (iss.code === 'unrecognized_keys')
+        for (const k of iss.keys) report([...path, k], `unknown key "${k}"`);
       else report(path, iss.message);
     }
     throw new ConfigError(issues);
   }
-  const shared = isVigil && Array.isArray(top.time_intervals) ? (top.time_intervals as LoadedAlertingFile['sharedIntervals']) : [];
-  validateAlertingConfig(parsed.data, report, base, shared.map((s) => s.name));
+  const shared =
+    isVigil && Array.isArray(top.time_intervals)
+      ? (top.time_intervals as LoadedAlertingFile['sharedIntervals'])
+      : [];
+  validateAlertingConfig(
+    parsed.data,
+    report,
+    base,
+    shared.map((s) => s.name),
+  );
   if (issues.length > 0) throw new ConfigError(issues);
   const warnings = parsed.data.templates?.length
     ? [`${abs}: templates are ignored by vigil (notifications use vigil's built-in formats)`]
     : [];
-  return { config: parsed.data, sharedIntervals: shared, timezone: isVigil ? (top.timezone as string | undefined) : undefined, warnings };
+  return {
+    config: parsed.data,
+    sharedIntervals: shared,
+    timezone: isVigil ? (top.timezone as string | undefined) : undefined,
+    warnings,
+  };
 }
 
 function nodeAt(root: Node | null, path: (string | number)[]): Node | undefined {
@@ -68,7 +84,9 @@ function nodeAt(root: Node | null, path: (string | number)[]): Node | undefined 
   let last: Node | undefined = root ?? undefined;
   for (const key of path) {
     if (isMap(node)) {
-      const pair: { key: unknown; value: unknown } | undefined = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === key);
+      const pair: { key: unknown; value: unknown } | undefined = node.items.find(
+        (p) => (p.key as { value?: unknown } | null)?.value === key,
+      );
       if (!pair) return last;
       node = (pair.value as Node | null) ?? (pair.key as Node);
     } else if (isSeq(node) && typeof key === 'number') {

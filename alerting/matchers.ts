@@ -25,9 +25,13 @@ export function newMatcher(type: MatchType, name: string, value: string): Matche
   try {
     re = RE2JS.compile(`^(?:${value})$`);
   } catch (err) {
-    throw new VigilError('ALR_MATCHER', `invalid regular expression "${value}" for label ${name}: ${(err as Error).message}`, {
-      cause: err,
-    });
+    throw new VigilError(
+      'ALR_MATCHER',
+      `invalid regular expression "${value}" for label ${name}: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
   }
   const want = type === '=~';
   return { name, type, value, matches: (v) => re.matches(v) === want };
@@ -84,7 +88,8 @@ export function parseMatcher(text: string): Matcher {
       expectTrailingQuote = false;
     } else value += r;
   }
-  if (expectTrailingQuote) throw new VigilError('ALR_MATCHER', `matcher value contains unescaped double quote: ${raw0}`);
+  if (expectTrailingQuote)
+    throw new VigilError('ALR_MATCHER', `matcher value contains unescaped double quote: ${raw0}`);
   return newMatcher(op, name, value);
 }
 

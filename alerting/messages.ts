@@ -12,7 +12,12 @@ function common(maps: Record<string, string>[]): Record<string, string> {
 }
 
 /** The message for one intent, in Alertmanager's data model (template.Data). */
-export function buildMessage(intent: NotifyIntent, id: string, externalURL: string, ackURL: string | undefined): NotificationMessage {
+export function buildMessage(
+  intent: NotifyIntent,
+  id: string,
+  externalURL: string,
+  ackURL: string | undefined,
+): NotificationMessage {
   const alerts = [...intent.firing, ...intent.resolved].map((a) => toApiAlert(a, intent.at));
   return {
     id,

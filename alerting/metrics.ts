@@ -9,7 +9,11 @@ export interface RouterMetrics {
 
 /** The router's metrics, on the registry passed in (names follow alertmanager_notifications_*). */
 export function routerMetrics(registry: Registry): RouterMetrics {
-  const ingested = new Counter({ name: 'vigil_alerts_received_total', help: 'Alerts received by the router.', registers: [registry] });
+  const ingested = new Counter({
+    name: 'vigil_alerts_received_total',
+    help: 'Alerts received by the router.',
+    registers: [registry],
+  });
   const total = new Counter({
     name: 'vigil_notifications_total',
     help: 'Notification attempts by integration and outcome.',

@@ -20,7 +20,8 @@ export interface NotificationLogEntry {
   acknowledgement: { at: string; by: string; via: string; timeToAckMs: number | null } | null;
 }
 
-const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(Number(ms)).toISOString());
+const iso = (ms: number | null | undefined) =>
+  ms === null || ms === undefined ? null : new Date(Number(ms)).toISOString();
 
 /** The notification log, oldest first, optionally for one group or a time range (created_at). */
 export async function notificationLog(
@@ -36,12 +37,26 @@ export async function notificationLog(
   const ids = rows.map((r) => r.notification_id);
   const attempts: AlertingTables['alerting_attempts'][] = [];
   for (let i = 0; i < ids.length; i += 500) {
-    attempts.push(...(await db.selectFrom('alerting_attempts').selectAll().where('notification_id', 'in', ids.slice(i, i + 500)).orderBy('id').execute()));
+    attempts.push(
+      ...(await db
+        .selectFrom('alerting_attempts')
+        .selectAll()
+        .where('notification_id', 'in', ids.slice(i, i + 500))
+        .orderBy('id')
+        .execute()),
+    );
   }
   const groupIds = [...new Set(rows.map((r) => r.group_id))];
   const acks: AlertingTables['alerting_acks'][] = [];
   for (let i = 0; i < groupIds.length; i += 500) {
-    acks.push(...(await db.selectFrom('alerting_acks').selectAll().where('group_id', 'in', groupIds.slice(i, i + 500)).orderBy('id').execute()));
+    acks.push(
+      ...(await db
+        .selectFrom('alerting_acks')
+        .selectAll()
+        .where('group_id', 'in', groupIds.slice(i, i + 500))
+        .orderBy('id')
+        .execute()),
+    );
   }
   return rows.map((r) => {
     const msg = JSON.parse(r.payload) as NotificationMessage;
@@ -63,9 +78,19 @@ export async function notificationLog(
       timeToPageMs: sentAt !== null && startedAt !== null ? sentAt - startedAt : null,
       attempts: attempts
         .filter((a) => a.notification_id === r.notification_id)
-        .map((a) => ({ startedAt: iso(a.started_at)!, finishedAt: iso(a.finished_at), outcome: a.outcome, reason: a.reason })),
+        .map((a) => ({
+          startedAt: iso(a.started_at)!,
+          finishedAt: iso(a.finished_at),
+          outcome: a.outcome,
+          reason: a.reason,
+        })),
       acknowledgement: ack
-        ? { at: iso(ack.acked_at)!, by: ack.acked_by, via: ack.via, timeToAckMs: sentAt !== null ? Number(ack.acked_at) - sentAt : null }
+        ? {
+            at: iso(ack.acked_at)!,
+            by: ack.acked_by,
+            via: ack.via,
+            timeToAckMs: sentAt !== null ? Number(ack.acked_at) - sentAt : null,
+          }
         : null,
     };
   });

@@ -45,7 +45,14 @@ export interface AlertingTables {
     outcome: string;
     reason: string | null;
   };
-  alerting_acks: { id?: number; group_id: string; group_key: string; acked_at: number; acked_by: string; via: string };
+  alerting_acks: {
+    id?: number;
+    group_id: string;
+    group_key: string;
+    acked_at: number;
+    acked_by: string;
+    via: string;
+  };
 }
 
 export type NotificationStatus = 'pending' | 'sent' | 'failed' | 'superseded';
@@ -215,10 +222,17 @@ export async function saveRound(
       .execute();
   }
   for (let i = 0; i < round.alertsRemoved.length; i += CHUNK) {
-    await db.deleteFrom('alerting_alerts').where('fingerprint', 'in', round.alertsRemoved.slice(i, i + CHUNK)).execute();
+    await db
+      .deleteFrom('alerting_alerts')
+      .where('fingerprint', 'in', round.alertsRemoved.slice(i, i + CHUNK))
+      .execute();
   }
 }
 
 export async function insertNotifications(db: Db, rows: NotificationRow[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK) await db.insertInto('alerting_notifications').values(rows.slice(i, i + CHUNK)).execute();
+  for (let i = 0; i < rows.length; i += CHUNK)
+    await db
+      .insertInto('alerting_notifications')
+      .values(rows.slice(i, i + CHUNK))
+      .execute();
 }

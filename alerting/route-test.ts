@@ -16,7 +16,11 @@ export function parseLabelArgs(args: readonly string[]): Record<string, string> 
     } catch (err) {
       throw new VigilError('ALR_LABELS', `Failed to parse labels: ${(err as Error).message}`, { cause: err });
     }
-    if (m.type !== '=') throw new VigilError('ALR_LABELS', `Failed to parse labels: labels must be specified as key=value pairs (got "${a}")`);
+    if (m.type !== '=')
+      throw new VigilError(
+        'ALR_LABELS',
+        `Failed to parse labels: labels must be specified as key=value pairs (got "${a}")`,
+      );
     out[m.name] = m.value;
   }
   return out;

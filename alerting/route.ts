@@ -73,7 +73,9 @@ export function buildRoute(input: RouteInput, parent?: Route): Route {
     repeatIntervalMs: input.repeat_interval ?? p.repeatIntervalMs,
     muteTimeIntervals: input.mute_time_intervals ?? [],
     activeTimeIntervals: input.active_time_intervals ?? [],
-    escalation: input.escalation ? input.escalation.map((e) => ({ afterMs: e.after, receiver: e.receiver })) : p.escalation,
+    escalation: input.escalation
+      ? input.escalation.map((e) => ({ afterMs: e.after, receiver: e.receiver }))
+      : p.escalation,
   };
   const matchers = routeMatchers(input);
   const own = `{${matchers.map(formatMatcher).join(',')}}`;
@@ -100,7 +102,10 @@ export function matchRoutes(route: Route, labels: Readonly<Record<string, string
 }
 
 /** The labels an alert is grouped by on this route (all of them for `group_by: ['...']`). */
-export function groupLabels(opts: RouteOpts, labels: Readonly<Record<string, string>>): Record<string, string> {
+export function groupLabels(
+  opts: RouteOpts,
+  labels: Readonly<Record<string, string>>,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(labels)) if (opts.groupByAll || opts.groupBy.has(k)) out[k] = v;
   return out;

@@ -17,9 +17,20 @@ import { compileIntervals } from './time-mute.js';
 import { Dispatcher, type AggGroup, type IntegrationRef, type NotifyIntent } from './dispatcher.js';
 import { fromIncoming, toApiAlert, type RouterAlert } from './alert-model.js';
 import { buildIntegrations, type Integration, type NotificationMessage } from './notify/index.js';
-import { Delivery, newRow } from './delivery.js';
+import { Delivery } from './delivery.js';
+import { newRow } from './queue-rows.js';
+import { ackRows, recordAck, resolveGroupId, supersede } from './acks.js';
 import { buildMessage, ackLink } from './messages.js';
-import { insertNotifications, loadSilences, rowAlert, saveAlerts, saveRound, saveSilences, type AlertingDb, type NotificationRow } from './repo.js';
+import {
+  insertNotifications,
+  loadSilences,
+  rowAlert,
+  saveAlerts,
+  saveRound,
+  saveSilences,
+  type AlertingDb,
+  type NotificationRow,
+} from './repo.js';
 import { routerMetrics, type RouterMetrics } from './metrics.js';
 
 /** An alert in Alertmanager's API v2 `gettableAlert` shape. */
@@ -40,7 +51,7 @@ export interface RouterOptions {
   timezone?: string | undefined;
   /** Overrides the notifiers (tests); keyed by receiver name. */
   integrations?: Map<string, Integration[]> | undefined;
-  /** Notifications sent at the same time (default 16). */
+  /** Notifications sent at the same time (default 64). */
   concurrency?: number | undefined;
   /** How often acknowledgements written by other processes (the CLI) are picked up. */
   ackPollMs?: number | undefined;
@@ -71,10 +82,15 @@ export class AlertRouter {
     this.#db = o.store.db as AlertingDb;
     const cfg = o.config;
     this.route = buildRoute(cfg.route);
-    this.#integrations = o.integrations ?? new Map((cfg.receivers ?? []).map((r) => [r.name, buildIntegrations(cfg, r)]));
+    this.#integrations =
+      o.integrations ?? new Map((cfg.receivers ?? []).map((r) => [r.name, buildIntegrations(cfg, r)]));
     this.#resolveTimeoutMs = cfg.global?.resolve_timeout ?? 300_000;
     this.#m = o.metrics ? routerMetrics(o.metrics) : undefined;
-    const intervals = compileIntervals([...(cfg.time_intervals ?? []), ...(cfg.mute_time_intervals ?? [])], o.sharedIntervals ?? [], o.timezone);
+    const intervals = compileIntervals(
+      [...(cfg.time_intervals ?? []), ...(cfg.mute_time_intervals ?? [])],
+      o.sharedIntervals ?? [],
+      o.timezone,
+    );
     this.dispatcher = new Dispatcher({
       route: this.route,
       integrations: (r) => this.#refs(r),
@@ -120,7 +136,13 @@ export class AlertRouter {
     for (const row of rows) this.dispatcher.ingest(rowAlert(row), now);
     const nflog = await this.#db.selectFrom('alerting_nflog').selectAll().execute();
     for (const n of nflog) {
-      const entry = { groupKey: n.group_key, integration: n.integration, firing: JSON.parse(n.firing) as string[], resolved: JSON.parse(n.resolved) as string[], at: Number(n.at) };
+      const entry = {
+        groupKey: n.group_key,
+        integration: n.integration,
+        firing: JSON.parse(n.firing) as string[],
+        resolved: JSON.parse(n.resolved) as string[],
+        at: Number(n.at),
+      };
       this.dispatcher.nflog.set(`${n.group_key}\u0000${n.integration}`, entry);
     }
     const groups = await this.#db.selectFrom('alerting_groups').selectAll().execute();
@@ -135,7 +157,10 @@ export class AlertRouter {
       g.ackedBy = gr.acked_by ?? undefined;
       g.level = Number(gr.level);
     }
-    const last = await this.#db.selectFrom('alerting_acks').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+    const last = await this.#db
+      .selectFrom('alerting_acks')
+      .select((eb) => eb.fn.max('id').as('id'))
+      .executeTakeFirst();
     this.#lastAckId = Number(last?.id ?? 0);
     this.dispatcher.touched.clear();
     this.dispatcher.removed.clear();
@@ -191,7 +216,12 @@ export class AlertRouter {
     if ((d.nextDueAt() ?? Infinity) <= now) {
       const intents = d.runDue(now);
       const rows = intents.flatMap((i) => this.#rowsFor(i, now));
-      const round = { nflog: [...d.nflogDirty], touched: [...d.touched], removed: [...d.removed], alertsRemoved: [...d.alertsRemoved] };
+      const round = {
+        nflog: [...d.nflogDirty],
+        touched: [...d.touched],
+        removed: [...d.removed],
+        alertsRemoved: [...d.alertsRemoved],
+      };
       d.nflogDirty.clear();
       d.touched.clear();
       d.removed.clear();
@@ -212,7 +242,8 @@ export class AlertRouter {
   #rowsFor(intent: NotifyIntent, now: number): NotificationRow[] {
     const id = randomUUID();
     const secret = this.#o.config.vigil?.ack_secret;
-    const ack = secret && this.externalURL ? ackLink(this.externalURL, secret.reveal(), intent.group.id) : undefined;
+    const ack =
+      secret && this.externalURL ? ackLink(this.externalURL, secret.reveal(), intent.group.id) : undefined;
     return [newRow(buildMessage(intent, id, this.externalURL, ack), intent.integration.key, now)];
   }
 
@@ -221,9 +252,14 @@ export class AlertRouter {
     if (this.#timer) clearTimeout(this.#timer);
     const now = this.#o.clock.now();
     const next = Math.min(this.dispatcher.nextDueAt() ?? Infinity, now + (this.#o.ackPollMs ?? 2000));
-    this.#timer = setTimeout(() => {
-      this.tick().catch((err: unknown) => this.#o.log.error({ err: errorMessage(err) }, 'alert router round failed'));
-    }, Math.max(0, next - now));
+    this.#timer = setTimeout(
+      () => {
+        this.tick().catch((err: unknown) =>
+          this.#o.log.error({ err: errorMessage(err) }, 'alert router round failed'),
+        );
+      },
+      Math.max(0, next - now),
+    );
     this.#timer.unref?.();
   }
 
@@ -240,38 +276,29 @@ export class AlertRouter {
 
   /** Applies acknowledgements recorded since the last look, from this or another process. */
   async #applyAcks(): Promise<void> {
-    const acks = await this.#db.selectFrom('alerting_acks').selectAll().where('id', '>', this.#lastAckId).orderBy('id').execute();
+    const acks = await this.#db
+      .selectFrom('alerting_acks')
+      .selectAll()
+      .where('id', '>', this.#lastAckId)
+      .orderBy('id')
+      .execute();
     for (const a of acks) {
       this.#lastAckId = Math.max(this.#lastAckId, Number(a.id));
       const g = this.dispatcher.acknowledge(a.group_id, a.acked_by, Number(a.acked_at));
       if (!g) continue;
-      const rows = this.#ackRows(g, Number(a.acked_at));
+      const rows = ackRows(g, this.#integrations, this.externalURL, Number(a.acked_at));
       await this.#db.transaction().execute(async (trx) => {
-        await saveRound(trx as unknown as AlertingDb, { nflog: [], touched: [g], removed: [], alertsRemoved: [] }, Number(a.acked_at));
+        await saveRound(
+          trx as unknown as AlertingDb,
+          { nflog: [], touched: [g], removed: [], alertsRemoved: [] },
+          Number(a.acked_at),
+        );
         await insertNotifications(trx as unknown as AlertingDb, rows);
       });
       this.dispatcher.touched.delete(g);
       this.delivery.enqueued(rows);
       this.#o.log.info({ group: g.id, by: a.acked_by, via: a.via }, 'alert group acknowledged');
     }
-  }
-
-  /** An `ack` message to each integration that was paged for the group and understands acks. */
-  #ackRows(g: AggGroup, now: number): NotificationRow[] {
-    const receivers = [g.route.opts.receiver, ...g.route.opts.escalation.slice(0, g.level).map((t) => t.receiver)];
-    const out: NotificationRow[] = [];
-    for (const r of new Set(receivers)) {
-      for (const i of this.#integrations.get(r) ?? []) {
-        if (!['pagerduty', 'opsgenie', 'webhook'].includes(i.notifier.kind)) continue;
-        const msg: NotificationMessage = {
-          ...buildMessage({ kind: 'notify', group: g, integration: i, firing: [...g.alerts.values()], resolved: [], at: now }, randomUUID(), this.externalURL, undefined),
-          kind: 'ack',
-          ackedBy: g.ackedBy,
-        };
-        out.push(newRow(msg, i.key, now));
-      }
-    }
-    return out;
   }
 
   /** Alerts as Alertmanager's GET /api/v2/alerts shows them. */
@@ -293,7 +320,8 @@ export class AlertRouter {
 
   #receiversOf(a: RouterAlert): string[] {
     const out = new Set<string>();
-    for (const g of this.dispatcher.groups.values()) if (g.alerts.has(a.fingerprint)) out.add(g.route.opts.receiver);
+    for (const g of this.dispatcher.groups.values())
+      if (g.alerts.has(a.fingerprint)) out.add(g.route.opts.receiver);
     return [...out];
   }
 
@@ -311,28 +339,4 @@ export class AlertRouter {
       if (s) await saveSilences(this.#db, [s]);
     });
   }
-}
-
-async function supersede(db: AlertingDb, ids: string[]): Promise<void> {
-  // A newer state of a group makes an older one still waiting for a retry obsolete: it stays in
-  // the log, marked superseded; the new row carries the current state.
-  for (let i = 0; i < ids.length; i += 200) {
-    await db.updateTable('alerting_notifications').set({ status: 'superseded' }).where('notification_id', 'in', ids.slice(i, i + 200)).execute();
-  }
-}
-
-/** A group id, or the id of one of its notifications, to the group id. */
-export async function resolveGroupId(db: AlertingDb, id: string): Promise<string> {
-  const g = await db.selectFrom('alerting_groups').select('group_id').where('group_id', '=', id).executeTakeFirst();
-  if (g) return g.group_id;
-  const n = await db.selectFrom('alerting_notifications').select('group_id').where('notification_id', '=', id).executeTakeFirst();
-  if (n) return n.group_id;
-  throw new VigilError('ALR_NOT_FOUND', `no alert group or notification with id "${id}"`);
-}
-
-/** Writes an acknowledgement; the router (this or another process) applies it on its next round. */
-export async function recordAck(db: AlertingDb, groupId: string, by: string, via: string, now: number): Promise<void> {
-  const g = await db.selectFrom('alerting_groups').select(['group_key', 'acked_at']).where('group_id', '=', groupId).executeTakeFirst();
-  if (!g) throw new VigilError('ALR_NOT_FOUND', `no alert group with id "${groupId}"`);
-  await db.insertInto('alerting_acks').values({ group_id: groupId, group_key: g.group_key, acked_at: now, acked_by: by, via }).execute();
 }

@@ -51,11 +51,17 @@ export class Silences {
   }
 
   /** Creates or edits a silence; returns the id it now has and every silence changed. */
-  set(input: Omit<Silence, 'id' | 'updatedAt'> & { id?: string }, now: number): { id: string; changed: Silence[] } {
-    if (input.matchers.length === 0) throw new VigilError('ALR_SILENCE', 'a silence needs at least one matcher');
-    if (input.endsAt <= input.startsAt) throw new VigilError('ALR_SILENCE', 'a silence must end after it starts');
+  set(
+    input: Omit<Silence, 'id' | 'updatedAt'> & { id?: string },
+    now: number,
+  ): { id: string; changed: Silence[] } {
+    if (input.matchers.length === 0)
+      throw new VigilError('ALR_SILENCE', 'a silence needs at least one matcher');
+    if (input.endsAt <= input.startsAt)
+      throw new VigilError('ALR_SILENCE', 'a silence must end after it starts');
     const matchers = silenceMatchers({ ...input, id: '', updatedAt: now }); // validates regexes
-    if (matchers.every((m) => m.matches(''))) throw new VigilError('ALR_SILENCE', 'at least one matcher must not match the empty string');
+    if (matchers.every((m) => m.matches('')))
+      throw new VigilError('ALR_SILENCE', 'at least one matcher must not match the empty string');
     const changed: Silence[] = [];
     const prev = input.id ? this.#items.get(input.id)?.s : undefined;
     if (input.id && !prev) throw new VigilError('ALR_SILENCE_NOT_FOUND', `silence ${input.id} not found`);
@@ -68,7 +74,12 @@ export class Silences {
       const old = this.expire(prev.id, now);
       if (old) changed.push(old);
     }
-    const s: Silence = { ...input, id: randomUUID(), updatedAt: now, startsAt: Math.max(input.startsAt, now) };
+    const s: Silence = {
+      ...input,
+      id: randomUUID(),
+      updatedAt: now,
+      startsAt: Math.max(input.startsAt, now),
+    };
     this.#items.set(s.id, { s, m: matchers });
     changed.push(s);
     return { id: s.id, changed };

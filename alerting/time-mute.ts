@@ -1,4 +1,9 @@
-import { compileTimeInterval, isActiveAt, type CompiledTimeInterval, type NamedTimeIntervalSpec } from '../core/index.js';
+import {
+  compileTimeInterval,
+  isActiveAt,
+  type CompiledTimeInterval,
+  type NamedTimeIntervalSpec,
+} from '../core/index.js';
 
 /** Named, compiled time intervals: the alerting section's and vigil's top-level ones. */
 export type IntervalIndex = ReadonlyMap<string, CompiledTimeInterval>;
@@ -15,7 +20,8 @@ export function compileIntervals(
 ): IntervalIndex {
   const out = new Map<string, CompiledTimeInterval>();
   for (const spec of alerting) out.set(spec.name, compileTimeInterval(spec, { defaultLocation: 'UTC' }));
-  for (const spec of shared) out.set(spec.name, compileTimeInterval(spec, { defaultLocation: sharedZone ?? 'UTC' }));
+  for (const spec of shared)
+    out.set(spec.name, compileTimeInterval(spec, { defaultLocation: sharedZone ?? 'UTC' }));
   return out;
 }
 

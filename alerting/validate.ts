@@ -18,7 +18,8 @@ export function validateAlertingConfig(
 ): void {
   const receivers = new Set<string>();
   (cfg.receivers ?? []).forEach((r, i) => {
-    if (receivers.has(r.name)) report([...base, 'receivers', i, 'name'], `notification config name "${r.name}" is not unique`);
+    if (receivers.has(r.name))
+      report([...base, 'receivers', i, 'name'], `notification config name "${r.name}" is not unique`);
     receivers.add(r.name);
     checkReceiver(cfg, r, [...base, 'receivers', i], report);
   });
@@ -26,7 +27,10 @@ export function validateAlertingConfig(
   const intervals = new Set<string>(sharedIntervals);
   const named = [
     ...(cfg.time_intervals ?? []).map((t, i) => ({ t, path: [...base, 'time_intervals', i, 'name'] })),
-    ...(cfg.mute_time_intervals ?? []).map((t, i) => ({ t, path: [...base, 'mute_time_intervals', i, 'name'] })),
+    ...(cfg.mute_time_intervals ?? []).map((t, i) => ({
+      t,
+      path: [...base, 'mute_time_intervals', i, 'name'],
+    })),
   ];
   for (const { t, path } of named) {
     if (intervals.has(t.name)) report(path, `time interval "${t.name}" is defined more than once`);
@@ -40,7 +44,8 @@ export function validateAlertingConfig(
     report(rootPath, 'root route must not have any matchers');
   }
   if (root.mute_time_intervals?.length) report(rootPath, 'root route must not have any mute time intervals');
-  if (root.active_time_intervals?.length) report(rootPath, 'root route must not have any active time intervals');
+  if (root.active_time_intervals?.length)
+    report(rootPath, 'root route must not have any active time intervals');
   checkRoute(root, rootPath, receivers, intervals, report);
 
   (cfg.inhibit_rules ?? []).forEach((rule, i) => {
@@ -53,18 +58,33 @@ export function validateAlertingConfig(
 
   const fallback = cfg.vigil?.fallback_receiver;
   if (fallback !== undefined && !receivers.has(fallback)) {
-    report([...base, 'vigil', 'fallback_receiver'], `undefined receiver "${fallback}" used as fallback_receiver`);
+    report(
+      [...base, 'vigil', 'fallback_receiver'],
+      `undefined receiver "${fallback}" used as fallback_receiver`,
+    );
   }
 }
 
-function checkRoute(r: RouteInput, path: Path, receivers: Set<string>, intervals: Set<string>, report: IssueReporter): void {
-  if (r.receiver && !receivers.has(r.receiver)) report([...path, 'receiver'], `undefined receiver "${r.receiver}" used in route`);
+function checkRoute(
+  r: RouteInput,
+  path: Path,
+  receivers: Set<string>,
+  intervals: Set<string>,
+  report: IssueReporter,
+): void {
+  if (r.receiver && !receivers.has(r.receiver))
+    report([...path, 'receiver'], `undefined receiver "${r.receiver}" used in route`);
   if (r.group_by) {
     const seen = new Set<string>();
     r.group_by.forEach((g, i) => {
       if (g === '...') {
-        if (r.group_by!.length > 1) report([...path, 'group_by'], 'cannot have wildcard group_by (`...`) and other labels at the same time');
-      } else if (!LABEL_NAME.test(g)) report([...path, 'group_by', i], `invalid label name "${g}" in group_by list`);
+        if (r.group_by!.length > 1)
+          report(
+            [...path, 'group_by'],
+            'cannot have wildcard group_by (`...`) and other labels at the same time',
+          );
+      } else if (!LABEL_NAME.test(g))
+        report([...path, 'group_by', i], `invalid label name "${g}" in group_by list`);
       if (seen.has(g)) report([...path, 'group_by', i], `duplicated label "${g}" in group_by`);
       seen.add(g);
     });
@@ -79,7 +99,8 @@ function checkRoute(r: RouteInput, path: Path, receivers: Set<string>, intervals
     });
   }
   (r.escalation ?? []).forEach((e, i) => {
-    if (!receivers.has(e.receiver)) report([...path, 'escalation', i, 'receiver'], `undefined receiver "${e.receiver}" used in escalation`);
+    if (!receivers.has(e.receiver))
+      report([...path, 'escalation', i, 'receiver'], `undefined receiver "${e.receiver}" used in escalation`);
   });
   (r.routes ?? []).forEach((c, i) => checkRoute(c, [...path, 'routes', i], receivers, intervals, report));
 }
@@ -104,10 +125,16 @@ function checkRegexMap(map: Record<string, string> | undefined, path: Path, repo
   }
 }
 
-function checkReceiver(cfg: AlertmanagerConfig, r: NonNullable<AlertmanagerConfig['receivers']>[number], path: Path, report: IssueReporter): void {
+function checkReceiver(
+  cfg: AlertmanagerConfig,
+  r: NonNullable<AlertmanagerConfig['receivers']>[number],
+  path: Path,
+  report: IssueReporter,
+): void {
   const g = cfg.global ?? {};
   (r.webhook_configs ?? []).forEach((w, i) => {
-    if (!w.url && !w.url_file) report([...path, 'webhook_configs', i], 'one of url or url_file must be configured');
+    if (!w.url && !w.url_file)
+      report([...path, 'webhook_configs', i], 'one of url or url_file must be configured');
   });
   (r.pagerduty_configs ?? []).forEach((p, i) => {
     if (!p.routing_key && !p.routing_key_file && !p.service_key && !p.service_key_file) {
@@ -126,7 +153,8 @@ function checkReceiver(cfg: AlertmanagerConfig, r: NonNullable<AlertmanagerConfi
   });
   (r.email_configs ?? []).forEach((e, i) => {
     if (!e.to) report([...path, 'email_configs', i, 'to'], 'missing to address in email config');
-    if (!e.smarthost && !g.smtp_smarthost) report([...path, 'email_configs', i], 'no global SMTP smarthost set');
+    if (!e.smarthost && !g.smtp_smarthost)
+      report([...path, 'email_configs', i], 'no global SMTP smarthost set');
     if (!e.from && !g.smtp_from) report([...path, 'email_configs', i], 'no global SMTP from set');
   });
 }

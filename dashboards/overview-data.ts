@@ -1,11 +1,4 @@
-import {
-  queryProbeResults,
-  zonedParts,
-  type Alert,
-  type Clock,
-  type NamedTimeIntervalSpec,
-  type Store,
-} from '../core/index.js';
+import { zonedParts, type Alert, type Clock, type NamedTimeIntervalSpec, type Store } from '../core/index.js';
 import {
   buildTimeline,
   computeFromRollups,
@@ -14,7 +7,7 @@ import {
   monthRange,
   planExclusions,
   queryRollups,
-  toSample,
+  querySlaSamples,
   type SlaService,
 } from '../sla/index.js';
 
@@ -52,14 +45,14 @@ export async function overviewData(o: OverviewOptions): Promise<OverviewData> {
   const services: ServiceOverview[] = [];
   for (const svc of o.services) {
     const stale = svc.policy.staleness ?? 2 * svc.probeIntervalMs;
-    const recent = await queryProbeResults(o.store.db, {
+    const recent = await querySlaSamples(o.store.db, {
       targetIds: svc.targetIds,
       fromMs: now - 2 * stale,
       toMs: now + 1,
     });
     const opts: { stalenessMs: number; quorum?: number } = { stalenessMs: stale };
     if (svc.policy.quorum !== undefined) opts.quorum = svc.policy.quorum;
-    const tl = buildTimeline(recent.map(toSample), opts);
+    const tl = buildTimeline(recent, opts);
     const at = (list: [number, number][] | readonly (readonly [number, number])[]) =>
       list.some(([f, t]) => f <= now && now < t);
     const state = at(tl.down) ? 'down' : at(tl.up) ? 'up' : 'unknown';

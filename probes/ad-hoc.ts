@@ -19,9 +19,20 @@ export interface AdHocOptions {
  * `vigil probe URL`: runs `count` HTTP probes of the URL, `concurrency` at a time, each on a fresh
  * connection, and reports each result as it arrives. Returns how many failed.
  */
-export async function runAdHocProbes(url: string, opts: AdHocOptions, onResult: (r: ProbeResult) => void): Promise<number> {
+export async function runAdHocProbes(
+  url: string,
+  opts: AdHocOptions,
+  onResult: (r: ProbeResult) => void,
+): Promise<number> {
   const probe = httpProbe(httpProbeSchema.parse({ type: 'http', url }));
-  const target: ProbeTarget = { id: url, serviceId: 'ad-hoc', type: 'http', location: 'local', intervalMs: opts.intervalMs, timeoutMs: opts.timeoutMs };
+  const target: ProbeTarget = {
+    id: url,
+    serviceId: 'ad-hoc',
+    type: 'http',
+    location: 'local',
+    intervalMs: opts.intervalMs,
+    timeoutMs: opts.timeoutMs,
+  };
   const monitor = new LoopMonitor(5);
   monitor.start();
   let next = 0;

@@ -1,4 +1,13 @@
-import { mkdirSync, openSync, closeSync, fstatSync, readSync, ftruncateSync, existsSync, readFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  openSync,
+  closeSync,
+  fstatSync,
+  readSync,
+  ftruncateSync,
+  existsSync,
+  readFileSync,
+} from 'node:fs';
 import { open, rename, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { VigilError, errorMessage, type ProbeResult } from '../core/index.js';
@@ -43,7 +52,11 @@ export class AgentBuffer {
       this.#acked = Number.isFinite(acked) && acked <= end ? acked : 0;
       this.#fh = await open(this.#file, 'a');
     } catch (err) {
-      throw new VigilError('PRB_AGENT_BUFFER', `cannot open the agent buffer ${this.#file}: ${errorMessage(err)}`, { cause: err });
+      throw new VigilError(
+        'PRB_AGENT_BUFFER',
+        `cannot open the agent buffer ${this.#file}: ${errorMessage(err)}`,
+        { cause: err },
+      );
     }
   }
 
@@ -114,4 +127,3 @@ export class AgentBuffer {
     this.#fh = undefined;
   }
 }
-

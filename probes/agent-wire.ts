@@ -20,7 +20,12 @@ export function encodeAgentConfig(doc: AgentConfigDoc): string {
 
 export function decodeAgentConfig(text: string): AgentConfigDoc {
   return JSON.parse(text, (_key, value: unknown) => {
-    if (value && typeof value === 'object' && '$secret' in value && typeof (value as { $secret: unknown }).$secret === 'string') {
+    if (
+      value &&
+      typeof value === 'object' &&
+      '$secret' in value &&
+      typeof (value as { $secret: unknown }).$secret === 'string'
+    ) {
       return new Secret((value as { $secret: string }).$secret, 'agent-config');
     }
     return value;

@@ -56,16 +56,25 @@ export class ProbeAgent implements Component {
     let backoff = 500;
     while (!this.#stop.signal.aborted) {
       try {
-        const res = await request(this.#url('/api/v1/agent/config'), { headers: { authorization: `Bearer ${this.#opts.token}` }, signal: this.#stop.signal });
+        const res = await request(this.#url('/api/v1/agent/config'), {
+          headers: { authorization: `Bearer ${this.#opts.token}` },
+          signal: this.#stop.signal,
+        });
         const text = await res.body.text();
         if (res.statusCode === 200) {
           const doc = decodeAgentConfig(text);
           if (doc.location !== this.#opts.location) {
-            throw new VigilError('PRB_AGENT_LOCATION', `the server knows this token as location ${doc.location}, not ${this.#opts.location}`);
+            throw new VigilError(
+              'PRB_AGENT_LOCATION',
+              `the server knows this token as location ${doc.location}, not ${this.#opts.location}`,
+            );
           }
           return doc.probes;
         }
-        this.#log.warn({ status: res.statusCode, body: text.slice(0, 200) }, 'server refused the agent config request');
+        this.#log.warn(
+          { status: res.statusCode, body: text.slice(0, 200) },
+          'server refused the agent config request',
+        );
       } catch (err) {
         if (err instanceof VigilError) throw err;
         this.#log.warn({ err: errorMessage(err) }, 'cannot fetch the agent config; retrying');
@@ -89,7 +98,9 @@ export class ProbeAgent implements Component {
       log: this.#log,
       ...(this.#opts.metrics ? { metrics: new ProbeMetrics(this.#opts.metrics) } : {}),
       onResult: (r) => {
-        this.#buffer.append([r]).catch((err: unknown) => this.#log.error({ err }, 'cannot write to the agent buffer'));
+        this.#buffer
+          .append([r])
+          .catch((err: unknown) => this.#log.error({ err }, 'cannot write to the agent buffer'));
       },
     });
     if (!this.#stop.signal.aborted) this.#scheduler.start();
@@ -129,10 +140,16 @@ export class ProbeAgent implements Component {
       const text = await res.body.text();
       if (res.statusCode === 200) return 'ok';
       if (res.statusCode === 400 || res.statusCode === 403) {
-        this.#log.error({ status: res.statusCode, body: text.slice(0, 300), dropped: results.length }, 'server rejected a result batch');
+        this.#log.error(
+          { status: res.statusCode, body: text.slice(0, 300), dropped: results.length },
+          'server rejected a result batch',
+        );
         return 'rejected';
       }
-      this.#log.warn({ status: res.statusCode, body: text.slice(0, 200) }, 'server did not take the batch; will retry');
+      this.#log.warn(
+        { status: res.statusCode, body: text.slice(0, 200) },
+        'server did not take the batch; will retry',
+      );
     } catch (err) {
       this.#log.warn({ err: errorMessage(err) }, 'server unreachable; results stay buffered');
     }

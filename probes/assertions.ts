@@ -31,17 +31,22 @@ export function checkResponse(
 ): Verdict | undefined {
   const statuses = expect.status ?? ['2xx'];
   if (!statuses.some((s) => statusMatches(res.status, s))) {
-    return { kind: 'http_status', message: `${where} answered ${res.status}, expected ${statuses.join(' or ')}` };
+    return {
+      kind: 'http_status',
+      message: `${where} answered ${res.status}, expected ${statuses.join(' or ')}`,
+    };
   }
   const text = res.body.toString('utf8');
   for (const needle of expect.body_contains ?? []) {
-    if (!text.includes(needle)) return { kind: 'assertion', message: `body of ${where} does not contain "${needle}"` };
+    if (!text.includes(needle))
+      return { kind: 'assertion', message: `body of ${where} does not contain "${needle}"` };
   }
   for (const needle of expect.body_not_contains ?? []) {
     if (text.includes(needle)) return { kind: 'assertion', message: `body of ${where} contains "${needle}"` };
   }
   for (const pattern of expect.body_regex ?? []) {
-    if (!new RegExp(pattern).test(text)) return { kind: 'assertion', message: `body of ${where} does not match /${pattern}/` };
+    if (!new RegExp(pattern).test(text))
+      return { kind: 'assertion', message: `body of ${where} does not match /${pattern}/` };
   }
   if (expect.json && expect.json.length > 0) {
     let doc: unknown;
@@ -53,17 +58,26 @@ export function checkResponse(
     for (const { path, equals } of expect.json) {
       const got = jsonPathGet(doc, path);
       if (!jsonEquals(got, equals)) {
-        return { kind: 'assertion', message: `${path} in ${where} is ${JSON.stringify(got)}, expected ${JSON.stringify(equals)}` };
+        return {
+          kind: 'assertion',
+          message: `${path} in ${where} is ${JSON.stringify(got)}, expected ${JSON.stringify(equals)}`,
+        };
       }
     }
   }
   for (const h of expect.headers ?? []) {
     const got = headerValue(res.headers, h.name);
     if (h.equals !== undefined && got !== h.equals) {
-      return { kind: 'assertion', message: `header ${h.name} of ${where} is ${JSON.stringify(got ?? null)}, expected "${h.equals}"` };
+      return {
+        kind: 'assertion',
+        message: `header ${h.name} of ${where} is ${JSON.stringify(got ?? null)}, expected "${h.equals}"`,
+      };
     }
     if (h.matches !== undefined && (got === undefined || !new RegExp(h.matches).test(got))) {
-      return { kind: 'assertion', message: `header ${h.name} of ${where} is ${JSON.stringify(got ?? null)}, expected to match /${h.matches}/` };
+      return {
+        kind: 'assertion',
+        message: `header ${h.name} of ${where} is ${JSON.stringify(got ?? null)}, expected to match /${h.matches}/`,
+      };
     }
     if (h.equals === undefined && h.matches === undefined && got === undefined) {
       return { kind: 'assertion', message: `${where} sent no ${h.name} header` };

@@ -19,25 +19,37 @@ export interface BackupFile {
  * distinct days (UTC) hold a version, and the newest versions have a plausible size. Every
  * finding names the file. Pure, so the rules are tested without a clock.
  */
-export function judgeBackups(files: BackupFile[], cfg: BackupProbeConfig, nowMs: number, source: string): string[] {
+export function judgeBackups(
+  files: BackupFile[],
+  cfg: BackupProbeConfig,
+  nowMs: number,
+  source: string,
+): string[] {
   if (files.length === 0) return [`no backup found at ${source}`];
   const sorted = [...files].sort((a, b) => b.modifiedMs - a.modifiedMs);
   const findings: string[] = [];
   const newest = sorted[0]!;
   const ageMs = nowMs - newest.modifiedMs;
   if (ageMs > cfg.max_age) {
-    findings.push(`newest backup ${newest.name} is ${(ageMs / 3_600_000).toFixed(1)} h old, more than the maximum of ${(cfg.max_age / 3_600_000).toFixed(1)} h`);
+    findings.push(
+      `newest backup ${newest.name} is ${(ageMs / 3_600_000).toFixed(1)} h old, more than the maximum of ${(cfg.max_age / 3_600_000).toFixed(1)} h`,
+    );
   }
   const days = new Set(sorted.map((f) => new Date(f.modifiedMs).toISOString().slice(0, 10)));
   if (days.size < cfg.min_versions) {
-    findings.push(`only ${days.size} daily versions at ${source} (${[...days].sort().join(', ')}), at least ${cfg.min_versions} required; newest is ${newest.name}`);
+    findings.push(
+      `only ${days.size} daily versions at ${source} (${[...days].sort().join(', ')}), at least ${cfg.min_versions} required; newest is ${newest.name}`,
+    );
   }
   const sizes = sorted.map((f) => f.size).sort((a, b) => a - b);
   const median = sizes[Math.floor(sizes.length / 2)] ?? 0;
   for (const f of sorted.slice(0, Math.max(cfg.min_versions, 1))) {
-    if (f.size < cfg.min_size_bytes) findings.push(`backup ${f.name} is ${f.size} bytes, less than the minimum of ${cfg.min_size_bytes}`);
+    if (f.size < cfg.min_size_bytes)
+      findings.push(`backup ${f.name} is ${f.size} bytes, less than the minimum of ${cfg.min_size_bytes}`);
     else if (sizes.length >= 3 && f.size < median * cfg.min_size_ratio) {
-      findings.push(`backup ${f.name} is ${f.size} bytes, under ${Math.round(cfg.min_size_ratio * 100)} % of the median ${median}: truncated?`);
+      findings.push(
+        `backup ${f.name} is ${f.size} bytes, under ${Math.round(cfg.min_size_ratio * 100)} % of the median ${median}: truncated?`,
+      );
     }
   }
   return findings;
@@ -85,11 +97,23 @@ export function backupProbe(cfg: BackupProbeConfig): Probe {
         files = cfg.path ? await listGlob(cfg.path) : await listManifest(source, signal);
       } catch (err) {
         const totalMs = performance.now() - t0;
-        return makeResult(target, startedAt, { ok: false, totalMs, error: { kind: signal.aborted ? 'timeout' : 'other', message: `cannot list backups at ${source}: ${errorMessage(err)}` } });
+        return makeResult(target, startedAt, {
+          ok: false,
+          totalMs,
+          error: {
+            kind: signal.aborted ? 'timeout' : 'other',
+            message: `cannot list backups at ${source}: ${errorMessage(err)}`,
+          },
+        });
       }
       const findings = judgeBackups(files, cfg, Date.now(), source);
       const totalMs = performance.now() - t0;
-      if (findings.length > 0) return makeResult(target, startedAt, { ok: false, totalMs, error: { kind: 'assertion', message: findings.join('; ') } });
+      if (findings.length > 0)
+        return makeResult(target, startedAt, {
+          ok: false,
+          totalMs,
+          error: { kind: 'assertion', message: findings.join('; ') },
+        });
       return makeResult(target, startedAt, { ok: true, totalMs });
     },
   };

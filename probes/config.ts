@@ -3,7 +3,12 @@ import { duration, id, secret, type ConfigSection } from '../core/index.js';
 import { probeSchema, type ProbeConfig } from './schemas.js';
 
 export const locationsSchema = z.array(
-  z.strictObject({ id: id(), name: z.string().optional(), agent: z.boolean().default(false), token: secret().optional() }),
+  z.strictObject({
+    id: id(),
+    name: z.string().optional(),
+    agent: z.boolean().default(false),
+    token: secret().optional(),
+  }),
 );
 
 export const servicesSchema = z.array(
@@ -29,12 +34,21 @@ export type LocationsConfig = z.output<typeof locationsSchema>;
 export type ServicesConfig = z.output<typeof servicesSchema>;
 export type ProbesSettings = z.output<typeof probesSectionSchema>;
 
-const SLA_DEFAULT: Record<ProbeConfig['type'], boolean> = { http: true, tcp: true, dns: true, multi_step: true, tls: false, backup: false };
+const SLA_DEFAULT: Record<ProbeConfig['type'], boolean> = {
+  http: true,
+  tcp: true,
+  dns: true,
+  multi_step: true,
+  tls: false,
+  backup: false,
+};
 
 function idsOf(config: Record<string, unknown>, key: string): Set<string> | undefined {
   const list = config[key];
   if (!Array.isArray(list)) return undefined;
-  return new Set(list.map((e) => (e as { id?: unknown }).id).filter((v): v is string => typeof v === 'string'));
+  return new Set(
+    list.map((e) => (e as { id?: unknown }).id).filter((v): v is string => typeof v === 'string'),
+  );
 }
 
 /** The probes domain's top-level keys (DESIGN.md §6): `locations`, `services`, `probes`. */
@@ -48,8 +62,13 @@ export const probesConfigSections: ConfigSection[] = [
       ((config.locations as LocationsConfig | undefined) ?? []).forEach((loc, i) => {
         if (seen.has(loc.id)) report(['locations', i, 'id'], `location id "${loc.id}" is defined twice`);
         seen.add(loc.id);
-        if (loc.agent && !loc.token) report(['locations', i, 'token'], `agent location "${loc.id}" needs a token`);
-        if (!loc.agent && loc.token) report(['locations', i, 'token'], `location "${loc.id}" has a token but is not an agent (agent: true)`);
+        if (loc.agent && !loc.token)
+          report(['locations', i, 'token'], `agent location "${loc.id}" needs a token`);
+        if (!loc.agent && loc.token)
+          report(
+            ['locations', i, 'token'],
+            `location "${loc.id}" has a token but is not an agent (agent: true)`,
+          );
       });
     },
   },
@@ -68,19 +87,23 @@ export const probesConfigSections: ConfigSection[] = [
       services.forEach((svc, i) => {
         if (seen.has(svc.id)) report(['services', i, 'id'], `service id "${svc.id}" is defined twice`);
         seen.add(svc.id);
-        if (!customers?.has(svc.customer)) report(['services', i, 'customer'], `customer "${svc.customer}" is not in customers`);
-        if (svc.sla !== undefined && !policies?.has(svc.sla)) report(['services', i, 'sla'], `SLA policy "${svc.sla}" is not in sla_policies`);
+        if (!customers?.has(svc.customer))
+          report(['services', i, 'customer'], `customer "${svc.customer}" is not in customers`);
+        if (svc.sla !== undefined && !policies?.has(svc.sla))
+          report(['services', i, 'sla'], `SLA policy "${svc.sla}" is not in sla_policies`);
         const probeIds = new Set<string>();
         svc.probes.forEach((p, j) => {
           const at = ['services', i, 'probes', j];
           const pid = p.id ?? p.type;
-          if (probeIds.has(pid)) report([...at, 'id'], `probe id "${pid}" is used twice in service "${svc.id}"; give one an id`);
+          if (probeIds.has(pid))
+            report([...at, 'id'], `probe id "${pid}" is used twice in service "${svc.id}"; give one an id`);
           probeIds.add(pid);
           (p.locations ?? []).forEach((l, k) => {
             if (!locations.has(l)) report([...at, 'locations', k], `location "${l}" is not in locations`);
           });
           const interval = p.interval ?? 30_000;
-          if (p.timeout !== undefined && p.timeout > interval) report([...at, 'timeout'], `timeout is longer than the interval`);
+          if (p.timeout !== undefined && p.timeout > interval)
+            report([...at, 'timeout'], `timeout is longer than the interval`);
           if (p.type === 'backup' && (p.path === undefined) === (p.manifest_url === undefined)) {
             report(at, 'a backup probe needs exactly one of path or manifest_url');
           }

@@ -12,9 +12,11 @@ function formatAnswers(type: DnsProbeConfig['record_type'], answers: unknown[]):
     if (Array.isArray(a)) return a.join('');
     const r = a as Record<string, unknown>;
     if (type === 'MX') return `${String(r.priority)} ${String(r.exchange)}`;
-    if (type === 'SRV') return `${String(r.priority)} ${String(r.weight)} ${String(r.port)} ${String(r.name)}`;
+    if (type === 'SRV')
+      return `${String(r.priority)} ${String(r.weight)} ${String(r.port)} ${String(r.name)}`;
     if (type === 'SOA') return `${String(r.nsname)} ${String(r.hostmaster)} ${String(r.serial)}`;
-    if (type === 'CAA') return `${String(r.critical)} ${Object.keys(r).find((k) => k !== 'critical') ?? ''} ${String(Object.values(r)[1] ?? '')}`;
+    if (type === 'CAA')
+      return `${String(r.critical)} ${Object.keys(r).find((k) => k !== 'critical') ?? ''} ${String(Object.values(r)[1] ?? '')}`;
     return JSON.stringify(a);
   });
 }
@@ -46,7 +48,10 @@ export function dnsProbe(cfg: DnsProbeConfig): Probe {
       const t0 = performance.now();
       const where = `${cfg.name} ${cfg.record_type} @${cfg.server}:${cfg.port}`;
       try {
-        const answers = formatAnswers(cfg.record_type, (await resolver.resolve(cfg.name, cfg.record_type)) as unknown[]);
+        const answers = formatAnswers(
+          cfg.record_type,
+          (await resolver.resolve(cfg.name, cfg.record_type)) as unknown[],
+        );
         const totalMs = performance.now() - t0;
         const phases = { resolve: 0, connect: 0, tls: 0, processing: totalMs, transfer: 0 };
         const missing = (cfg.expect ?? []).filter((e) => !answers.includes(e));
@@ -55,15 +60,28 @@ export function dnsProbe(cfg: DnsProbeConfig): Probe {
             missing.length > 0
               ? `${where} answered [${answers.join(', ')}], missing ${missing.join(', ')}`
               : `${where} gave ${answers.length} answers, expected at least ${cfg.expect_min_answers}`;
-          return makeResult(target, startedAt, { ok: false, phases, totalMs, error: { kind: 'assertion', message } });
+          return makeResult(target, startedAt, {
+            ok: false,
+            phases,
+            totalMs,
+            error: { kind: 'assertion', message },
+          });
         }
         return makeResult(target, startedAt, { ok: true, phases, totalMs });
       } catch (err) {
         const totalMs = performance.now() - t0;
         const code = (err as { code?: string }).code ?? '';
         const kind = signal.aborted || code === 'ECANCELLED' ? 'timeout' : (KIND_BY_CODE[code] ?? 'other');
-        const message = kind === 'timeout' ? `${where}: no answer within the timeout` : `${where} failed: ${code || (err as Error).message}`;
-        return makeResult(target, startedAt, { ok: false, phases: { resolve: 0, connect: 0, tls: 0, processing: totalMs, transfer: 0 }, totalMs, error: { kind, message } });
+        const message =
+          kind === 'timeout'
+            ? `${where}: no answer within the timeout`
+            : `${where} failed: ${code || (err as Error).message}`;
+        return makeResult(target, startedAt, {
+          ok: false,
+          phases: { resolve: 0, connect: 0, tls: 0, processing: totalMs, transfer: 0 },
+          totalMs,
+          error: { kind, message },
+        });
       } finally {
         signal.removeEventListener('abort', onAbort);
       }

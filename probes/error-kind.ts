@@ -48,13 +48,21 @@ export function classifyError(err: unknown, phase: FailPhase, timedOut: boolean)
     if (phase === 'connect') return 'connect_timeout';
     return 'timeout';
   }
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'ENODATA' || code === 'EAI_NONAME') return 'dns';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'ENODATA' || code === 'EAI_NONAME')
+    return 'dns';
   if (code === 'ECONNREFUSED') return 'connect_refused';
-  if (code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') return phase === 'request' ? 'timeout' : 'connect_timeout';
+  if (code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT')
+    return phase === 'request' ? 'timeout' : 'connect_timeout';
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return 'timeout';
   if (TLS_CODES.has(code) || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_')) return 'tls';
-  if (phase === 'tls' && (code === 'ECONNRESET' || /socket disconnected|handshake/i.test(message))) return 'tls';
-  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET' || /socket hang up|other side closed/i.test(message)) {
+  if (phase === 'tls' && (code === 'ECONNRESET' || /socket disconnected|handshake/i.test(message)))
+    return 'tls';
+  if (
+    code === 'ECONNRESET' ||
+    code === 'EPIPE' ||
+    code === 'UND_ERR_SOCKET' ||
+    /socket hang up|other side closed/i.test(message)
+  ) {
     return 'reset';
   }
   return 'other';

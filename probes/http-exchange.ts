@@ -48,7 +48,8 @@ export class HttpExchanger {
   }
 
   #clientFor(origin: string): Client {
-    if (this.#client && this.#origin === origin && !this.#client.destroyed && !this.#client.closed) return this.#client;
+    if (this.#client && this.#origin === origin && !this.#client.destroyed && !this.#client.closed)
+      return this.#client;
     void this.#client?.destroy();
     this.#origin = origin;
     this.#client = new Client(origin, {

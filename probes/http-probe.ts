@@ -14,7 +14,9 @@ export function connSettingsOf(cfg: HttpProbeConfig | MultiStepProbeConfig): Con
     try {
       ca = [readFileSync(cfg.ca_file, 'utf8')];
     } catch (err) {
-      throw new VigilError('PRB_CA_FILE', `cannot read ca_file ${cfg.ca_file}: ${errorMessage(err)}`, { cause: err });
+      throw new VigilError('PRB_CA_FILE', `cannot read ca_file ${cfg.ca_file}: ${errorMessage(err)}`, {
+        cause: err,
+      });
     }
   }
   return {
@@ -37,22 +39,47 @@ export function httpProbe(cfg: HttpProbeConfig): Probe {
   const conn = connSettingsOf(cfg);
   const url = new URL(cfg.url);
   const kept = conn.keepAlive
-    ? new HttpExchanger({ family: conn.family, fallback: conn.fallback, keepAlive: true, insecure: conn.insecure, ...(conn.ca ? { ca: conn.ca } : {}) })
+    ? new HttpExchanger({
+        family: conn.family,
+        fallback: conn.fallback,
+        keepAlive: true,
+        insecure: conn.insecure,
+        ...(conn.ca ? { ca: conn.ca } : {}),
+      })
     : undefined;
   return {
     async run(target: ProbeTarget, signal: AbortSignal) {
       const startedAt = new Date();
       const res = await timedFetch(
-        { url, method: cfg.method, headers: cfg.headers, ...(cfg.body !== undefined ? { body: cfg.body } : {}), ...(cfg.auth ? { auth: cfg.auth } : {}) },
+        {
+          url,
+          method: cfg.method,
+          headers: cfg.headers,
+          ...(cfg.body !== undefined ? { body: cfg.body } : {}),
+          ...(cfg.auth ? { auth: cfg.auth } : {}),
+        },
         conn,
         signal,
         undefined,
         kept,
       );
-      const base = { phases: res.phases, totalMs: res.totalMs, ...(res.status !== undefined ? { status: res.status } : {}), ...(res.tls ? { tls: res.tls } : {}) };
+      const base = {
+        phases: res.phases,
+        totalMs: res.totalMs,
+        ...(res.status !== undefined ? { status: res.status } : {}),
+        ...(res.tls ? { tls: res.tls } : {}),
+      };
       if (res.error) return makeResult(target, startedAt, { ...base, ok: false, error: res.error });
-      const verdict = checkResponse({ status: res.status ?? 0, headers: res.headers, body: res.body, totalMs: res.totalMs }, cfg.expect, url.host);
-      return makeResult(target, startedAt, verdict ? { ...base, ok: false, error: verdict } : { ...base, ok: true });
+      const verdict = checkResponse(
+        { status: res.status ?? 0, headers: res.headers, body: res.body, totalMs: res.totalMs },
+        cfg.expect,
+        url.host,
+      );
+      return makeResult(
+        target,
+        startedAt,
+        verdict ? { ...base, ok: false, error: verdict } : { ...base, ok: true },
+      );
     },
     async close() {
       await kept?.close();

@@ -5,8 +5,24 @@ import { errorMessage, type Logger, type ProbeResultSink } from '../core/index.j
 import { encodeAgentConfig } from './agent-wire.js';
 import type { LocationsConfig, ResolvedProbe } from './config.js';
 
-const phases = z.strictObject({ resolve: z.number(), connect: z.number(), tls: z.number(), processing: z.number(), transfer: z.number() });
-const errorKind = z.enum(['dns', 'connect_refused', 'connect_timeout', 'tls', 'timeout', 'http_status', 'assertion', 'reset', 'other']);
+const phases = z.strictObject({
+  resolve: z.number(),
+  connect: z.number(),
+  tls: z.number(),
+  processing: z.number(),
+  transfer: z.number(),
+});
+const errorKind = z.enum([
+  'dns',
+  'connect_refused',
+  'connect_timeout',
+  'tls',
+  'timeout',
+  'http_status',
+  'assertion',
+  'reset',
+  'other',
+]);
 const resultSchema = z.strictObject({
   targetId: z.string(),
   location: z.string(),
@@ -16,7 +32,14 @@ const resultSchema = z.strictObject({
   error: z.strictObject({ kind: errorKind, message: z.string() }).optional(),
   totalMs: z.number().nonnegative(),
   phases,
-  tls: z.strictObject({ validTo: z.string(), issuer: z.string(), protocol: z.string(), earliestValidTo: z.string().optional() }).optional(),
+  tls: z
+    .strictObject({
+      validTo: z.string(),
+      issuer: z.string(),
+      protocol: z.string(),
+      earliestValidTo: z.string().optional(),
+    })
+    .optional(),
   loopDelayMs: z.number().nonnegative(),
   loopDelayFlagged: z.boolean().optional(),
 });
@@ -43,7 +66,8 @@ export function agentRoutes(opts: AgentRoutesOptions): FastifyPluginAsync {
   const agents = opts.locations
     .filter((l) => l.agent && l.token)
     .map((l) => ({ id: l.id, token: digest(l.token!.reveal()) }));
-  const assigned = (location: string): ResolvedProbe[] => opts.probes.filter((p) => p.locations.includes(location));
+  const assigned = (location: string): ResolvedProbe[] =>
+    opts.probes.filter((p) => p.locations.includes(location));
 
   const agentOf = (req: FastifyRequest): string | undefined => {
     const m = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
@@ -59,12 +83,16 @@ export function agentRoutes(opts: AgentRoutesOptions): FastifyPluginAsync {
       const parsed = batchSchema.safeParse(req.body);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        return reply.code(400).send({ error: `invalid batch at ${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}` });
+        return reply
+          .code(400)
+          .send({ error: `invalid batch at ${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}` });
       }
       const targets = new Set(assigned(location).map((p) => p.targetId));
       const wrong = parsed.data.results.find((r) => r.location !== location || !targets.has(r.targetId));
       if (wrong) {
-        return reply.code(403).send({ error: `agent ${location} may not report ${wrong.targetId} from location ${wrong.location}` });
+        return reply.code(403).send({
+          error: `agent ${location} may not report ${wrong.targetId} from location ${wrong.location}`,
+        });
       }
       try {
         await opts.sink(parsed.data.results);

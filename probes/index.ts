@@ -22,7 +22,12 @@ export { classifyError } from './error-kind.js';
 export { jsonPathGet } from './json-path.js';
 export { CookieJar } from './cookie-jar.js';
 export { LoopMonitor } from './loop-monitor.js';
-export { ProbeScheduler, type ScheduledProbe, type SchedulerOptions, type SchedulerStats } from './scheduler.js';
+export {
+  ProbeScheduler,
+  type ScheduledProbe,
+  type SchedulerOptions,
+  type SchedulerStats,
+} from './scheduler.js';
 export { DueHeap, staggerOffsets } from './due-heap.js';
 export { ProbeMetrics } from './probe-metrics.js';
 export { ProbeRunner, type ProbeRunnerOptions } from './probe-runner.js';

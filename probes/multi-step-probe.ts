@@ -29,8 +29,13 @@ function capture(step: StepConfig, res: FetchResult, vars: Record<string, string
       const m = new RegExp(c.regex).exec(text);
       value = m ? (m[1] ?? m[0]) : undefined;
     }
-    if (value === undefined || value === null) return `capture ${c.name}: nothing found (${c.header ?? c.json ?? c.regex ?? ''})`;
-    vars[c.name] = Array.isArray(value) ? String(value[0]) : typeof value === 'string' ? value : JSON.stringify(value);
+    if (value === undefined || value === null)
+      return `capture ${c.name}: nothing found (${c.header ?? c.json ?? c.regex ?? ''})`;
+    vars[c.name] = Array.isArray(value)
+      ? String(value[0])
+      : typeof value === 'string'
+        ? value
+        : JSON.stringify(value);
   }
   return undefined;
 }
@@ -54,11 +59,23 @@ export function multiStepProbe(cfg: MultiStepProbeConfig): Probe {
       for (const [i, step] of cfg.steps.entries()) {
         const label = `step ${i + 1}${step.name ? ` (${step.name})` : ''}`;
         if (cfg.totp) {
-          vars.totp = await generate({ secret: cfg.totp.secret.reveal(), digits: cfg.totp.digits as 6, period: cfg.totp.period });
+          vars.totp = await generate({
+            secret: cfg.totp.secret.reveal(),
+            digits: cfg.totp.digits as 6,
+            period: cfg.totp.period,
+          });
         }
-        const headers = Object.fromEntries(Object.entries(step.headers).map(([k, v]) => [k, expand(v, vars)]));
+        const headers = Object.fromEntries(
+          Object.entries(step.headers).map(([k, v]) => [k, expand(v, vars)]),
+        );
         const res = await timedFetch(
-          { url: new URL(expand(step.url, vars)), method: step.method, headers, ...(step.body !== undefined ? { body: expand(step.body, vars) } : {}), ...(step.auth ? { auth: step.auth } : {}) },
+          {
+            url: new URL(expand(step.url, vars)),
+            method: step.method,
+            headers,
+            ...(step.body !== undefined ? { body: expand(step.body, vars) } : {}),
+            ...(step.auth ? { auth: step.auth } : {}),
+          },
           conn,
           signal,
           jar,
@@ -66,14 +83,44 @@ export function multiStepProbe(cfg: MultiStepProbeConfig): Probe {
         last = res;
         for (const k of Object.keys(phases) as (keyof ProbePhases)[]) phases[k] += res.phases[k];
         totalMs += res.totalMs;
-        const base = { phases, totalMs, ...(res.status !== undefined ? { status: res.status } : {}), ...(res.tls ? { tls: res.tls } : {}) };
-        if (res.error) return makeResult(target, startedAt, { ...base, ok: false, error: { kind: res.error.kind, message: `${label}: ${res.error.message}` } });
-        const verdict = checkResponse({ status: res.status ?? 0, headers: res.headers, body: res.body, totalMs: res.totalMs }, step.expect, res.finalUrl.host + res.finalUrl.pathname);
-        if (verdict) return makeResult(target, startedAt, { ...base, ok: false, error: { kind: verdict.kind, message: `${label}: ${verdict.message}` } });
+        const base = {
+          phases,
+          totalMs,
+          ...(res.status !== undefined ? { status: res.status } : {}),
+          ...(res.tls ? { tls: res.tls } : {}),
+        };
+        if (res.error)
+          return makeResult(target, startedAt, {
+            ...base,
+            ok: false,
+            error: { kind: res.error.kind, message: `${label}: ${res.error.message}` },
+          });
+        const verdict = checkResponse(
+          { status: res.status ?? 0, headers: res.headers, body: res.body, totalMs: res.totalMs },
+          step.expect,
+          res.finalUrl.host + res.finalUrl.pathname,
+        );
+        if (verdict)
+          return makeResult(target, startedAt, {
+            ...base,
+            ok: false,
+            error: { kind: verdict.kind, message: `${label}: ${verdict.message}` },
+          });
         const problem = capture(step, res, vars);
-        if (problem) return makeResult(target, startedAt, { ...base, ok: false, error: { kind: 'assertion', message: `${label}: ${problem}` } });
+        if (problem)
+          return makeResult(target, startedAt, {
+            ...base,
+            ok: false,
+            error: { kind: 'assertion', message: `${label}: ${problem}` },
+          });
       }
-      return makeResult(target, startedAt, { ok: true, phases, totalMs, ...(last?.status !== undefined ? { status: last.status } : {}), ...(last?.tls ? { tls: last.tls } : {}) });
+      return makeResult(target, startedAt, {
+        ok: true,
+        phases,
+        totalMs,
+        ...(last?.status !== undefined ? { status: last.status } : {}),
+        ...(last?.tls ? { tls: last.tls } : {}),
+      });
     },
   };
 }

@@ -34,13 +34,41 @@ export class ProbeMetrics {
     const tl = ['target', 'location'];
     this.#success = gauge(registry, 'probe_success', 'Whether the probe succeeded (1) or not (0)', tl);
     this.#duration = gauge(registry, 'probe_duration_seconds', 'Duration of the probe in seconds', tl);
-    this.#phase = gauge(registry, 'probe_http_duration_seconds', 'Duration of the HTTP request by phase, summed over redirects', [...tl, 'phase']);
+    this.#phase = gauge(
+      registry,
+      'probe_http_duration_seconds',
+      'Duration of the HTTP request by phase, summed over redirects',
+      [...tl, 'phase'],
+    );
     this.#status = gauge(registry, 'probe_http_status_code', 'Response HTTP status code', tl);
-    this.#certExpiry = gauge(registry, 'probe_ssl_earliest_cert_expiry', 'Earliest certificate expiry in the chain, unix seconds', tl);
-    this.#loopDelay = gauge(registry, 'vigil_probe_loop_delay_seconds', 'Event-loop delay of the prober around the last probe', tl);
-    this.missed = counter(registry, 'vigil_probe_missed_total', 'Probe runs skipped because the previous run of the target had not finished', ['target']);
-    this.late = counter(registry, 'vigil_probe_late_total', 'Probe runs started later than the late threshold after their due time');
-    this.flagged = counter(registry, 'vigil_probe_loop_flagged_total', 'Samples flagged because the prober itself was late');
+    this.#certExpiry = gauge(
+      registry,
+      'probe_ssl_earliest_cert_expiry',
+      'Earliest certificate expiry in the chain, unix seconds',
+      tl,
+    );
+    this.#loopDelay = gauge(
+      registry,
+      'vigil_probe_loop_delay_seconds',
+      'Event-loop delay of the prober around the last probe',
+      tl,
+    );
+    this.missed = counter(
+      registry,
+      'vigil_probe_missed_total',
+      'Probe runs skipped because the previous run of the target had not finished',
+      ['target'],
+    );
+    this.late = counter(
+      registry,
+      'vigil_probe_late_total',
+      'Probe runs started later than the late threshold after their due time',
+    );
+    this.flagged = counter(
+      registry,
+      'vigil_probe_loop_flagged_total',
+      'Samples flagged because the prober itself was late',
+    );
   }
 
   /** Updates the gauges from one result. */

@@ -1,4 +1,11 @@
-import { errorMessage, type Component, type Logger, type ProbeResult, type ProbeResultSink, type Registry } from '../core/index.js';
+import {
+  errorMessage,
+  type Component,
+  type Logger,
+  type ProbeResult,
+  type ProbeResultSink,
+  type Registry,
+} from '../core/index.js';
 import type { ProbesSettings, ResolvedProbe } from './config.js';
 import { LoopMonitor } from './loop-monitor.js';
 import { ProbeMetrics } from './probe-metrics.js';
@@ -62,7 +69,9 @@ export class ProbeRunner implements Component {
       const run = (): void => {
         prune(Date.now() - this.#opts.settings.retention)
           .then((n) => n > 0 && this.#log.info({ deleted: n }, 'pruned old probe results'))
-          .catch((err: unknown) => this.#log.error({ err }, `pruning probe results failed: ${errorMessage(err)}`));
+          .catch((err: unknown) =>
+            this.#log.error({ err }, `pruning probe results failed: ${errorMessage(err)}`),
+          );
       };
       run();
       this.#pruneTimer = setInterval(run, 3_600_000);
@@ -81,7 +90,10 @@ export class ProbeRunner implements Component {
         await this.#opts.sink(batch);
       } catch (err) {
         this.#held = [...batch, ...this.#held].slice(-MAX_HELD);
-        this.#log.error({ err, held: this.#held.length }, `storing probe results failed: ${errorMessage(err)}`);
+        this.#log.error(
+          { err, held: this.#held.length },
+          `storing probe results failed: ${errorMessage(err)}`,
+        );
       }
     });
     return this.#flushing;

@@ -1,7 +1,13 @@
 import type { ProbeErrorKind, ProbePhases, ProbeResult } from '../core/index.js';
 import type { ProbeTarget } from './types.js';
 
-export const ZERO_PHASES: Readonly<ProbePhases> = Object.freeze({ resolve: 0, connect: 0, tls: 0, processing: 0, transfer: 0 });
+export const ZERO_PHASES: Readonly<ProbePhases> = Object.freeze({
+  resolve: 0,
+  connect: 0,
+  tls: 0,
+  processing: 0,
+  transfer: 0,
+});
 
 /** Rounds to microseconds: finer digits are noise and bloat every stored row. */
 export function roundMs(ms: number): number {

@@ -74,7 +74,10 @@ export class ProbeScheduler {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#queue.length = 0;
-    const timer = setTimeout(() => this.#stop.abort(new Error('scheduler stopping')), Math.max(0, deadlineMs - 50));
+    const timer = setTimeout(
+      () => this.#stop.abort(new Error('scheduler stopping')),
+      Math.max(0, deadlineMs - 50),
+    );
     await Promise.allSettled([...this.#inflight]);
     clearTimeout(timer);
     this.#stop.abort(new Error('scheduler stopped'));
@@ -140,7 +143,10 @@ export class ProbeScheduler {
       this.#opts.onResult(result);
     } catch (err) {
       // A probe throws only on a bug; log it and keep the schedule going.
-      this.#opts.log.error({ err, target: s.target.id }, `probe of ${s.target.id} threw: ${errorMessage(err)}`);
+      this.#opts.log.error(
+        { err, target: s.target.id },
+        `probe of ${s.target.id} threw: ${errorMessage(err)}`,
+      );
     } finally {
       s.busy = false;
       this.#active--;

@@ -12,7 +12,10 @@ const common = {
   sla: z.boolean().optional(),
 };
 
-const statusSpec = z.union([z.number().int().min(100).max(599), z.string().regex(/^[1-5]xx$/, 'must be a status or e.g. "2xx"')]);
+const statusSpec = z.union([
+  z.number().int().min(100).max(599),
+  z.string().regex(/^[1-5]xx$/, 'must be a status or e.g. "2xx"'),
+]);
 
 export const httpAuthSchema = z.union([
   z.strictObject({ basic: z.strictObject({ username: z.string(), password: secret() }) }),
@@ -26,14 +29,19 @@ export const httpExpectSchema = z.strictObject({
   body_regex: z.array(z.string()).optional(),
   json: z.array(z.strictObject({ path: z.string(), equals: z.unknown() })).optional(),
   headers: z
-    .array(z.strictObject({ name: z.string(), equals: z.string().optional(), matches: z.string().optional() }))
+    .array(
+      z.strictObject({ name: z.string(), equals: z.string().optional(), matches: z.string().optional() }),
+    )
     .optional(),
   max_response_ms: z.number().positive().optional(),
 });
 
 /** What one HTTP request of an http or multi_step probe sends. */
 const requestFields = {
-  method: z.string().regex(/^[A-Z]+$/, 'must be an upper-case HTTP method').default('GET'),
+  method: z
+    .string()
+    .regex(/^[A-Z]+$/, 'must be an upper-case HTTP method')
+    .default('GET'),
   headers: z.record(z.string(), z.string()).default({}),
   body: z.string().optional(),
   auth: httpAuthSchema.optional(),
@@ -122,7 +130,11 @@ export const multiStepProbeSchema = z.strictObject({
   ...common,
   ...connFields,
   totp: z
-    .strictObject({ secret: secret(), digits: z.number().int().min(6).max(8).default(6), period: z.number().int().min(1).default(30) })
+    .strictObject({
+      secret: secret(),
+      digits: z.number().int().min(6).max(8).default(6),
+      period: z.number().int().min(1).default(30),
+    })
     .optional(),
   variables: z.record(z.string(), z.string()).default({}),
   steps: z.array(stepSchema).min(1),

@@ -7,7 +7,14 @@ export function scheduledProbesFor(resolved: ResolvedProbe[], location: string):
   return resolved
     .filter((p) => p.locations.includes(location))
     .map((p) => ({
-      target: { id: p.targetId, serviceId: p.serviceId, type: p.config.type, location, intervalMs: p.intervalMs, timeoutMs: p.timeoutMs },
+      target: {
+        id: p.targetId,
+        serviceId: p.serviceId,
+        type: p.config.type,
+        location,
+        intervalMs: p.intervalMs,
+        timeoutMs: p.timeoutMs,
+      },
       probe: createProbe(p.config),
     }));
 }

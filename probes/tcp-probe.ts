@@ -64,7 +64,12 @@ export function tcpProbe(cfg: TcpProbeConfig): Probe {
         const now = performance.now();
         phases[phase] = now - mark;
         const kind = classifyError(err, phase, (err as { timedOut?: boolean }).timedOut === true);
-        return makeResult(target, startedAt, { ok: false, phases, totalMs: now - t0, error: { kind, message: describeError(kind, err, where) } });
+        return makeResult(target, startedAt, {
+          ok: false,
+          phases,
+          totalMs: now - t0,
+          error: { kind, message: describeError(kind, err, where) },
+        });
       } finally {
         sock?.destroy();
       }

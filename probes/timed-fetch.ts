@@ -68,8 +68,19 @@ export async function timedFetch(
     if (req.auth && url.origin === req.url.origin) headers.authorization = authHeader(req.auth);
     const cookie = jar?.header();
     if (cookie) headers.cookie = cookie;
-    const ex = kept ?? new HttpExchanger({ family: conn.family, fallback: conn.fallback, keepAlive: false, insecure: conn.insecure, ...(conn.ca ? { ca: conn.ca } : {}) });
-    const res = await ex.exchange({ url, method, headers, ...(body !== undefined ? { body } : {}), maxBodyBytes: conn.maxBodyBytes }, signal);
+    const ex =
+      kept ??
+      new HttpExchanger({
+        family: conn.family,
+        fallback: conn.fallback,
+        keepAlive: false,
+        insecure: conn.insecure,
+        ...(conn.ca ? { ca: conn.ca } : {}),
+      });
+    const res = await ex.exchange(
+      { url, method, headers, ...(body !== undefined ? { body } : {}), maxBodyBytes: conn.maxBodyBytes },
+      signal,
+    );
     for (const k of Object.keys(phases) as (keyof ProbePhases)[]) phases[k] += res.phases[k];
     const totalMs = phases.resolve + phases.connect + phases.tls + phases.processing + phases.transfer;
     jar?.store(res.headers['set-cookie']);
@@ -78,7 +89,13 @@ export async function timedFetch(
     if (res.tls) out.tls = res.tls;
     if (res.error) return { ...out, error: res.error };
     const location = res.headers.location;
-    if (!conn.followRedirects || res.status === undefined || !REDIRECTS.has(res.status) || typeof location !== 'string') return out;
+    if (
+      !conn.followRedirects ||
+      res.status === undefined ||
+      !REDIRECTS.has(res.status) ||
+      typeof location !== 'string'
+    )
+      return out;
     visited.push(`${url.pathname}${url.search}`);
     if (hop >= conn.maxRedirects) {
       const next = new URL(location, url);

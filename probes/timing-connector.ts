@@ -46,7 +46,11 @@ export function tlsInfoOf(sock: TLSSocket): ProbeTlsInfo | undefined {
     earliest = Math.min(earliest, Date.parse(cert.valid_to));
     cert = cert.issuerCertificate as typeof cert;
   }
-  const issuer = leaf.issuer ? Object.entries(leaf.issuer).map(([k, v]) => `${k}=${String(v)}`).join(', ') : '';
+  const issuer = leaf.issuer
+    ? Object.entries(leaf.issuer)
+        .map(([k, v]) => `${k}=${String(v)}`)
+        .join(', ')
+    : '';
   return {
     validTo: new Date(Date.parse(leaf.valid_to)).toISOString(),
     earliestValidTo: new Date(earliest).toISOString(),
@@ -80,7 +84,9 @@ export function timingConnector(current: () => PhaseMarks, opts: ConnectorOption
       const preferred = addresses.find((a) => opts.family === 0 || a.family === opts.family);
       const picked = preferred ?? (opts.fallback ? addresses[0] : undefined);
       if (!picked) {
-        return fail(Object.assign(new Error(`${host} has no IPv${opts.family} address`), { code: 'ENOTFOUND' }));
+        return fail(
+          Object.assign(new Error(`${host} has no IPv${opts.family} address`), { code: 'ENOTFOUND' }),
+        );
       }
       const address = picked.address;
       marks.remoteAddress = address;

@@ -10,7 +10,13 @@ import type { TlsProbeConfig } from './schemas.js';
 import { tlsInfoOf } from './timing-connector.js';
 import type { Probe, ProbeTarget } from './types.js';
 
-const PROTOCOL_RANK: Record<string, number> = { SSLv3: 0, TLSv1: 1, 'TLSv1.1': 2, 'TLSv1.2': 3, 'TLSv1.3': 4 };
+const PROTOCOL_RANK: Record<string, number> = {
+  SSLv3: 0,
+  TLSv1: 1,
+  'TLSv1.1': 2,
+  'TLSv1.2': 3,
+  'TLSv1.3': 4,
+};
 const DAY_MS = 86_400_000;
 
 /**
@@ -25,7 +31,9 @@ export function tlsProbe(cfg: TlsProbeConfig): Probe {
     try {
       ca = [readFileSync(cfg.ca_file, 'utf8')];
     } catch (err) {
-      throw new VigilError('PRB_CA_FILE', `cannot read ca_file ${cfg.ca_file}: ${errorMessage(err)}`, { cause: err });
+      throw new VigilError('PRB_CA_FILE', `cannot read ca_file ${cfg.ca_file}: ${errorMessage(err)}`, {
+        cause: err,
+      });
     }
   }
   const servername = cfg.servername ?? (isIP(cfg.host) ? undefined : cfg.host);
@@ -85,7 +93,8 @@ export function tlsProbe(cfg: TlsProbeConfig): Probe {
         if (info?.earliestValidTo) {
           const days = (Date.parse(info.earliestValidTo) - Date.now()) / DAY_MS;
           if (days < cfg.min_days_valid) {
-            const which = info.earliestValidTo === info.validTo ? 'leaf certificate' : 'a certificate in the chain';
+            const which =
+              info.earliestValidTo === info.validTo ? 'leaf certificate' : 'a certificate in the chain';
             problems.push(
               days < 0
                 ? `${which} expired on ${info.earliestValidTo}`
@@ -96,12 +105,21 @@ export function tlsProbe(cfg: TlsProbeConfig): Probe {
         const totalMs = done - t0;
         const base = { phases, totalMs, ...(info ? { tls: info } : {}) };
         if (problems.length > 0) {
-          return makeResult(target, startedAt, { ...base, ok: false, error: { kind: 'tls', message: `${where}: ${problems.join('; ')}` } });
+          return makeResult(target, startedAt, {
+            ...base,
+            ok: false,
+            error: { kind: 'tls', message: `${where}: ${problems.join('; ')}` },
+          });
         }
         return makeResult(target, startedAt, { ...base, ok: true });
       } catch (err) {
         const kind = classifyError(err, phase, (err as { timedOut?: boolean }).timedOut === true);
-        return makeResult(target, startedAt, { ok: false, phases, totalMs: performance.now() - t0, error: { kind, message: describeError(kind, err, where) } });
+        return makeResult(target, startedAt, {
+          ok: false,
+          phases,
+          totalMs: performance.now() - t0,
+          error: { kind, message: describeError(kind, err, where) },
+        });
       } finally {
         sock?.destroy();
       }

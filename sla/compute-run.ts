@@ -20,7 +20,7 @@ function parseIso(flag: string, v: string): number {
 
 /**
  * The default window when --from/--to are not given: for a calendar-month policy the month (in
- * the policy's zone) of the earliest sample; for a rolling policy the rolling span ending one
+ * the policy's zone) of the median sample (robust to a few samples from a neighbouring month); for a rolling policy the rolling span ending one
  * probe interval after the latest sample.
  */
 function defaultWindow(
@@ -31,14 +31,11 @@ function defaultWindow(
 ): [number, number] {
   if (samples.length === 0)
     throw new VigilError('SLA_ARGS', 'the results file holds no results: give --from and --to');
-  let min = Infinity;
   let max = -Infinity;
-  for (const s of samples) {
-    min = Math.min(min, s.ts);
-    max = Math.max(max, s.ts);
-  }
+  for (const s of samples) max = Math.max(max, s.ts);
   if (window === 'calendar_month') {
-    const p = zonedParts(min, tz);
+    const ts = samples.map((s) => s.ts).sort((a, b) => a - b);
+    const p = zonedParts(ts[ts.length >> 1]!, tz);
     return calendarMonthRange(p.year, p.month, tz);
   }
   return [max + intervalMs - window.rolling, max + intervalMs];

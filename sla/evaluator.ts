@@ -1,6 +1,5 @@
 import { Counter, Gauge } from 'prom-client';
 import {
-  queryProbeResults,
   type Alert,
   type AlertSink,
   type Clock,
@@ -20,7 +19,7 @@ import {
 } from './alert-rules.js';
 import { intervalResolver } from './intervals.js';
 import { listPlannedDowntimes } from './store.js';
-import { toSample } from './samples.js';
+import { querySlaSamples } from './sample-query.js';
 import type { SlaService } from './services.js';
 import type { NamedTimeIntervalSpec } from '../core/index.js';
 import type { MsRange } from './ranges.js';
@@ -72,7 +71,7 @@ export function createSlaEvaluator(o: SlaEvaluatorOptions): SlaEvaluator {
   let running: Promise<unknown> = Promise.resolve();
 
   async function context(svc: SlaService, nowMs: number, lookbackMs: number) {
-    const results = await queryProbeResults(o.store.db, {
+    const results = await querySlaSamples(o.store.db, {
       targetIds: svc.targetIds,
       fromMs: nowMs - lookbackMs,
       toMs: nowMs + 1,
@@ -93,7 +92,7 @@ export function createSlaEvaluator(o: SlaEvaluatorOptions): SlaEvaluator {
       if (resolve(name, nowMs, nowMs + 1).length > 0) mutedBy ??= `maintenance:${name}`;
     for (const p of planned)
       if (Date.parse(p.start) <= nowMs && nowMs < Date.parse(p.end)) mutedBy ??= `planned_downtime:${p.id}`;
-    return { samples: results.map(toSample), excluded, mutedBy };
+    return { samples: results, excluded, mutedBy };
   }
 
   async function evaluateOnce(nowMs: number): Promise<Alert[]> {

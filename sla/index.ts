@@ -60,3 +60,4 @@ export {
   type ProbeRollup,
 } from './store.js';
 export { computeFromRollups, type RollupFigures } from './rollup-compute.js';
+export { querySlaSamples } from './sample-query.js';

@@ -14,7 +14,8 @@ export interface EmailOptions {
   headers?: Record<string, string> | undefined;
 }
 
-const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+const esc = (s: string) =>
+  s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 /**
  * Email over SMTP with nodemailer, an HTML and a text part. SMTP 4xx replies and connection
@@ -36,12 +37,22 @@ export function emailNotifier(opts: EmailOptions): Notifier {
     kind: 'email',
     async notify(msg: NotificationMessage): Promise<NotifyResult> {
       const subject = summaryLine(msg);
-      const text = [subject, '', ...msg.alerts.map((a) => `${a.status.toUpperCase()} ${JSON.stringify(a.labels)}\n  ${a.annotations.summary ?? ''}`)];
+      const text = [
+        subject,
+        '',
+        ...msg.alerts.map(
+          (a) => `${a.status.toUpperCase()} ${JSON.stringify(a.labels)}\n  ${a.annotations.summary ?? ''}`,
+        ),
+      ];
       if (msg.ackURL && msg.status === 'firing') text.push('', `Acknowledge: ${msg.ackURL}`);
       const rows = msg.alerts
-        .map((a) => `<tr><td>${esc(a.status)}</td><td>${esc(JSON.stringify(a.labels))}</td><td>${esc(a.annotations.summary ?? '')}</td></tr>`)
+        .map(
+          (a) =>
+            `<tr><td>${esc(a.status)}</td><td>${esc(JSON.stringify(a.labels))}</td><td>${esc(a.annotations.summary ?? '')}</td></tr>`,
+        )
         .join('');
-      const ack = msg.ackURL && msg.status === 'firing' ? `<p><a href="${esc(msg.ackURL)}">Acknowledge</a></p>` : '';
+      const ack =
+        msg.ackURL && msg.status === 'firing' ? `<p><a href="${esc(msg.ackURL)}">Acknowledge</a></p>` : '';
       const html = `<!doctype html><html><body><h2>${esc(subject)}</h2><table>${rows}</table>${ack}</body></html>`;
       try {
         await transport.sendMail({
@@ -56,7 +67,11 @@ export function emailNotifier(opts: EmailOptions): Notifier {
         return { ok: true };
       } catch (err) {
         const code = (err as { responseCode?: number }).responseCode;
-        return { ok: false, retryable: code === undefined || code < 500, reason: `SMTP ${opts.smarthost}: ${errorMessage(err)}` };
+        return {
+          ok: false,
+          retryable: code === undefined || code < 500,
+          reason: `SMTP ${opts.smarthost}: ${errorMessage(err)}`,
+        };
       }
     },
   };

@@ -62,7 +62,11 @@ export async function postJson(
     const text = await res.body.text();
     return classifyStatus(res.statusCode, text);
   } catch (err) {
-    return { ok: false, retryable: true, reason: `request to ${redactUrl(url)} failed: ${errorMessage(err)}` };
+    return {
+      ok: false,
+      retryable: true,
+      reason: `request to ${redactUrl(url)} failed: ${errorMessage(err)}`,
+    };
   }
 }
 

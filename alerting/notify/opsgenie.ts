@@ -7,7 +7,9 @@ export interface OpsgenieOptions {
   priority?: string | undefined;
   source?: string | undefined;
   tags?: string | undefined;
-  responders?: { id?: string | undefined; name?: string | undefined; username?: string | undefined; type: string }[] | undefined;
+  responders?:
+    | { id?: string | undefined; name?: string | undefined; username?: string | undefined; type: string }[]
+    | undefined;
 }
 
 /**
@@ -23,7 +25,12 @@ export function opsgenieNotifier(opts: OpsgenieOptions): Notifier {
       const alias = hashKey(msg.groupKey);
       const q = `?identifierType=alias`;
       if (msg.kind === 'ack') {
-        return postJson(`${base}v2/alerts/${alias}/acknowledge${q}`, { user: msg.ackedBy, source: 'vigil' }, headers, signal);
+        return postJson(
+          `${base}v2/alerts/${alias}/acknowledge${q}`,
+          { user: msg.ackedBy, source: 'vigil' },
+          headers,
+          signal,
+        );
       }
       if (msg.status === 'resolved') {
         return postJson(`${base}v2/alerts/${alias}/close${q}`, { source: 'vigil' }, headers, signal);
@@ -31,9 +38,18 @@ export function opsgenieNotifier(opts: OpsgenieOptions): Notifier {
       const body = {
         alias,
         message: summaryLine(msg).slice(0, 130),
-        description: msg.alerts.map((a) => `${a.labels.alertname ?? ''} ${JSON.stringify(a.labels)} ${a.annotations.summary ?? ''}`).join('\n').slice(0, 15000),
+        description: msg.alerts
+          .map(
+            (a) => `${a.labels.alertname ?? ''} ${JSON.stringify(a.labels)} ${a.annotations.summary ?? ''}`,
+          )
+          .join('\n')
+          .slice(0, 15000),
         source: opts.source ?? msg.externalURL,
-        details: { ...msg.commonLabels, vigil_group_id: msg.groupId, ...(msg.ackURL ? { ack_url: msg.ackURL } : {}) },
+        details: {
+          ...msg.commonLabels,
+          vigil_group_id: msg.groupId,
+          ...(msg.ackURL ? { ack_url: msg.ackURL } : {}),
+        },
         tags: opts.tags ? opts.tags.split(',').map((t) => t.trim()) : undefined,
         responders: opts.responders,
         priority: opts.priority,

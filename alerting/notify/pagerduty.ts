@@ -27,7 +27,11 @@ export function pagerdutyNotifier(opts: PagerdutyOptions): Notifier {
     notify(msg: NotificationMessage, signal?: AbortSignal) {
       const dedupKey = hashKey(msg.groupKey);
       const action = msg.kind === 'ack' ? 'acknowledge' : msg.status === 'resolved' ? 'resolve' : 'trigger';
-      const body: Record<string, unknown> = { routing_key: opts.routingKey, event_action: action, dedup_key: dedupKey };
+      const body: Record<string, unknown> = {
+        routing_key: opts.routingKey,
+        event_action: action,
+        dedup_key: dedupKey,
+      };
       if (action === 'trigger') {
         body.payload = {
           summary: summaryLine(msg).slice(0, 1024),

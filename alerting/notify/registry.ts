@@ -15,7 +15,8 @@ export interface Integration {
   notifier: Notifier;
 }
 
-const reveal = (s: Secret | undefined, file: string | undefined): string | undefined => s?.reveal() ?? (file ? readSecretFile(file) : undefined);
+const reveal = (s: Secret | undefined, file: string | undefined): string | undefined =>
+  s?.reveal() ?? (file ? readSecretFile(file) : undefined);
 
 /**
  * Builds every integration of a receiver, the one place a config `*_configs` kind maps to its
@@ -28,7 +29,12 @@ export function buildIntegrations(cfg: AlertmanagerConfig, r: ReceiverConfig): I
   const add = (kind: string, i: number, sendResolved: boolean, notifier: Notifier) =>
     out.push({ receiver: r.name, key: `${kind}/${i}`, sendResolved, notifier });
   (r.webhook_configs ?? []).forEach((w, i) =>
-    add('webhook', i, w.send_resolved ?? true, webhookNotifier({ url: w.url ?? readSecretFile(w.url_file!), maxAlerts: w.max_alerts })),
+    add(
+      'webhook',
+      i,
+      w.send_resolved ?? true,
+      webhookNotifier({ url: w.url ?? readSecretFile(w.url_file!), maxAlerts: w.max_alerts }),
+    ),
   );
   (r.pagerduty_configs ?? []).forEach((p, i) =>
     add(
@@ -36,7 +42,8 @@ export function buildIntegrations(cfg: AlertmanagerConfig, r: ReceiverConfig): I
       i,
       p.send_resolved ?? true,
       pagerdutyNotifier({
-        routingKey: reveal(p.routing_key, p.routing_key_file) ?? reveal(p.service_key, p.service_key_file) ?? '',
+        routingKey:
+          reveal(p.routing_key, p.routing_key_file) ?? reveal(p.service_key, p.service_key_file) ?? '',
         url: p.url ?? g.pagerduty_url,
         client: p.client,
         clientUrl: p.client_url,
@@ -55,7 +62,8 @@ export function buildIntegrations(cfg: AlertmanagerConfig, r: ReceiverConfig): I
       i,
       o.send_resolved ?? true,
       opsgenieNotifier({
-        apiKey: reveal(o.api_key, o.api_key_file) ?? reveal(g.opsgenie_api_key, g.opsgenie_api_key_file) ?? '',
+        apiKey:
+          reveal(o.api_key, o.api_key_file) ?? reveal(g.opsgenie_api_key, g.opsgenie_api_key_file) ?? '',
         apiUrl: o.api_url ?? g.opsgenie_api_url,
         priority: o.priority,
         source: o.source,
@@ -88,7 +96,9 @@ export function buildIntegrations(cfg: AlertmanagerConfig, r: ReceiverConfig): I
         smarthost: e.smarthost ?? g.smtp_smarthost ?? '',
         hello: e.hello ?? g.smtp_hello,
         username: e.auth_username ?? g.smtp_auth_username,
-        password: reveal(e.auth_password, e.auth_password_file) ?? reveal(g.smtp_auth_password, g.smtp_auth_password_file),
+        password:
+          reveal(e.auth_password, e.auth_password_file) ??
+          reveal(g.smtp_auth_password, g.smtp_auth_password_file),
         requireTls: e.require_tls ?? g.smtp_require_tls,
         headers: e.headers,
       }),

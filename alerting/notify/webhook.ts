@@ -24,9 +24,20 @@ export function webhookNotifier(opts: { url: string; maxAlerts?: number | undefi
         commonAnnotations: msg.commonAnnotations,
         externalURL: msg.externalURL,
         alerts,
-        vigil: { notificationId: msg.id, kind: msg.kind, groupId: msg.groupId, ackURL: msg.ackURL, ackedBy: msg.ackedBy },
+        vigil: {
+          notificationId: msg.id,
+          kind: msg.kind,
+          groupId: msg.groupId,
+          ackURL: msg.ackURL,
+          ackedBy: msg.ackedBy,
+        },
       };
-      return postJson(opts.url, body, { 'x-vigil-notification-id': msg.id, 'idempotency-key': msg.id }, signal);
+      return postJson(
+        opts.url,
+        body,
+        { 'x-vigil-notification-id': msg.id, 'idempotency-key': msg.id },
+        signal,
+      );
     },
   };
 }

@@ -23,8 +23,18 @@ export const deep = (r: LogRecord, path: string): unknown => {
 
 /** ISO 8601 of epoch seconds (millisecond precision, as stored). */
 export const isoOf = (s: number): string => new Date(Math.round(s * 1000)).toISOString();
-/** UTC day of epoch seconds, `YYYY-MM-DD`: part of keys of findings that are per day. */
-export const dayOf = (s: number): string => (Number.isFinite(s) ? new Date(s * 1000).toISOString().slice(0, 10) : 'unknown');
+let lastDay = NaN;
+let lastDayText = '';
+/** UTC day of epoch seconds, `YYYY-MM-DD`: part of keys of findings that are per day (cached: records come in time order). */
+export const dayOf = (s: number): string => {
+  if (!Number.isFinite(s)) return 'unknown';
+  const d = Math.floor(s / 86_400);
+  if (d !== lastDay) {
+    lastDay = d;
+    lastDayText = new Date(d * 86_400_000).toISOString().slice(0, 10);
+  }
+  return lastDayText;
+};
 /** UTC hour of epoch seconds, `YYYY-MM-DDTHH`. */
 export const hourOf = (s: number): string => (Number.isFinite(s) ? new Date(s * 1000).toISOString().slice(0, 13) : 'unknown');
 

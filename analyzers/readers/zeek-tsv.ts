@@ -80,13 +80,23 @@ export interface CompiledHeader {
   timeFields: string[];
   /** Columns whose bad value makes the record bad (ts, addresses, ports). */
   strict: boolean[];
+  /**
+   * Builds a record's fields from its columns in one object literal (unset fields are undefined,
+   * which JSON leaves out): one hidden class per header, the way fast-json-stringify and pino
+   * generate code, about 5× faster than adding 20+ keys one by one. Throws ZeekParseError.
+   */
+  build: (cols: string[]) => Record<string, unknown>;
 }
 
 export function compileHeader(h: ZeekTsvHeader): CompiledHeader {
   const convs = h.fields.map((f, i) => converter(h.types[i] ?? 'string', f, h));
   const timeFields = h.fields.filter((_f, i) => /^(time|(set|vector)\[time\])$/.test(h.types[i] ?? ''));
   const strict = h.fields.map((f, i) => f === 'ts' || /^(addr|port)$|\[(addr|port)\]/.test(h.types[i] ?? ''));
-  return { header: h, convs, timeFields, strict };
+  const body = h.fields.map((f, i) => `${JSON.stringify(f)}: c[${i}] === u ? undefined : v[${i}](c[${i}])`).join(',\n');
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const make = new Function('c', 'v', 'u', `return {\n${body}\n};`) as (c: string[], v: Conv[], u: string) => Record<string, unknown>;
+  const unset = h.unsetField;
+  return { header: h, convs, timeFields, strict, build: (cols) => make(cols, convs, unset) };
 }
 
 const defaults = (): ZeekTsvHeader => ({ separator: '\t', setSeparator: ',', emptyField: '(empty)', unsetField: '-', path: '', fields: [], types: [] });
@@ -117,7 +127,6 @@ export class ZeekTsvParser {
 
   /** Zeek's `LogAscii::meta_prefix` (default `#`), learned from a `<prefix>separator ` first line. */
   private metaPrefix = '#';
-  private strict: boolean[] = [];
 
   feed(line: string, lineNo: number): TsvLineResult {
     if (line.startsWith(this.metaPrefix)) return this.meta(this.metaPrefix === '#' ? line : `#${line.slice(this.metaPrefix.length)}`);
@@ -139,11 +148,32 @@ export class ZeekTsvParser {
       return { kind: 'bad', message: 'no Zeek #fields header before this line (not a Zeek log, or the start is missing)' };
     }
     const { header: h, convs, strict } = this.compiled;
-    this.strict = strict;
     const cols = line.split(h.separator);
     if (cols.length !== h.fields.length) {
       return { kind: 'bad', message: `has ${cols.length} columns, the #fields header names ${h.fields.length} (truncated line?)` };
     }
+    let fields: Record<string, unknown>;
+    try {
+      fields = this.compiled.build(cols);
+    } catch (err) {
+      if (!(err instanceof ZeekParseError)) throw err;
+      const slow = this.slowFields(cols, h, convs, strict);
+      if (typeof slow === 'string') return { kind: 'bad', message: slow };
+      fields = slow;
+    }
+    const ts = typeof fields.ts === 'number' ? fields.ts : NaN;
+    return {
+      kind: 'record',
+      rec: { source: 'zeek', path: h.path, ts, fields, timeFields: this.compiled.timeFields, file: this.file, line: lineNo },
+    };
+  }
+
+  /**
+   * Field by field, for a record with a value that does not fit its type: the time, addresses and
+   * ports locate the event, so without them the record is bad (the message is returned); any other
+   * field that does not fit (an unknown extra column) is kept as text rather than losing the record.
+   */
+  private slowFields(cols: string[], h: ZeekTsvHeader, convs: Conv[], strict: boolean[]): Record<string, unknown> | string {
     const fields: Record<string, unknown> = {};
     for (let i = 0; i < cols.length; i++) {
       const raw = cols[i]!;
@@ -152,18 +182,11 @@ export class ZeekTsvParser {
         fields[h.fields[i]!] = convs[i]!(raw);
       } catch (err) {
         if (!(err instanceof ZeekParseError)) throw err;
-        // The time, addresses and ports locate the event: without them the record is bad. Any
-        // other field whose value does not fit its declared type (an unknown extra column) is
-        // kept as text rather than losing the record.
-        if (this.strict[i]) return { kind: 'bad', message: err.message };
+        if (strict[i]) return err.message;
         fields[h.fields[i]!] = unescapeZeek(raw);
       }
     }
-    const ts = typeof fields.ts === 'number' ? fields.ts : NaN;
-    return {
-      kind: 'record',
-      rec: { source: 'zeek', path: h.path, ts, fields, timeFields: this.compiled.timeFields, file: this.file, line: lineNo },
-    };
+    return fields;
   }
 
   private meta(line: string): TsvLineResult {

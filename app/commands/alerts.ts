@@ -2,10 +2,19 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { Command } from 'commander';
 import { ConfigError, VigilError, errorMessage, openStore } from '../../core/index.js';
-import { loadAlertingFile, notificationLog, parseLabelArgs, recordAck, resolveGroupId, routeTest, type AlertingDb } from '../../alerting/index.js';
+import {
+  loadAlertingFile,
+  notificationLog,
+  parseLabelArgs,
+  recordAck,
+  resolveGroupId,
+  routeTest,
+  type AlertingDb,
+} from '../../alerting/index.js';
 
 function fail(err: unknown): never {
-  if (err instanceof ConfigError) for (const i of err.issues) console.error(`${i.file}:${i.line}:${i.col}: ${i.message}`);
+  if (err instanceof ConfigError)
+    for (const i of err.issues) console.error(`${i.file}:${i.line}:${i.col}: ${i.message}`);
   else console.error(errorMessage(err));
   process.exit(2);
 }
@@ -13,19 +22,27 @@ function fail(err: unknown): never {
 /** The store named by --store, or by `store.url` in the vigil config given with --config. */
 function storeUrl(opts: { store?: string; config?: string }): string {
   if (opts.store) return opts.store;
-  if (!opts.config) throw new VigilError('APP_ARGS', 'give --store URL or --config FILE (a vigil config with store.url)');
+  if (!opts.config)
+    throw new VigilError('APP_ARGS', 'give --store URL or --config FILE (a vigil config with store.url)');
   const top = parseYaml(readFileSync(opts.config, 'utf8')) as { store?: { url?: string } } | null;
   return top?.store?.url ?? 'sqlite:vigil.db';
 }
 
 /** `vigil alerts ...`: route-test (amtool-compatible), ack, log. */
 export function registerAlertCommands(program: Command): void {
-  const alerts = program.command('alerts').description('alert routing: test routes, acknowledge pages, export the notification log');
+  const alerts = program
+    .command('alerts')
+    .description('alert routing: test routes, acknowledge pages, export the notification log');
 
   alerts
     .command('route-test')
-    .description('print the receivers an alert with these labels reaches, comma-separated on the last line (as amtool config routes test)')
-    .requiredOption('--config <file>', 'an Alertmanager config file, or a vigil config with an alerting: section')
+    .description(
+      'print the receivers an alert with these labels reaches, comma-separated on the last line (as amtool config routes test)',
+    )
+    .requiredOption(
+      '--config <file>',
+      'an Alertmanager config file, or a vigil config with an alerting: section',
+    )
     .option('--verify-receivers <list>', 'exit 1 unless the receivers are exactly this comma-separated list')
     .argument('[labels...]', 'label=value pairs')
     .action((labels: string[], opts: { config: string; verifyReceivers?: string }) => {
@@ -70,7 +87,9 @@ export function registerAlertCommands(program: Command): void {
 
   alerts
     .command('log')
-    .description('the notification log (every attempt, acknowledgements, time-to-page/-acknowledge) as JSON lines')
+    .description(
+      'the notification log (every attempt, acknowledgements, time-to-page/-acknowledge) as JSON lines',
+    )
     .option('--config <file>', 'vigil config (its store.url is used)')
     .option('--store <url>', 'store URL')
     .option('--group <id>', 'only this alert group')

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { ConfigError, createLogger, errorMessage } from '../../core/index.js';
+import { ConfigError, createLogger, errorMessage, formatIssue } from '../../core/index.js';
 import {
   adhocScan,
   ClamdClient,
@@ -12,7 +12,6 @@ import {
   type FileScanResult,
   type ScannersConfig,
 } from '../../analyzers/index.js';
-import { issueLines, loadVigilConfig } from '../load.js';
 import { defaultConfigPath, defaultDataDir } from '../paths.js';
 import { join, resolve } from 'node:path';
 
@@ -22,19 +21,26 @@ interface CommonOpts {
 }
 
 function fail(cmd: string, err: unknown): void {
-  if (err instanceof ConfigError) for (const line of issueLines(err)) process.stderr.write(`${line}\n`);
+  if (err instanceof ConfigError) for (const issue of err.issues) process.stderr.write(`${formatIssue(issue)}\n`);
   else process.stderr.write(`vigil ${cmd}: ${errorMessage(err)}\n`);
   process.exitCode = 2;
 }
 
-/** The `scanners` section of the config when the file exists; else the defaults for `paths`. */
-function scannersConfig(file: string, paths: string[], explicit: boolean): ScannersConfig {
+/**
+ * The `scanners` section of the config when the file exists (PATH arguments replace its paths);
+ * else the defaults. `needPaths`: a scan needs PATHs from somewhere.
+ */
+async function scannersConfig(file: string, paths: string[], explicit: boolean, needPaths = false): Promise<ScannersConfig> {
   if (existsSync(file)) {
+    // Loaded only when there is a config: an ad-hoc scan without one needs no other domain.
+    const { loadVigilConfig } = await import('../load.js');
     const loaded = loadVigilConfig(file).scanners as ScannersConfig | undefined;
     if (loaded) return { ...loaded, paths: paths.length > 0 ? paths : loaded.paths };
   } else if (explicit) {
     throw new ConfigError([{ file, line: 0, col: 0, message: 'config file does not exist' }]);
   }
+  if (needPaths && paths.length === 0) throw new Error('nothing to scan: give PATH arguments or scanners.paths in the config');
+  // Commands other than scan never use the paths; the schema wants one.
   return scannersSchema.parse({ paths: paths.length > 0 ? paths : ['.'] });
 }
 
@@ -68,7 +74,7 @@ export function registerScanCommands(program: Command): void {
     .action(async (paths: string[], opts: CommonOpts & Record<string, unknown>, cmd: Command) => {
       try {
         const explicit = cmd.getOptionValueSource('config') === 'cli';
-        const base = scannersConfig(opts.config, paths, explicit);
+        const base = await scannersConfig(opts.config, paths, explicit, true);
         const cfg = scannersSchema.parse({
           paths: base.paths,
           exclude: base.exclude,
@@ -119,15 +125,17 @@ export function registerScanCommands(program: Command): void {
       }
     });
 
-  common(scan.command('restore'))
-    .description('move a quarantined file back (with its mode, owner and mtime)')
+  // --config, --data and --quarantine belong to `scan` (commander parses them there): read them with the parent's.
+  scan
+    .command('restore')
+    .description('move a quarantined file back (with its mode, owner and mtime); --quarantine DIR or scanners.quarantine.dir')
     .argument('<id>', 'quarantine id (q-…)')
-    .option('--quarantine <dir>', 'quarantine folder (default: scanners.quarantine.dir)')
     .option('--to <path>', 'restore to this path instead of the original')
     .option('--force', 'overwrite an existing file')
-    .action(async (id: string, opts: CommonOpts & { quarantine?: string; to?: string; force?: boolean }) => {
+    .action(async (id: string, _local: unknown, cmd: Command) => {
       try {
-        const dir = opts.quarantine ?? scannersConfig(opts.config, [], false).quarantine?.dir;
+        const opts = cmd.optsWithGlobals<CommonOpts & { quarantine?: string; to?: string; force?: boolean }>();
+        const dir = opts.quarantine ?? (await scannersConfig(opts.config, [], false)).quarantine?.dir;
         if (!dir) throw new Error('no quarantine folder: give --quarantine DIR or set scanners.quarantine.dir');
         const rec = await new Quarantine(dir).restore(id, { ...(opts.to ? { to: opts.to } : {}), ...(opts.force ? { force: true } : {}) });
         process.stdout.write(`restored ${rec.id} to ${rec.restoredTo}\n`);
@@ -137,14 +145,14 @@ export function registerScanCommands(program: Command): void {
     });
 
   const sig = program.command('signatures').description("vigil's managed ClamAV database (custom signatures; no freshclam offline)");
-  const dbOf = (opts: CommonOpts) => new SignatureDb(databaseDirOf(scannersConfig(opts.config, [], false), opts.data));
+  const dbOf = async (opts: CommonOpts) => new SignatureDb(databaseDirOf(await scannersConfig(opts.config, [], false), opts.data));
   const added = (e: { kind: string; line: string }) => process.stdout.write(`added to ${e.kind}: ${e.line}\nrun "vigil signatures reload" to load it into a running clamd\n`);
   common(sig.command('add-hash'))
     .description('add an MD5 hash signature (.hdb md5:size:name, as sigtool --md5) for FILE')
     .argument('<file>')
     .requiredOption('--name <name>', 'signature name')
     .action(async (file: string, opts: CommonOpts & { name: string }) => {
-      await dbOf(opts).addHash(file, opts.name).then(added, (err: unknown) => fail('signatures add-hash', err));
+      await (await dbOf(opts)).addHash(file, opts.name).then(added, (err: unknown) => fail('signatures add-hash', err));
     });
   common(sig.command('add-hex'))
     .description('add an extended hex signature (.ndb NAME:TARGET:OFFSET:HEX)')
@@ -153,20 +161,20 @@ export function registerScanCommands(program: Command): void {
     .option('--target <n>', 'target type (0 any file, 1 PE, 6 ELF …)', '0')
     .option('--offset <offset>', 'offset (* anywhere, EOF-n, n …)', '*')
     .action(async (name: string, hex: string, opts: CommonOpts & { target: string; offset: string }) => {
-      await dbOf(opts).addHex(name, hex, { target: Number(opts.target), offset: opts.offset }).then(added, (err: unknown) => fail('signatures add-hex', err));
+      await (await dbOf(opts)).addHex(name, hex, { target: Number(opts.target), offset: opts.offset }).then(added, (err: unknown) => fail('signatures add-hex', err));
     });
   common(sig.command('add-ldb'))
     .description('add a logical signature (.ldb NAME;TDB;EXPR;SUBSIG0;…)')
     .argument('<line>')
     .action(async (ldb: string, opts: CommonOpts) => {
-      await dbOf(opts).addLdb(ldb).then(added, (err: unknown) => fail('signatures add-ldb', err));
+      await (await dbOf(opts)).addLdb(ldb).then(added, (err: unknown) => fail('signatures add-ldb', err));
     });
   common(sig.command('list'))
     .description('list the signatures in the managed database')
     .option('--json', 'JSON output')
     .action(async (opts: CommonOpts & { json?: boolean }) => {
       try {
-        const list = await dbOf(opts).list();
+        const list = await (await dbOf(opts)).list();
         if (opts.json) process.stdout.write(`${JSON.stringify(list)}\n`);
         else for (const e of list) process.stdout.write(`${e.kind}\t${e.name}\t${e.line}\n`);
       } catch (err) {
@@ -178,7 +186,7 @@ export function registerScanCommands(program: Command): void {
     .option('--socket <path>', 'clamd socket (default: the managed one in the data dir, or scanners.clamav.socket)')
     .action(async (opts: CommonOpts & { socket?: string }) => {
       try {
-        const cfg = scannersConfig(opts.config, [], false);
+        const cfg = await scannersConfig(opts.config, [], false);
         const socket = opts.socket ?? cfg.clamav.socket ?? join(resolve(opts.data), 'clamav', 'clamd.sock');
         const reply = await new ClamdClient({ socket, timeoutMs: 30_000 }).reload();
         if (reply !== 'RELOADING') throw new Error(`clamd at ${socket} answered "${reply}" instead of RELOADING`);

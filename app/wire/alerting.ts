@@ -7,7 +7,9 @@ import type { DomainWiring, WireContext } from './types.js';
  * queue), the Alertmanager-compatible HTTP API, and `ingest`, which app/ points
  * `ctx.sinks.alerts` at so SLA and analyzer alerts reach the router.
  */
-export async function wireAlerting(ctx: WireContext): Promise<DomainWiring & { ingest: (alerts: Alert[]) => Promise<void> }> {
+export async function wireAlerting(
+  ctx: WireContext,
+): Promise<DomainWiring & { ingest: (alerts: Alert[]) => Promise<void> }> {
   const log = ctx.log.child({ component: 'alerting' });
   const section = ctx.config.alerting as AlertmanagerConfig | undefined;
   if (!section) {
@@ -15,7 +17,11 @@ export async function wireAlerting(ctx: WireContext): Promise<DomainWiring & { i
     return {
       components: [],
       ingest: async (alerts) => {
-        if (!warned) log.error({ dropped: alerts.length }, 'alerts produced but no alerting: section is configured; nobody is paged');
+        if (!warned)
+          log.error(
+            { dropped: alerts.length },
+            'alerts produced but no alerting: section is configured; nobody is paged',
+          );
         warned = true;
       },
     };
@@ -23,9 +29,16 @@ export async function wireAlerting(ctx: WireContext): Promise<DomainWiring & { i
   const server = ctx.config.server as { external_url?: string } | undefined;
   const config: AlertmanagerConfig = {
     ...section,
-    vigil: { ...(section.vigil ?? {}), external_url: section.vigil?.external_url ?? server?.external_url } as AlertmanagerConfig['vigil'],
+    vigil: {
+      ...(section.vigil ?? {}),
+      external_url: section.vigil?.external_url ?? server?.external_url,
+    } as AlertmanagerConfig['vigil'],
   };
-  if (section.templates?.length) log.warn({ templates: section.templates }, 'alerting.templates are ignored: notifications use vigil formats');
+  if (section.templates?.length)
+    log.warn(
+      { templates: section.templates },
+      'alerting.templates are ignored: notifications use vigil formats',
+    );
   const router = await AlertRouter.create({
     config,
     store: ctx.store,
@@ -51,7 +64,11 @@ export async function wireAlerting(ctx: WireContext): Promise<DomainWiring & { i
         ready: () => ready,
       },
     ],
-    http: alertingHttp({ router, db: ctx.store.db as AlertingDb, ackSecret: config.vigil?.ack_secret?.reveal() }),
+    http: alertingHttp({
+      router,
+      db: ctx.store.db as AlertingDb,
+      ackSecret: config.vigil?.ack_secret?.reveal(),
+    }),
     ingest: (alerts) => router.ingest(alerts),
   };
 }

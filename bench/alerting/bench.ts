@@ -16,7 +16,13 @@ import { request } from 'undici';
 
 const AM = '/usr/bin/prometheus-alertmanager';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const { values } = parseArgs({ options: { alerts: { type: 'string', default: '3000' }, batch: { type: 'string', default: '50' }, concurrency: { type: 'string', default: '4' } } });
+const { values } = parseArgs({
+  options: {
+    alerts: { type: 'string', default: '3000' },
+    batch: { type: 'string', default: '50' },
+    concurrency: { type: 'string', default: '4' },
+  },
+});
 const N = Number(values.alerts);
 const BATCH = Number(values.batch);
 const CONC = Number(values.concurrency);
@@ -95,7 +101,11 @@ async function drive(base: string, s: Awaited<ReturnType<typeof sink>>, runId: s
         const b = batches[next++]!;
         const at = performance.now();
         for (const a of b) sentAt.set(a.labels.seq!, at);
-        const r = await request(`${base}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
+        const r = await request(`${base}/api/v2/alerts`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(b),
+        });
         await r.body.dump();
         if (r.statusCode !== 200) throw new Error(`POST answered ${r.statusCode}`);
       }
@@ -106,7 +116,12 @@ async function drive(base: string, s: Awaited<ReturnType<typeof sink>>, runId: s
   const delivered = performance.now() - t0;
   const lat = [...s.arrived].map(([seq, at]) => at - sentAt.get(seq)!).sort((a, b) => a - b);
   const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))]!;
-  return { ingestPerSec: (N / ingested) * 1000, deliveredPerSec: (N / delivered) * 1000, p50: q(0.5), p99: q(0.99) };
+  return {
+    ingestPerSec: (N / ingested) * 1000,
+    deliveredPerSec: (N / delivered) * 1000,
+    p50: q(0.5),
+    p99: q(0.99),
+  };
 }
 
 async function main() {
@@ -114,12 +129,24 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-alerting-'));
   const s = await sink();
   const cfg = join(dir, 'am.yml');
-  writeFileSync(cfg, `route:\n  receiver: hook\n  group_by: ['...']\n  group_wait: 0s\n  group_interval: 1h\n  repeat_interval: 24h\nreceivers:\n  - name: hook\n    webhook_configs: [{ url: "${s.url}", send_resolved: false }]\n`);
+  writeFileSync(
+    cfg,
+    `route:\n  receiver: hook\n  group_by: ['...']\n  group_wait: 0s\n  group_interval: 1h\n  repeat_interval: 24h\nreceivers:\n  - name: hook\n    webhook_configs: [{ url: "${s.url}", send_resolved: false }]\n`,
+  );
   const results: Record<string, Awaited<ReturnType<typeof drive>>> = {};
   const procs: ChildProcess[] = [];
   try {
     const amPort = await freePort();
-    const am = spawn(AM, [`--config.file=${cfg}`, `--storage.path=${join(dir, 'am-data')}`, `--web.listen-address=127.0.0.1:${amPort}`, '--cluster.listen-address='], { stdio: 'ignore' });
+    const am = spawn(
+      AM,
+      [
+        `--config.file=${cfg}`,
+        `--storage.path=${join(dir, 'am-data')}`,
+        `--web.listen-address=127.0.0.1:${amPort}`,
+        '--cluster.listen-address=',
+      ],
+      { stdio: 'ignore' },
+    );
     procs.push(am);
     await waitReady(`http://127.0.0.1:${amPort}/-/ready`, am);
     results.alertmanager = await drive(`http://127.0.0.1:${amPort}`, s, 'am');
@@ -127,11 +154,15 @@ async function main() {
 
     const vPort = await freePort();
     const prof = process.env.PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROF_DIR}`] : [];
-    const v = spawn(process.execPath, [...prof, '--import', 'tsx', join(ROOT, 'bench/alerting/vigil-server.ts')], {
-      cwd: ROOT,
-      env: { ...process.env, CONFIG: cfg, STORE: join(dir, 'vigil.db'), PORT: String(vPort) },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    const v = spawn(
+      process.execPath,
+      [...prof, '--import', 'tsx', join(ROOT, 'bench/alerting/vigil-server.ts')],
+      {
+        cwd: ROOT,
+        env: { ...process.env, CONFIG: cfg, STORE: join(dir, 'vigil.db'), PORT: String(vPort) },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
     procs.push(v);
     await waitReady(`http://127.0.0.1:${vPort}/api/v2/silences`, v);
     results.vigil = await drive(`http://127.0.0.1:${vPort}`, s, 'vigil');

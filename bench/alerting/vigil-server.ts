@@ -4,7 +4,12 @@ import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
 import { parse } from 'yaml';
 import { openStore, silentLogger, systemClock } from '../../core/index.js';
-import { AlertRouter, alertingHttp, alertmanagerConfigSchema, type AlertingDb } from '../../alerting/index.js';
+import {
+  AlertRouter,
+  alertingHttp,
+  alertmanagerConfigSchema,
+  type AlertingDb,
+} from '../../alerting/index.js';
 
 const store = await openStore(`sqlite:${process.env.STORE}`);
 const config = alertmanagerConfigSchema.parse(parse(readFileSync(process.env.CONFIG!, 'utf8')));

@@ -143,8 +143,11 @@ function monthRollups(targetId: string): ProbeRollup[] {
 const N = Number(process.env.SERVICES ?? 1000);
 let total = 0;
 let maxHeap = 0;
+// Generating 130k rollup objects per service dominates a run, so 10 distinct month sets are made
+// once and cycled; each service's computation still starts from scratch (no caching inside).
+const sets = Array.from({ length: 10 }, (_, i) => monthRollups(`svc-${i}/http`));
 for (let i = 0; i < N; i++) {
-  const rollups = monthRollups(`svc-${i}/http`);
+  const rollups = sets[i % sets.length]!;
   const plan = { exclusions: [] as never[] };
   const r = time(() =>
     computeFromRollups({
@@ -175,21 +178,19 @@ for (let i = 0; i < rows.length; i += 500) {
   await store.db
     .insertInto('probe_rollups')
     .values(
-      rows
-        .slice(i, i + 500)
-        .map((r) => ({
-          target_id: r.targetId,
-          location: r.location,
-          minute_at: r.minuteAt,
-          ok_count: r.okCount,
-          fail_count: r.failCount,
-          flagged_count: 0,
-          lat_sum: r.latSum,
-          lat_count: r.latCount,
-          hist: `45:${r.okCount}`,
-          last_at: r.lastAt,
-          last_ok: r.lastOk ? 1 : 0,
-        })),
+      rows.slice(i, i + 500).map((r) => ({
+        target_id: r.targetId,
+        location: r.location,
+        minute_at: r.minuteAt,
+        ok_count: r.okCount,
+        fail_count: r.failCount,
+        flagged_count: 0,
+        lat_sum: r.latSum,
+        lat_count: r.latCount,
+        hist: `45:${r.okCount}`,
+        last_at: r.lastAt,
+        last_ok: r.lastOk ? 1 : 0,
+      })),
     )
     .execute();
 }
@@ -208,7 +209,7 @@ console.log(
   `SQLite: insert one service-month of rollups (${rows.length} rows, batched) ${insertMs.toFixed(0)} ms; queryRollups for the month median ${q[1]!.toFixed(0)} ms`,
 );
 console.log(
-  `  → 1,000 services: about ${(((q[1]! + total / N) * N) / 1000).toFixed(0)} s query + compute, sequential`,
+  `  → 1,000 services: about ${(q[1]! + total / N).toFixed(0)} s query + compute, sequential (ms per service × 1000 / 1000)`,
 );
 await store.close();
 rmSync(dir, { recursive: true, force: true });

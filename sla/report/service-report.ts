@@ -1,7 +1,7 @@
-import { queryProbeResults, type Store } from '../../core/index.js';
+import type { Store } from '../../core/index.js';
+import { querySlaSamples } from '../sample-query.js';
 import { intervalResolver, monthRange } from '../intervals.js';
 import { listIncidents, listPlannedDowntimes } from '../store.js';
-import { toSample } from '../samples.js';
 import { buildReport, type SlaReport } from './build-report.js';
 import type { SlaService } from '../services.js';
 import type { NamedTimeIntervalSpec } from '../../core/index.js';
@@ -21,7 +21,7 @@ export async function serviceMonthReport(args: {
   const [fromMs, monthEnd] = monthRange(args.month, svc.timezone);
   const toMs = Math.max(fromMs, Math.min(monthEnd, args.nowMs));
   const stale = svc.policy.staleness ?? 2 * svc.probeIntervalMs;
-  const results = await queryProbeResults(args.store.db, {
+  const samples = await querySlaSamples(args.store.db, {
     targetIds: svc.targetIds,
     fromMs: fromMs - stale,
     toMs,
@@ -40,7 +40,7 @@ export async function serviceMonthReport(args: {
     timezone: svc.timezone,
     resolve: intervalResolver(args.timeIntervals, svc.timezone),
     probeIntervalMs: svc.probeIntervalMs,
-    samples: results.map(toSample).sort((a, b) => a.ts - b.ts),
+    samples,
     planned: planned.map((p) => ({
       id: p.id,
       start: Date.parse(p.start),

@@ -14,14 +14,24 @@ const CONFIGS = 40;
 const LABELSETS = 8;
 
 async function amtool(file: string, labels: Record<string, string>): Promise<string> {
-  const args = ['config', 'routes', 'test', `--config.file=${file}`, ...Object.entries(labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`)];
+  const args = [
+    'config',
+    'routes',
+    'test',
+    `--config.file=${file}`,
+    ...Object.entries(labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`),
+  ];
   const { stdout } = await run(AMTOOL, args, { timeout: 20_000 });
   return stdout.trim().split('\n').at(-1) ?? '';
 }
 
 async function pool<T>(items: T[], size: number, fn: (t: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: size }, async () => { while (next < items.length) await fn(items[next++]!); }));
+  await Promise.all(
+    Array.from({ length: size }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
 }
 
 describe('route-test agrees with amtool config routes test', () => {
@@ -58,7 +68,10 @@ describe('route-test agrees with amtool config routes test', () => {
     ['unescaped quote', 'matchers: [\'env="a"b"\']'],
   ])('both reject: %s', async (_name, matcherYaml) => {
     const file = join(dir, `bad-${Math.random().toString(36).slice(2)}.yml`);
-    writeFileSync(file, `route:\n  receiver: a\n  routes:\n    - receiver: a\n      ${matcherYaml}\nreceivers: [{name: a}]\n`);
+    writeFileSync(
+      file,
+      `route:\n  receiver: a\n  routes:\n    - receiver: a\n      ${matcherYaml}\nreceivers: [{name: a}]\n`,
+    );
     await expect(amtool(file, { env: 'prod' })).rejects.toThrow();
     expect(() => loadAlertingFile(file)).toThrow();
   });

@@ -13,7 +13,11 @@ const CLI = fileURLToPath(new URL('./helpers/alerts-cli.ts', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'vigil-alerts-cli-'));
 
 function vigil(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'alerts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'alerts', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -70,11 +74,21 @@ describe('vigil alerts ack / log', () => {
   it('acknowledges a group from another process; the router applies it', async () => {
     const url = `sqlite:${join(dir, 'ack.db')}`;
     const store = await openStore(url);
-    const config = alertmanagerConfigSchema.parse(parse(`route: { receiver: r, group_wait: 0s }\nreceivers: [{ name: r }]`));
-    const router = await AlertRouter.create({ config, store, log: silentLogger(), clock: systemClock, ackPollMs: 50 });
+    const config = alertmanagerConfigSchema.parse(
+      parse(`route: { receiver: r, group_wait: 0s }\nreceivers: [{ name: r }]`),
+    );
+    const router = await AlertRouter.create({
+      config,
+      store,
+      log: silentLogger(),
+      clock: systemClock,
+      ackPollMs: 50,
+    });
     await router.start();
     try {
-      await router.ingest([{ labels: { alertname: 'Down' }, annotations: {}, startsAt: new Date().toISOString() }]);
+      await router.ingest([
+        { labels: { alertname: 'Down' }, annotations: {}, startsAt: new Date().toISOString() },
+      ]);
       const group = [...router.dispatcher.groups.values()][0]!;
       expect(group.pagedAt).toBeDefined();
       const r = vigil('ack', group.id, '--by', 'dana', '--store', url);

@@ -70,14 +70,30 @@ alerting:
   it.each([
     ['unknown top-level key', OK.replace('route:', 'routez: {}\nroute:'), /unknown key "routez"/],
     ['unknown route key', OK.replace('group_by:', 'group_byy: []\n  group_by:'), /unknown key "group_byy"/],
-    ['unsupported receiver kind', OK.replace('- name: web', '- name: web\n    telegram_configs: [{}]'), /telegram_configs is not supported/],
+    [
+      'unsupported receiver kind',
+      OK.replace('- name: web', '- name: web\n    telegram_configs: [{}]'),
+      /telegram_configs is not supported/,
+    ],
     ['undefined receiver', OK.replace('receiver: pd', 'receiver: nope'), /undefined receiver "nope"/],
-    ['root with matchers', OK.replace("group_by: ['...']", "group_by: ['...']\n  matchers: [a=\"b\"]"), /root route must not have any matchers/],
+    [
+      'root with matchers',
+      OK.replace("group_by: ['...']", 'group_by: [\'...\']\n  matchers: [a="b"]'),
+      /root route must not have any matchers/,
+    ],
     ['wildcard mixed', OK.replace("group_by: ['...']", "group_by: ['...', 'a']"), /wildcard group_by/],
-    ['undefined interval', OK.replace('mute_time_intervals: [weekend]', 'mute_time_intervals: [holiday]'), /undefined time interval "holiday"/],
+    [
+      'undefined interval',
+      OK.replace('mute_time_intervals: [weekend]', 'mute_time_intervals: [holiday]'),
+      /undefined time interval "holiday"/,
+    ],
     ['duplicate receiver', OK.replace('- name: pd', '- name: web'), /not unique/],
     ['bad matcher', OK.replace(`'sev=~"crit|page"'`, `'sev=~"(?=x)"'`), /invalid regular expression/],
-    ['zero group_interval', OK.replace("group_by: ['...']", "group_by: ['...']\n  group_interval: 0s"), /group_interval cannot be zero/],
+    [
+      'zero group_interval',
+      OK.replace("group_by: ['...']", "group_by: ['...']\n  group_interval: 0s"),
+      /group_interval cannot be zero/,
+    ],
     ['webhook without url', OK.replace('url: http://127.0.0.1:9/hook, ', ''), /url or url_file/],
     ['bad time interval', OK.replace('[saturday, sunday]', '[caturday]'), /caturday|weekday/i],
   ])('rejects %s, naming the line', (_name, yaml, message) => {
@@ -97,7 +113,11 @@ alerting:
   });
 
   it('accepts the vigil escalation extension and checks its receivers', () => {
-    expect(problems(OK.replace('receiver: pd,', 'receiver: pd, escalation: [{ after: 5m, receiver: web }],'))).toEqual([]);
-    expect(problems(OK.replace('receiver: pd,', 'receiver: pd, escalation: [{ after: 5m, receiver: x }],')).join()).toMatch(/undefined receiver "x" used in escalation/);
+    expect(
+      problems(OK.replace('receiver: pd,', 'receiver: pd, escalation: [{ after: 5m, receiver: web }],')),
+    ).toEqual([]);
+    expect(
+      problems(OK.replace('receiver: pd,', 'receiver: pd, escalation: [{ after: 5m, receiver: x }],')).join(),
+    ).toMatch(/undefined receiver "x" used in escalation/);
   });
 });

@@ -47,7 +47,12 @@ function dedupReceiver() {
   return {
     raw,
     delivered,
-    listen: () => new Promise<string>((r) => server.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`))),
+    listen: () =>
+      new Promise<string>((r) =>
+        server.listen(0, '127.0.0.1', () =>
+          r(`http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`),
+        ),
+      ),
     hold(after: number) {
       holdAfter = after;
       return new Promise<void>((r) => (onHeld = r));
@@ -56,13 +61,18 @@ function dedupReceiver() {
       holdAfter = undefined;
       for (const h of held.splice(0)) h.destroy();
     },
-    waitDelivered: (n: number) => new Promise<void>((resolve) => (delivered.size >= n ? resolve() : (onCount = { n, resolve }))),
+    waitDelivered: (n: number) =>
+      new Promise<void>((resolve) => (delivered.size >= n ? resolve() : (onCount = { n, resolve }))),
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }
 
 function startChild(env: Record<string, string>): { child: ChildProcess; ready: Promise<void> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const ready = new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
     child.on('exit', (code, sig) => reject(new Error(`router child exited early: ${code ?? sig}`)));
@@ -70,7 +80,8 @@ function startChild(env: Record<string, string>): { child: ChildProcess; ready: 
   return { child, ready };
 }
 
-const killed = (c: ChildProcess) => new Promise<void>((r) => (c.exitCode !== null || c.signalCode !== null ? r() : c.once('exit', () => r())));
+const killed = (c: ChildProcess) =>
+  new Promise<void>((r) => (c.exitCode !== null || c.signalCode !== null ? r() : c.once('exit', () => r())));
 
 describe('crash safety: kill -9 with notifications queued and one in flight', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-crash-'));

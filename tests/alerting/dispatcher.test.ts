@@ -43,7 +43,8 @@ describe('grouping timers (fake clock)', () => {
     d.ingest(alert(a, T0), T0);
     expect(d.runDue(T0 + 30 * S)).toHaveLength(1);
     const ticks: number[] = [];
-    for (let t = T0 + 330 * S; t < T0 + 2 * 3600 * S; t += 300 * S) if (d.runDue(t).length > 0) ticks.push((t - T0) / S);
+    for (let t = T0 + 330 * S; t < T0 + 2 * 3600 * S; t += 300 * S)
+      if (d.runDue(t).length > 0) ticks.push((t - T0) / S);
     // Last notified at 30s. Alertmanager repeats when the last notification is strictly before
     // now − repeat_interval (DedupStage.needsUpdate), so the 3630s tick is too early: 3930s.
     expect(ticks).toEqual([3930]);
@@ -70,7 +71,11 @@ describe('grouping timers (fake clock)', () => {
 
   it('an alert without endsAt resolves after resolve_timeout unless re-sent', () => {
     const { d } = dispatcherFor(BASE);
-    const a = fromIncoming({ labels: { alertname: 'Down' }, annotations: {}, startsAt: new Date(T0).toISOString() }, T0, 300 * S);
+    const a = fromIncoming(
+      { labels: { alertname: 'Down' }, annotations: {}, startsAt: new Date(T0).toISOString() },
+      T0,
+      300 * S,
+    );
     d.ingest(a, T0);
     expect(show(d.runDue(T0 + 30 * S))).toEqual(['ops notify [Down] []']);
     expect(show(d.runDue(T0 + 330 * S))).toEqual(['ops notify [] [Down]']);
@@ -132,7 +137,9 @@ inhibit_rules:
     d.ingest(alert({ alertname: 'NodeDown' }, T0), T0);
     d.ingest(alert(target, T0), T0);
     const sent = d.runDue(T0).flatMap((i) => i.firing.map((a) => a.fingerprint));
-    const fp = [...d.alerts.values()].find((a) => JSON.stringify(a.labels) === JSON.stringify(target))!.fingerprint;
+    const fp = [...d.alerts.values()].find(
+      (a) => JSON.stringify(a.labels) === JSON.stringify(target),
+    )!.fingerprint;
     expect(sent.includes(fp)).toBe(!muted);
   });
 

@@ -2,7 +2,13 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { parse } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, silentLogger, systemClock, type Store } from '../../core/index.js';
-import { AlertRouter, alertingHttp, alertmanagerConfigSchema, signAck, type AlertingDb } from '../../alerting/index.js';
+import {
+  AlertRouter,
+  alertingHttp,
+  alertmanagerConfigSchema,
+  signAck,
+  type AlertingDb,
+} from '../../alerting/index.js';
 import { startReceiver } from './helpers/receiver.js';
 
 let app: FastifyInstance;
@@ -20,7 +26,13 @@ route: { receiver: ops, group_by: [alertname], group_wait: 0s, group_interval: 1
 receivers: [{ name: ops, webhook_configs: [{ url: ${hook.url} }] }]
 vigil: { ack_secret: k3y, external_url: http://vigil.example }`),
   );
-  router = await AlertRouter.create({ config, store, log: silentLogger(), clock: systemClock, ackPollMs: 50 });
+  router = await AlertRouter.create({
+    config,
+    store,
+    log: silentLogger(),
+    clock: systemClock,
+    ackPollMs: 50,
+  });
   await router.start();
   app = Fastify();
   await app.register(alertingHttp({ router, db: store.db as AlertingDb, ackSecret: 'k3y' }));
@@ -34,21 +46,42 @@ afterEach(async () => {
 });
 
 const post = (path: string, body: unknown) =>
-  fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 
 describe('Alertmanager API v2 (as Prometheus uses it)', () => {
   it('POST /api/v2/alerts routes and notifies; GET /api/v2/alerts lists with status and receivers', async () => {
     const now = Date.now();
     const res = await post('/api/v2/alerts', [
-      { labels: { alertname: 'SiteDown', job: 'blackbox' }, annotations: { summary: 's' }, startsAt: new Date(now - 5000).toISOString(), endsAt: new Date(now + 60000).toISOString(), generatorURL: 'http://prom/graph' },
+      {
+        labels: { alertname: 'SiteDown', job: 'blackbox' },
+        annotations: { summary: 's' },
+        startsAt: new Date(now - 5000).toISOString(),
+        endsAt: new Date(now + 60000).toISOString(),
+        generatorURL: 'http://prom/graph',
+      },
     ]);
     expect(res.status).toBe(200);
     await hook.waitFor(1);
-    const list = (await (await fetch(`${base}/api/v2/alerts`)).json()) as { labels: Record<string, string>; status: { state: string }; receivers: { name: string }[]; fingerprint: string }[];
+    const list = (await (await fetch(`${base}/api/v2/alerts`)).json()) as {
+      labels: Record<string, string>;
+      status: { state: string };
+      receivers: { name: string }[];
+      fingerprint: string;
+    }[];
     expect(list).toHaveLength(1);
-    expect(list[0]).toMatchObject({ labels: { alertname: 'SiteDown', job: 'blackbox' }, status: { state: 'active' }, receivers: [{ name: 'ops' }] });
+    expect(list[0]).toMatchObject({
+      labels: { alertname: 'SiteDown', job: 'blackbox' },
+      status: { state: 'active' },
+      receivers: [{ name: 'ops' }],
+    });
     expect(list[0]!.fingerprint).toMatch(/^[0-9a-f]{16}$/);
-    const filtered = (await (await fetch(`${base}/api/v2/alerts?filter=${encodeURIComponent('job="other"')}`)).json()) as unknown[];
+    const filtered = (await (
+      await fetch(`${base}/api/v2/alerts?filter=${encodeURIComponent('job="other"')}`)
+    ).json()) as unknown[];
     expect(filtered).toEqual([]);
   });
 
@@ -63,17 +96,45 @@ describe('Alertmanager API v2 (as Prometheus uses it)', () => {
 
   it('silences: create, list, edit (replaces), expire; a silenced alert is suppressed', async () => {
     const now = Date.now();
-    const sil = { matchers: [{ name: 'alertname', value: 'Noisy', isRegex: false, isEqual: true }], startsAt: new Date(now - 1000).toISOString(), endsAt: new Date(now + 3600_000).toISOString(), createdBy: 'ann', comment: 'maintenance' };
+    const sil = {
+      matchers: [{ name: 'alertname', value: 'Noisy', isRegex: false, isEqual: true }],
+      startsAt: new Date(now - 1000).toISOString(),
+      endsAt: new Date(now + 3600_000).toISOString(),
+      createdBy: 'ann',
+      comment: 'maintenance',
+    };
     const { silenceID } = (await (await post('/api/v2/silences', sil)).json()) as { silenceID: string };
     await post('/api/v2/alerts', [{ labels: { alertname: 'Noisy' } }]);
-    const alerts = (await (await fetch(`${base}/api/v2/alerts`)).json()) as { status: { state: string; silencedBy: string[] } }[];
+    const alerts = (await (await fetch(`${base}/api/v2/alerts`)).json()) as {
+      status: { state: string; silencedBy: string[] };
+    }[];
     expect(alerts[0]!.status).toMatchObject({ state: 'suppressed', silencedBy: [silenceID] });
-    const edited = (await (await post('/api/v2/silences', { ...sil, id: silenceID, matchers: [{ ...sil.matchers[0]!, value: 'Other' }] })).json()) as { silenceID: string };
+    const edited = (await (
+      await post('/api/v2/silences', {
+        ...sil,
+        id: silenceID,
+        matchers: [{ ...sil.matchers[0]!, value: 'Other' }],
+      })
+    ).json()) as { silenceID: string };
     expect(edited.silenceID).not.toBe(silenceID);
-    const all = (await (await fetch(`${base}/api/v2/silences`)).json()) as { id: string; status: { state: string } }[];
-    expect(Object.fromEntries(all.map((s) => [s.id, s.status.state]))).toEqual({ [silenceID]: 'expired', [edited.silenceID]: 'active' });
-    expect((await fetch(`${base}/api/v2/silence/${edited.silenceID}`, { method: 'DELETE' })).status).toBe(200);
-    expect(((await (await fetch(`${base}/api/v2/silence/${edited.silenceID}`)).json()) as { status: { state: string } }).status.state).toBe('expired');
+    const all = (await (await fetch(`${base}/api/v2/silences`)).json()) as {
+      id: string;
+      status: { state: string };
+    }[];
+    expect(Object.fromEntries(all.map((s) => [s.id, s.status.state]))).toEqual({
+      [silenceID]: 'expired',
+      [edited.silenceID]: 'active',
+    });
+    expect((await fetch(`${base}/api/v2/silence/${edited.silenceID}`, { method: 'DELETE' })).status).toBe(
+      200,
+    );
+    expect(
+      (
+        (await (await fetch(`${base}/api/v2/silence/${edited.silenceID}`)).json()) as {
+          status: { state: string };
+        }
+      ).status.state,
+    ).toBe('expired');
     expect((await fetch(`${base}/api/v2/silence/nope`, { method: 'DELETE' })).status).toBe(404);
     await hook.waitFor(1); // the silence on Noisy ended when it was replaced
   });
@@ -90,7 +151,10 @@ describe('acknowledgement routes', () => {
     const id = await page();
     const res = await post(`/api/v1/alert-groups/${id}/ack`, { by: 'bob' });
     expect(await res.json()).toEqual({ groupId: id, acknowledgedBy: 'bob' });
-    const groups = (await (await fetch(`${base}/api/v1/alert-groups`)).json()) as { id: string; acknowledgedBy: string }[];
+    const groups = (await (await fetch(`${base}/api/v1/alert-groups`)).json()) as {
+      id: string;
+      acknowledgedBy: string;
+    }[];
     expect(groups.find((g) => g.id === id)?.acknowledgedBy).toBe('bob');
     expect((await post('/api/v1/alert-groups/ffffffffffffffff/ack', { by: 'bob' })).status).toBe(404);
   });
@@ -99,14 +163,18 @@ describe('acknowledgement routes', () => {
     const id = await page();
     const sig = signAck('k3y', id);
     expect((await fetch(`${base}/api/v1/alert-groups/${id}/ack?sig=${sig}`)).status).toBe(200);
-    expect((await fetch(`${base}/api/v1/alert-groups/${id}/ack?sig=${signAck('wrong', id)}`)).status).toBe(403);
+    expect((await fetch(`${base}/api/v1/alert-groups/${id}/ack?sig=${signAck('wrong', id)}`)).status).toBe(
+      403,
+    );
     const form = await fetch(`${base}/api/v1/alert-groups/${id}/ack-link`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: `sig=${sig}&by=carol`,
     });
     expect(form.status).toBe(200);
-    const log = (await (await fetch(`${base}/api/v1/notifications?group=${id}`)).json()) as { acknowledgement: { by: string; via: string } }[];
+    const log = (await (await fetch(`${base}/api/v1/notifications?group=${id}`)).json()) as {
+      acknowledgement: { by: string; via: string };
+    }[];
     expect(log[0]!.acknowledgement).toMatchObject({ by: 'carol (link)', via: 'link' });
   });
 });

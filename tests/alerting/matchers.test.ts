@@ -37,11 +37,29 @@ describe('parseMatcher (Alertmanager syntax)', () => {
 
 describe('parseMatchers', () => {
   it.each([
-    ['{foo = "bar", dings != "bums", }', [['foo', '=', 'bar'], ['dings', '!=', 'bums']]],
-    ['foo=bar,dings!=bums', [['foo', '=', 'bar'], ['dings', '!=', 'bums']]],
+    [
+      '{foo = "bar", dings != "bums", }',
+      [
+        ['foo', '=', 'bar'],
+        ['dings', '!=', 'bums'],
+      ],
+    ],
+    [
+      'foo=bar,dings!=bums',
+      [
+        ['foo', '=', 'bar'],
+        ['dings', '!=', 'bums'],
+      ],
+    ],
     ['{quote="She said: \\"Hi, ladies!\\""}', [['quote', '=', 'She said: "Hi, ladies!"']]],
     ['statuscode=~"5.."', [['statuscode', '=~', '5..']]],
-    ['a=~"x,y", b="1"', [['a', '=~', 'x,y'], ['b', '=', '1']]],
+    [
+      'a=~"x,y", b="1"',
+      [
+        ['a', '=~', 'x,y'],
+        ['b', '=', '1'],
+      ],
+    ],
   ])('%s', (text, want) => {
     expect(parseMatchers(text).map((m) => [m.name, m.type, m.value])).toEqual(want);
   });

@@ -93,14 +93,29 @@ describe('PagerDuty Events API v2 (local server speaking the documented API)', (
     ['ack', 'firing', 'acknowledge'],
     ['notify', 'resolved', 'resolve'],
   ] as const)('%s/%s → %s with the group-key dedup key', async (kind, status, action) => {
-    const r = await recv({ answer: () => ({ status: 202, body: { status: 'success', message: 'Event processed', dedup_key: 'x' } }) });
-    const res = await pagerdutyNotifier({ routingKey: 'R0UT1NG', url: `${r.url}/v2/enqueue` }).notify(msg({ kind, status }));
+    const r = await recv({
+      answer: () => ({
+        status: 202,
+        body: { status: 'success', message: 'Event processed', dedup_key: 'x' },
+      }),
+    });
+    const res = await pagerdutyNotifier({ routingKey: 'R0UT1NG', url: `${r.url}/v2/enqueue` }).notify(
+      msg({ kind, status }),
+    );
     expect(res).toEqual({ ok: true });
     const body = r.got[0]!.body as Record<string, unknown>;
     expect(r.got[0]!.path).toBe('/v2/enqueue');
-    expect(body).toMatchObject({ routing_key: 'R0UT1NG', event_action: action, dedup_key: hashKey('{}:{alertname="SiteDown"}') });
+    expect(body).toMatchObject({
+      routing_key: 'R0UT1NG',
+      event_action: action,
+      dedup_key: hashKey('{}:{alertname="SiteDown"}'),
+    });
     if (action === 'trigger') {
-      expect(body.payload).toMatchObject({ summary: '[FIRING:1] SiteDown', severity: 'critical', source: 'vigil' });
+      expect(body.payload).toMatchObject({
+        summary: '[FIRING:1] SiteDown',
+        severity: 'critical',
+        source: 'vigil',
+      });
       expect(body.links).toEqual([{ href: msg().ackURL, text: 'Acknowledge in vigil' }]);
     } else expect(body.payload).toBeUndefined();
   });
@@ -115,13 +130,19 @@ describe('PagerDuty Events API v2 (local server speaking the documented API)', (
 
 describe('Opsgenie Alert API (local server)', () => {
   it('creates with the alias, acknowledges and closes by alias, with the GenieKey header', async () => {
-    const r = await recv({ answer: () => ({ status: 202, body: { result: 'Request will be processed', requestId: 'r' } }) });
+    const r = await recv({
+      answer: () => ({ status: 202, body: { result: 'Request will be processed', requestId: 'r' } }),
+    });
     const og = opsgenieNotifier({ apiKey: 'KEY', apiUrl: r.url, priority: 'P1' });
     const alias = hashKey('{}:{alertname="SiteDown"}');
     await og.notify(msg());
     await og.notify(msg({ kind: 'ack', ackedBy: 'ann' }));
     await og.notify(msg({ status: 'resolved' }));
-    expect(r.got.map((g) => g.path)).toEqual(['/v2/alerts', `/v2/alerts/${alias}/acknowledge?identifierType=alias`, `/v2/alerts/${alias}/close?identifierType=alias`]);
+    expect(r.got.map((g) => g.path)).toEqual([
+      '/v2/alerts',
+      `/v2/alerts/${alias}/acknowledge?identifierType=alias`,
+      `/v2/alerts/${alias}/close?identifierType=alias`,
+    ]);
     expect(r.got.every((g) => g.headers.authorization === 'GenieKey KEY')).toBe(true);
     expect(r.got[0]!.body).toMatchObject({ alias, message: '[FIRING:1] SiteDown', priority: 'P1' });
     expect(r.got[1]!.body).toMatchObject({ user: 'ann' });
@@ -129,15 +150,23 @@ describe('Opsgenie Alert API (local server)', () => {
 
   it('5xx is retried', async () => {
     const r = await recv({ fallback: 502 });
-    expect(await opsgenieNotifier({ apiKey: 'k', apiUrl: r.url }).notify(msg())).toMatchObject({ ok: false, retryable: true });
+    expect(await opsgenieNotifier({ apiKey: 'k', apiUrl: r.url }).notify(msg())).toMatchObject({
+      ok: false,
+      retryable: true,
+    });
   });
 });
 
 describe('Slack incoming webhook (local server)', () => {
   it('posts one attachment with the summary and the ack link', async () => {
     const r = await recv({ answer: () => ({ status: 200, body: 'ok' }) });
-    expect(await slackNotifier({ apiUrl: `${r.url}/services/T/B/X`, channel: '#ops' }).notify(msg())).toEqual({ ok: true });
-    const body = r.got[0]!.body as { channel: string; attachments: { title: string; text: string; color: string }[] };
+    expect(await slackNotifier({ apiUrl: `${r.url}/services/T/B/X`, channel: '#ops' }).notify(msg())).toEqual(
+      { ok: true },
+    );
+    const body = r.got[0]!.body as {
+      channel: string;
+      attachments: { title: string; text: string; color: string }[];
+    };
     expect(body.channel).toBe('#ops');
     expect(body.attachments[0]).toMatchObject({ title: '[FIRING:1] SiteDown', color: 'danger' });
     expect(body.attachments[0]!.text).toContain('|Acknowledge>');
@@ -164,7 +193,11 @@ describe('email over a real SMTP server (smtp-server, in-process)', () => {
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
           if (reject) return cb(Object.assign(new Error('rejected'), { responseCode: reject.code }));
-          mails.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
+          mails.push({
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+            to: session.envelope.rcptTo.map((r) => r.address),
+            raw: Buffer.concat(chunks).toString('utf8'),
+          });
           cb();
         });
       },
@@ -177,7 +210,11 @@ describe('email over a real SMTP server (smtp-server, in-process)', () => {
 
   it('sends HTML and text parts with the notification id header', async () => {
     const s = await smtp();
-    const res = await emailNotifier({ to: 'ops@example.org', from: 'vigil@example.org', smarthost: `127.0.0.1:${s.port}` }).notify(msg());
+    const res = await emailNotifier({
+      to: 'ops@example.org',
+      from: 'vigil@example.org',
+      smarthost: `127.0.0.1:${s.port}`,
+    }).notify(msg());
     expect(res).toEqual({ ok: true });
     const m = s.mails[0]!;
     expect(m.to).toEqual(['ops@example.org']);
@@ -193,7 +230,11 @@ describe('email over a real SMTP server (smtp-server, in-process)', () => {
     [550, false],
   ])('SMTP %i → retryable %s', async (code, retryable) => {
     const s = await smtp({ code });
-    const res = await emailNotifier({ to: 'ops@example.org', from: 'v@example.org', smarthost: `127.0.0.1:${s.port}` }).notify(msg());
+    const res = await emailNotifier({
+      to: 'ops@example.org',
+      from: 'v@example.org',
+      smarthost: `127.0.0.1:${s.port}`,
+    }).notify(msg());
     expect(res).toMatchObject({ ok: false, retryable });
   });
 });

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { alertmanagerConfigSchema, buildRoute, groupKeyOf, matchRoutes, routeTest } from '../../alerting/index.js';
+import {
+  alertmanagerConfigSchema,
+  buildRoute,
+  groupKeyOf,
+  matchRoutes,
+  routeTest,
+} from '../../alerting/index.js';
 
 const cfg = (yaml: string) => alertmanagerConfigSchema.parse(parse(yaml));
 
@@ -60,7 +66,7 @@ describe('route tree (Alertmanager semantics)', () => {
     expect(archive?.opts.groupIntervalMs).toBe(60_000);
   });
 
-  it('a child without receiver inherits its parent\'s', () => {
+  it("a child without receiver inherits its parent's", () => {
     const c = cfg(`
 route: { receiver: top, routes: [ { matchers: [a="1"], receiver: mid, routes: [ { matchers: [b="2"] } ] } ] }
 receivers: [{name: top}, {name: mid}]`);
@@ -69,11 +75,18 @@ receivers: [{name: top}, {name: mid}]`);
 
   it('group keys follow Alertmanager: route key, then the grouped labels', () => {
     const root = buildRoute(TREE.route);
-    const [r] = matchRoutes(root, { service: 'foo1', severity: 'critical', alertname: 'Down', instance: 'i' });
+    const [r] = matchRoutes(root, {
+      service: 'foo1',
+      severity: 'critical',
+      alertname: 'Down',
+      instance: 'i',
+    });
     expect(groupKeyOf(r!, { service: 'foo1', severity: 'critical', alertname: 'Down', instance: 'i' })).toBe(
       '{}/{service=~"foo1|foo2|baz"}/{severity="critical"}:{alertname="Down"}',
     );
     const all = matchRoutes(root, { service: 'files', b: '2', a: '1' })[1]!;
-    expect(groupKeyOf(all, { service: 'files', b: '2', a: '1' })).toBe('{}/{service="files"}:{a="1", b="2", service="files"}');
+    expect(groupKeyOf(all, { service: 'files', b: '2', a: '1' })).toBe(
+      '{}/{service="files"}:{a="1", b="2", service="files"}',
+    );
   });
 });

@@ -1,7 +1,12 @@
 import { parse } from 'yaml';
 import { afterEach, expect, it } from 'vitest';
 import { silentLogger, systemClock, type Store } from '../../core/index.js';
-import { AlertRouter, alertmanagerConfigSchema, notificationLog, type AlertingDb } from '../../alerting/index.js';
+import {
+  AlertRouter,
+  alertmanagerConfigSchema,
+  notificationLog,
+  type AlertingDb,
+} from '../../alerting/index.js';
 import { describeStores } from '../helpers/stores.js';
 import { startReceiver } from './helpers/receiver.js';
 
@@ -44,7 +49,13 @@ ${extra}`),
 }
 
 async function router(store: Store, main: Recv, fallback: Recv): Promise<AlertRouter> {
-  const r = await AlertRouter.create({ config: config(main, fallback), store, log: silentLogger(), clock: systemClock, ackPollMs: 50 });
+  const r = await AlertRouter.create({
+    config: config(main, fallback),
+    store,
+    log: silentLogger(),
+    clock: systemClock,
+    ackPollMs: 50,
+  });
   await r.start();
   open.push({ close: () => r.stop(1000) });
   return r;
@@ -68,7 +79,13 @@ describeStores('alert router with a durable store', (getStore) => {
     await r.delivery.idle();
     expect(main.got).toHaveLength(1);
     const body = main.got[0]!.body as Record<string, unknown>;
-    expect(body).toMatchObject({ version: '4', status: 'firing', receiver: 'main', groupLabels: { alertname: 'SiteDown' }, truncatedAlerts: 0 });
+    expect(body).toMatchObject({
+      version: '4',
+      status: 'firing',
+      receiver: 'main',
+      groupLabels: { alertname: 'SiteDown' },
+      truncatedAlerts: 0,
+    });
     expect(body.groupKey).toBe('{}:{alertname="SiteDown"}');
     const id = main.got[0]!.headers['x-vigil-notification-id'];
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
@@ -80,7 +97,16 @@ describeStores('alert router with a durable store', (getStore) => {
   });
 
   it('retries 503, does not retry 400, and raises "notifications failing" to the fallback receiver', async () => {
-    const main = await startReceiver({ answer: (q) => ({ status: q.path === '/hook' ? ((q.body as { groupLabels: { alertname: string } }).groupLabels.alertname === 'Bad' ? 400 : 503) : 200 }) });
+    const main = await startReceiver({
+      answer: (q) => ({
+        status:
+          q.path === '/hook'
+            ? (q.body as { groupLabels: { alertname: string } }).groupLabels.alertname === 'Bad'
+              ? 400
+              : 503
+            : 200,
+      }),
+    });
     const fb = await startReceiver();
     open.push(main, fb);
     const r = await router(getStore(), main, fb);
@@ -90,19 +116,31 @@ describeStores('alert router with a durable store', (getStore) => {
     const log = await notificationLog(getStore().db as AlertingDb);
     const flaky = log.find((e) => e.groupKey.includes('Flaky'))!;
     const bad = log.find((e) => e.groupKey.includes('Bad'))!;
-    expect(flaky.attempts.map((a) => a.outcome)).toEqual(['retryable_error', 'retryable_error', 'retryable_error']);
+    expect(flaky.attempts.map((a) => a.outcome)).toEqual([
+      'retryable_error',
+      'retryable_error',
+      'retryable_error',
+    ]);
     expect(flaky.status).toBe('failed');
     expect(bad.attempts.map((a) => a.outcome)).toEqual(['error']);
     expect(bad.attempts[0]!.reason).toMatch(/HTTP 400/);
     const alarm = fb.got.map((g) => g.body as { commonLabels: Record<string, string> });
-    expect(alarm[0]!.commonLabels).toMatchObject({ alertname: 'VigilNotificationsFailing', receiver: 'main' });
+    expect(alarm[0]!.commonLabels).toMatchObject({
+      alertname: 'VigilNotificationsFailing',
+      receiver: 'main',
+    });
   });
 
   it('state survives a restart: no second page for the same group', async () => {
     const [main, fb] = [await startReceiver(), await startReceiver()];
     open.push(main, fb);
     const store = getStore();
-    const r1 = await AlertRouter.create({ config: config(main, fb), store, log: silentLogger(), clock: systemClock });
+    const r1 = await AlertRouter.create({
+      config: config(main, fb),
+      store,
+      log: silentLogger(),
+      clock: systemClock,
+    });
     await r1.start();
     await r1.ingest([firing('Down')]);
     await main.waitFor(1);
@@ -124,11 +162,16 @@ describeStores('alert router with a durable store', (getStore) => {
     await main.waitFor(2); // the page, then the escalation to lead after 200ms
     expect(main.got.map((g) => g.path)).toEqual(['/hook', '/lead']);
     const first = main.got[0]!.body as { vigil: { groupId: string; ackURL: string } };
-    expect(first.vigil.ackURL).toMatch(new RegExp(`^http://vigil.example/api/v1/alert-groups/${first.vigil.groupId}/ack\\?sig=`));
+    expect(first.vigil.ackURL).toMatch(
+      new RegExp(`^http://vigil.example/api/v1/alert-groups/${first.vigil.groupId}/ack\\?sig=`),
+    );
     await r.acknowledge(String(main.got[0]!.headers['x-vigil-notification-id']), 'ann', 'cli');
     await main.waitFor(4); // ack goes to both paged receivers
     const acks = main.got.slice(2).map((g) => (g.body as { vigil: { kind: string; ackedBy: string } }).vigil);
-    expect(acks).toEqual([expect.objectContaining({ kind: 'ack', ackedBy: 'ann' }), expect.objectContaining({ kind: 'ack', ackedBy: 'ann' })]);
+    expect(acks).toEqual([
+      expect.objectContaining({ kind: 'ack', ackedBy: 'ann' }),
+      expect.objectContaining({ kind: 'ack', ackedBy: 'ann' }),
+    ]);
     const log = await notificationLog(getStore().db as AlertingDb, { groupId: first.vigil.groupId });
     expect(log[0]!.acknowledgement).toMatchObject({ by: 'ann', via: 'cli' });
     expect(log[0]!.acknowledgement!.timeToAckMs).toBeGreaterThanOrEqual(0);

@@ -10,7 +10,10 @@ describe('silences', () => {
     const { d, silences } = dispatcherFor(`
 route: { receiver: ops, group_by: ['...'], group_wait: 0s, group_interval: 1m }
 receivers: [{name: ops}]`);
-    silences.set({ ...base, matchers: [eq('service', 'web')], startsAt: T0 + 60 * S, endsAt: T0 + 120 * S }, T0);
+    silences.set(
+      { ...base, matchers: [eq('service', 'web')], startsAt: T0 + 60 * S, endsAt: T0 + 120 * S },
+      T0,
+    );
     d.ingest(alert({ alertname: 'A', service: 'web' }, T0 + 60 * S), T0 + 60 * S);
     d.ingest(alert({ alertname: 'B', service: 'db' }, T0 + 60 * S), T0 + 60 * S);
     expect(show(d.runDue(T0 + 60 * S))).toEqual(['ops notify [B] []']);
@@ -25,7 +28,10 @@ receivers: [{name: ops}]`);
   ])('%s', (_n, state, change, inPlace) => {
     const s = new Silences();
     const start = state === 'active' ? T0 - 60 * S : T0 + 600 * S;
-    const first = s.set({ ...base, matchers: [eq('service', 'web')], startsAt: start, endsAt: T0 + 3600 * S }, T0 - 60 * S);
+    const first = s.set(
+      { ...base, matchers: [eq('service', 'web')], startsAt: start, endsAt: T0 + 3600 * S },
+      T0 - 60 * S,
+    );
     expect(silenceState(s.get(first.id)!, T0)).toBe(state);
     const orig = s.get(first.id)!;
     const second = s.set({ ...orig, ...change, id: first.id }, T0);
@@ -39,9 +45,17 @@ receivers: [{name: ops}]`);
   });
 
   it('rejects a silence whose matchers all match the empty string', () => {
-    expect(() => new Silences().set({ ...base, matchers: [{ name: 'a', value: '.*', isRegex: true, isEqual: true }], startsAt: T0, endsAt: T0 + S }, T0)).toThrow(
-      /empty string/,
-    );
+    expect(() =>
+      new Silences().set(
+        {
+          ...base,
+          matchers: [{ name: 'a', value: '.*', isRegex: true, isEqual: true }],
+          startsAt: T0,
+          endsAt: T0 + S,
+        },
+        T0,
+      ),
+    ).toThrow(/empty string/);
   });
 });
 
@@ -81,10 +95,15 @@ receivers: [{name: ops}]`;
   });
 
   it('alerting intervals default to UTC (Alertmanager), shared vigil ones to the vigil timezone', () => {
-    const office = { name: 'office', time_intervals: [{ times: [{ start_time: '09:00', end_time: '17:00' }] }] };
+    const office = {
+      name: 'office',
+      time_intervals: [{ times: [{ start_time: '09:00', end_time: '17:00' }] }],
+    };
     const at = Date.parse('2026-01-05T16:30:00Z'); // 17:30 in Amsterdam
     expect(anyActive(compileIntervals([office], [], 'Europe/Amsterdam'), ['office'], at)).toBe(true);
     expect(anyActive(compileIntervals([], [office], 'Europe/Amsterdam'), ['office'], at)).toBe(false);
-    expect(anyActive(compileIntervals([], [office], 'Europe/Amsterdam'), ['office'], at - 3600 * S)).toBe(true);
+    expect(anyActive(compileIntervals([], [office], 'Europe/Amsterdam'), ['office'], at - 3600 * S)).toBe(
+      true,
+    );
   });
 });

@@ -3,8 +3,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { Secret, insertProbeResults, openStore, queryProbeResults, silentLogger, type ProbeResult, type Store } from '../../core/index.js';
-import { ProbeAgent, agentRoutes, httpProbeSchema, makeResult, type LocationsConfig, type ResolvedProbe } from '../../probes/index.js';
+import {
+  Secret,
+  insertProbeResults,
+  openStore,
+  queryProbeResults,
+  silentLogger,
+  type ProbeResult,
+  type Store,
+} from '../../core/index.js';
+import {
+  ProbeAgent,
+  agentRoutes,
+  httpProbeSchema,
+  makeResult,
+  type LocationsConfig,
+  type ResolvedProbe,
+} from '../../probes/index.js';
 import { closedPort, httpServer, type Running } from './helpers/servers.js';
 
 const TOKEN = 'fra-agent-token-0123456789';
@@ -40,8 +55,28 @@ beforeAll(async () => {
   store = await openStore('sqlite::memory:');
   const cfg = httpProbeSchema.parse({ type: 'http', url: `${service.url}/`, auth: { bearer: 'svc-secret' } });
   probes = [
-    { targetId: 'web/http', serviceId: 'web', customer: 'acme', probeId: 'http', sla: true, intervalMs: 100, timeoutMs: 1000, locations: ['ams', 'fra'], config: cfg },
-    { targetId: 'web/other', serviceId: 'web', customer: 'acme', probeId: 'other', sla: true, intervalMs: 100, timeoutMs: 1000, locations: ['ams'], config: cfg },
+    {
+      targetId: 'web/http',
+      serviceId: 'web',
+      customer: 'acme',
+      probeId: 'http',
+      sla: true,
+      intervalMs: 100,
+      timeoutMs: 1000,
+      locations: ['ams', 'fra'],
+      config: cfg,
+    },
+    {
+      targetId: 'web/other',
+      serviceId: 'web',
+      customer: 'acme',
+      probeId: 'other',
+      sla: true,
+      intervalMs: 100,
+      timeoutMs: 1000,
+      locations: ['ams'],
+      config: cfg,
+    },
   ];
 });
 afterAll(async () => {
@@ -56,7 +91,11 @@ describe('agent routes', () => {
   });
   afterAll(() => app.close());
   const result = (over: Partial<ProbeResult> = {}): ProbeResult => ({
-    ...makeResult({ id: 'web/http', serviceId: 'web', type: 'http', location: 'fra', intervalMs: 1, timeoutMs: 1 }, new Date(), { ok: true, totalMs: 3 }),
+    ...makeResult(
+      { id: 'web/http', serviceId: 'web', type: 'http', location: 'fra', intervalMs: 1, timeoutMs: 1 },
+      new Date(),
+      { ok: true, totalMs: 3 },
+    ),
     ...over,
   });
 
@@ -65,7 +104,12 @@ describe('agent routes', () => {
     ['a wrong token', 'Bearer nope', 401],
     ['the right token', `Bearer ${TOKEN}`, 200],
   ])('results with %s → %s', async (_n, authorization, code) => {
-    const res = await app.inject({ method: 'POST', url: '/api/v1/agent/results', headers: authorization ? { authorization } : {}, payload: { results: [result()] } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/agent/results',
+      headers: authorization ? { authorization } : {},
+      payload: { results: [result()] },
+    });
     expect(res.statusCode).toBe(code);
   });
 
@@ -73,18 +117,32 @@ describe('agent routes', () => {
     ['another location', { location: 'ams' }],
     ['a target not assigned to the location', { targetId: 'web/other' }],
   ])('refuses results for %s (403)', async (_n, over) => {
-    const res = await app.inject({ method: 'POST', url: '/api/v1/agent/results', headers: { authorization: `Bearer ${TOKEN}` }, payload: { results: [result(over)] } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/agent/results',
+      headers: { authorization: `Bearer ${TOKEN}` },
+      payload: { results: [result(over)] },
+    });
     expect(res.statusCode).toBe(403);
   });
 
   it('refuses a malformed batch (400) naming the field', async () => {
-    const res = await app.inject({ method: 'POST', url: '/api/v1/agent/results', headers: { authorization: `Bearer ${TOKEN}` }, payload: { results: [{ ...result(), totalMs: 'fast' }] } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/agent/results',
+      headers: { authorization: `Bearer ${TOKEN}` },
+      payload: { results: [{ ...result(), totalMs: 'fast' }] },
+    });
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('totalMs');
   });
 
-  it('serves the probes of the agent\'s location, secrets included for the agent only', async () => {
-    const res = await app.inject({ method: 'GET', url: '/api/v1/agent/config', headers: { authorization: `Bearer ${TOKEN}` } });
+  it("serves the probes of the agent's location, secrets included for the agent only", async () => {
+    const res = await app.inject({
+      method: 'GET',
+      url: '/api/v1/agent/config',
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
     const doc = JSON.parse(res.body) as { location: string; probes: { targetId: string }[] };
     expect(doc.location).toBe('fra');
     expect(doc.probes.map((p) => p.targetId)).toEqual(['web/http']);
@@ -100,7 +158,15 @@ describe('agent with the server down for a while', () => {
     const port = await closedPort();
     let server = await startServer(port);
     const dir = mkdtempSync(join(tmpdir(), 'vigil-agent-'));
-    const opts = { location: 'fra', serverUrl: `http://127.0.0.1:${port}`, token: TOKEN, bufferDir: dir, log: silentLogger(), sendIntervalMs: 50, maxBackoffMs: 200 };
+    const opts = {
+      location: 'fra',
+      serverUrl: `http://127.0.0.1:${port}`,
+      token: TOKEN,
+      bufferDir: dir,
+      log: silentLogger(),
+      sendIntervalMs: 50,
+      maxBackoffMs: 200,
+    };
     const agent = new ProbeAgent(opts);
     await agent.start(); // fetches its probes from the server
     await vi.waitFor(() => expect(received.length).toBeGreaterThan(2), { timeout: 10_000 });
@@ -123,12 +189,20 @@ describe('agent with the server down for a while', () => {
     await again.stop(1000);
     await server.close();
 
-    const produced = readFileSync(join(dir, 'results.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as ProbeResult);
+    const produced = readFileSync(join(dir, 'results.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as ProbeResult);
     const key = (r: ProbeResult) => `${r.targetId}|${r.location}|${r.startedAt}`;
     expect(produced.length).toBeGreaterThan(10);
     expect(new Set(produced.map(key)).size).toBe(produced.length);
     expect(received.map(key).sort()).toEqual(produced.map(key).sort());
-    const stored = await queryProbeResults(store.db, { targetIds: ['web/http'], fromMs: since, toMs: Date.now() + 1000, location: 'fra' });
+    const stored = await queryProbeResults(store.db, {
+      targetIds: ['web/http'],
+      fromMs: since,
+      toMs: Date.now() + 1000,
+      location: 'fra',
+    });
     expect(stored.map(key).sort()).toEqual(produced.map(key).sort());
     expect(produced.every((p) => p.ok)).toBe(true);
   }, 60_000);

@@ -1,21 +1,10 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
 import { closedPort, httpServer, type Running } from './helpers/servers.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const ENTRY = fileURLToPath(new URL('./helpers/probe-cli.ts', import.meta.url));
-
-function vigil(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], { cwd: ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+/** The real CLI from source (app/cli.ts registers the probes commands). */
+function vigil(args: string[]) {
+  return runCli(args, { timeoutMs: 60_000 });
 }
 
 let server: Running;
@@ -35,12 +24,30 @@ describe('vigil probe URL', () => {
     const r = await vigil(['probe', `${server.url}/`, '--count', '4', '--concurrency', '2', '--json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(4);
     expect(hits - before).toBe(4);
     for (const l of lines) {
-      expect(Object.keys(l)).toEqual(['target', 'ok', 'status', 'totalMs', 'phases', 'error', 'startedAt', 'loopDelayMs']);
-      expect(Object.keys(l.phases as object)).toEqual(['resolve', 'connect', 'tls', 'processing', 'transfer']);
+      expect(Object.keys(l)).toEqual([
+        'target',
+        'ok',
+        'status',
+        'totalMs',
+        'phases',
+        'error',
+        'startedAt',
+        'loopDelayMs',
+      ]);
+      expect(Object.keys(l.phases as object)).toEqual([
+        'resolve',
+        'connect',
+        'tls',
+        'processing',
+        'transfer',
+      ]);
       expect(l).toMatchObject({ target: `${server.url}/`, ok: true, status: 200, error: null });
     }
   });

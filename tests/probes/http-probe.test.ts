@@ -8,7 +8,14 @@ import { httpProbe, httpProbeSchema, type ProbeTarget } from '../../probes/index
 import { DAY_MS, makeCa, makeLeaf, type Pem } from './helpers/certs.js';
 import { closedPort, httpServer, httpsServer, tcpServer, type Running } from './helpers/servers.js';
 
-const target: ProbeTarget = { id: 'svc/http', serviceId: 'svc', type: 'http', location: 'local', intervalMs: 10_000, timeoutMs: 2000 };
+const target: ProbeTarget = {
+  id: 'svc/http',
+  serviceId: 'svc',
+  type: 'http',
+  location: 'local',
+  intervalMs: 10_000,
+  timeoutMs: 2000,
+};
 
 function probeOf(cfg: Record<string, unknown>) {
   return httpProbe(httpProbeSchema.parse({ type: 'http', ...cfg }));
@@ -55,9 +62,13 @@ beforeAll(async () => {
     } else if (u.pathname === '/redirect') {
       res.writeHead(301, { location: '/json' }).end();
     } else if (u.pathname === '/json') {
-      res.writeHead(200, { 'content-type': 'application/json', 'x-version': '1.2.3' }).end(JSON.stringify({ status: 'up', items: [{ id: 7 }] }));
+      res
+        .writeHead(200, { 'content-type': 'application/json', 'x-version': '1.2.3' })
+        .end(JSON.stringify({ status: 'up', items: [{ id: 7 }] }));
     } else if (u.pathname === '/auth') {
-      const ok = req.headers.authorization === 'Basic ' + Buffer.from('ops:s3cret').toString('base64') || req.headers.authorization === 'Bearer tok';
+      const ok =
+        req.headers.authorization === 'Basic ' + Buffer.from('ops:s3cret').toString('base64') ||
+        req.headers.authorization === 'Bearer tok';
       res.writeHead(ok ? 200 : 401).end(ok ? 'welcome' : 'no');
     } else if (u.pathname === '/status') {
       res.writeHead(Number(u.searchParams.get('code'))).end();
@@ -71,7 +82,14 @@ beforeAll(async () => {
   };
   plain = await httpServer(app);
   secure = await httpsServer(makeLeaf(ca, { hosts: ['localhost', '127.0.0.1'] }), app);
-  expired = await httpsServer(makeLeaf(ca, { hosts: ['localhost', '127.0.0.1'], from: new Date(Date.now() - 60 * DAY_MS), to: new Date(Date.now() - DAY_MS) }), app);
+  expired = await httpsServer(
+    makeLeaf(ca, {
+      hosts: ['localhost', '127.0.0.1'],
+      from: new Date(Date.now() - 60 * DAY_MS),
+      to: new Date(Date.now() - DAY_MS),
+    }),
+    app,
+  );
   wrongHost = await httpsServer(makeLeaf(ca, { hosts: ['other.example'] }), app);
   servers.push(plain, secure, expired, wrongHost);
 });
@@ -91,7 +109,10 @@ describe('http probe phases', () => {
   });
 
   it('times HTTPS against a CA made in the test, with the TLS handshake and certificate facts', async () => {
-    const r = await runOnce({ url: `${secure.url.replace('127.0.0.1', 'localhost')}/`, ca_file: join(dir, 'ca.pem') });
+    const r = await runOnce({
+      url: `${secure.url.replace('127.0.0.1', 'localhost')}/`,
+      ca_file: join(dir, 'ca.pem'),
+    });
     expect(r.error).toBeUndefined();
     expect(r.ok).toBe(true);
     expectPhases(r);
@@ -135,9 +156,14 @@ describe('http probe failures carry the right error.kind', () => {
     servers.push(reset, hang);
     // A listener that never accepts, with its accept queue filled: the kernel then drops further
     // SYNs, which is what a host that is down looks like to a client (connect timeout).
-    backlog = spawn('python3', ['-c', 'import socket,sys,time\ns=socket.socket()\ns.bind(("127.0.0.1",0))\ns.listen(0)\nprint(s.getsockname()[1],flush=True)\ntime.sleep(60)']);
+    backlog = spawn('python3', [
+      '-c',
+      'import socket,sys,time\ns=socket.socket()\ns.bind(("127.0.0.1",0))\ns.listen(0)\nprint(s.getsockname()[1],flush=True)\ntime.sleep(60)',
+    ]);
     backlogPort = await new Promise<number>((resolve, reject) => {
-      backlog!.on('error', (e) => reject(new Error(`python3 is needed for the connect-timeout test: ${e.message}`)));
+      backlog!.on('error', (e) =>
+        reject(new Error(`python3 is needed for the connect-timeout test: ${e.message}`)),
+      );
       backlog!.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
     });
     for (let i = 0; i < 4; i++) {
@@ -159,7 +185,11 @@ describe('http probe failures carry the right error.kind', () => {
     ['a server that hangs', () => ({ url: `${hang.url.replace('tcp', 'http')}/` }), 'timeout'],
     ['a slow response', () => ({ url: `${plain.url}/delay?ms=1500` }), 'timeout'],
     ['an expired certificate', () => ({ url: `${expired.url}/`, ca_file: join(dir, 'ca.pem') }), 'tls'],
-    ['a certificate for another host', () => ({ url: `${wrongHost.url.replace('127.0.0.1', 'localhost')}/`, ca_file: join(dir, 'ca.pem') }), 'tls'],
+    [
+      'a certificate for another host',
+      () => ({ url: `${wrongHost.url.replace('127.0.0.1', 'localhost')}/`, ca_file: join(dir, 'ca.pem') }),
+      'tls',
+    ],
     ['an unknown CA', () => ({ url: `${secure.url}/` }), 'tls'],
     ['a redirect loop', () => ({ url: `${plain.url}/loop-a`, max_redirects: 5 }), 'http_status'],
     ['a 503', () => ({ url: `${plain.url}/status?code=503` }), 'http_status'],
@@ -183,13 +213,22 @@ describe('http probe failures carry the right error.kind', () => {
 describe('http probe requests and assertions', () => {
   it('follows redirects by default and not when told', async () => {
     expect((await runOnce({ url: `${plain.url}/redirect` })).status).toBe(200);
-    const r = await runOnce({ url: `${plain.url}/redirect`, follow_redirects: false, expect: { status: [301] } });
+    const r = await runOnce({
+      url: `${plain.url}/redirect`,
+      follow_redirects: false,
+      expect: { status: [301] },
+    });
     expect(r.ok).toBe(true);
     expect(r.status).toBe(301);
   });
 
   it('sends method, headers and body', async () => {
-    const r = await runOnce({ url: `${plain.url}/echo`, method: 'POST', body: 'ping', expect: { body_contains: ['POST ping'] } });
+    const r = await runOnce({
+      url: `${plain.url}/echo`,
+      method: 'POST',
+      body: 'ping',
+      expect: { body_contains: ['POST ping'] },
+    });
     expect(r.ok).toBe(true);
   });
 

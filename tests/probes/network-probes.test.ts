@@ -4,11 +4,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as dnsPacket from 'dns-packet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dnsProbe, dnsProbeSchema, tcpProbe, tcpProbeSchema, tlsProbe, tlsProbeSchema, type ProbeTarget } from '../../probes/index.js';
+import {
+  dnsProbe,
+  dnsProbeSchema,
+  tcpProbe,
+  tcpProbeSchema,
+  tlsProbe,
+  tlsProbeSchema,
+  type ProbeTarget,
+} from '../../probes/index.js';
 import { DAY_MS, makeCa, makeLeaf, type Pem } from './helpers/certs.js';
 import { closedPort, httpsServer, tcpServer, type Running } from './helpers/servers.js';
 
-const target = (type: ProbeTarget['type']): ProbeTarget => ({ id: `svc/${type}`, serviceId: 'svc', type, location: 'local', intervalMs: 10_000, timeoutMs: 1000 });
+const target = (type: ProbeTarget['type']): ProbeTarget => ({
+  id: `svc/${type}`,
+  serviceId: 'svc',
+  type,
+  location: 'local',
+  intervalMs: 10_000,
+  timeoutMs: 1000,
+});
 const servers: Running[] = [];
 afterAll(() => Promise.all(servers.map((s) => s.close())));
 
@@ -20,7 +35,10 @@ describe('tcp probe', () => {
   });
 
   it('connects and times resolve and connect', async () => {
-    const r = await tcpProbe(tcpProbeSchema.parse({ type: 'tcp', host: '127.0.0.1', port: open.port })).run(target('tcp'), AbortSignal.timeout(1000));
+    const r = await tcpProbe(tcpProbeSchema.parse({ type: 'tcp', host: '127.0.0.1', port: open.port })).run(
+      target('tcp'),
+      AbortSignal.timeout(1000),
+    );
     expect(r.ok).toBe(true);
     expect(r.phases.connect).toBeGreaterThan(0);
     expect(r.totalMs).toBeGreaterThanOrEqual(r.phases.connect);
@@ -28,14 +46,19 @@ describe('tcp probe', () => {
 
   it('reports a refused port as connect_refused', async () => {
     const port = await closedPort();
-    const r = await tcpProbe(tcpProbeSchema.parse({ type: 'tcp', host: '127.0.0.1', port })).run(target('tcp'), AbortSignal.timeout(1000));
+    const r = await tcpProbe(tcpProbeSchema.parse({ type: 'tcp', host: '127.0.0.1', port })).run(
+      target('tcp'),
+      AbortSignal.timeout(1000),
+    );
     expect(r.ok).toBe(false);
     expect(r.error?.kind).toBe('connect_refused');
     expect(r.error?.message).toContain(`127.0.0.1:${port}`);
   });
 
   it('reports an unknown host as dns', async () => {
-    const r = await tcpProbe(tcpProbeSchema.parse({ type: 'tcp', host: 'nothing-here.invalid', port: 80 })).run(target('tcp'), AbortSignal.timeout(1000));
+    const r = await tcpProbe(
+      tcpProbeSchema.parse({ type: 'tcp', host: 'nothing-here.invalid', port: 80 }),
+    ).run(target('tcp'), AbortSignal.timeout(1000));
     expect(r.error?.kind).toBe('dns');
   });
 });
@@ -52,13 +75,27 @@ describe('dns probe against a tiny DNS server on udp 127.0.0.1', () => {
       let rcode: 'NOERROR' | 'NXDOMAIN' = 'NOERROR';
       if (question?.name === 'silent.test') return; // never answers: a timeout
       if (question?.name === 'www.example.test' && question.type === 'A') {
-        answers.push({ type: 'A', name: question.name, ttl: 60, data: '192.0.2.10' }, { type: 'A', name: question.name, ttl: 60, data: '192.0.2.11' });
+        answers.push(
+          { type: 'A', name: question.name, ttl: 60, data: '192.0.2.10' },
+          { type: 'A', name: question.name, ttl: 60, data: '192.0.2.11' },
+        );
       } else if (question?.name === 'example.test' && question.type === 'MX') {
-        answers.push({ type: 'MX', name: question.name, ttl: 60, data: { preference: 10, exchange: 'mail.example.test' } });
+        answers.push({
+          type: 'MX',
+          name: question.name,
+          ttl: 60,
+          data: { preference: 10, exchange: 'mail.example.test' },
+        });
       } else if (question?.name !== 'empty.test') {
         rcode = 'NXDOMAIN';
       }
-      const res = dnsPacket.encode({ id: q.id, type: 'response', flags: dnsPacket.RECURSION_DESIRED | (rcode === 'NXDOMAIN' ? 3 : 0), questions: q.questions, answers });
+      const res = dnsPacket.encode({
+        id: q.id,
+        type: 'response',
+        flags: dnsPacket.RECURSION_DESIRED | (rcode === 'NXDOMAIN' ? 3 : 0),
+        questions: q.questions,
+        answers,
+      });
       udp.send(res, rinfo.port, rinfo.address);
     });
     await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', resolve));
@@ -67,7 +104,10 @@ describe('dns probe against a tiny DNS server on udp 127.0.0.1', () => {
   afterAll(() => udp.close());
 
   const run = (cfg: Record<string, unknown>) =>
-    dnsProbe(dnsProbeSchema.parse({ type: 'dns', server: '127.0.0.1', port, ...cfg })).run(target('dns'), AbortSignal.timeout(1000));
+    dnsProbe(dnsProbeSchema.parse({ type: 'dns', server: '127.0.0.1', port, ...cfg })).run(
+      target('dns'),
+      AbortSignal.timeout(1000),
+    );
 
   it.each([
     [{ name: 'www.example.test', expect: ['192.0.2.10', '192.0.2.11'] }, true, undefined],
@@ -106,16 +146,36 @@ describe('tls probe', () => {
     caFile = join(dir, 'ca.pem');
     writeFileSync(caFile, ca.cert);
     good = await httpsServer(makeLeaf(ca, { hosts: ['localhost'] }), hello);
-    soon = await httpsServer(makeLeaf(ca, { hosts: ['localhost'], to: new Date(Date.now() + 5 * DAY_MS) }), hello);
-    expired = await httpsServer(makeLeaf(ca, { hosts: ['localhost'], from: new Date(Date.now() - 30 * DAY_MS), to: new Date(Date.now() - DAY_MS) }), hello);
+    soon = await httpsServer(
+      makeLeaf(ca, { hosts: ['localhost'], to: new Date(Date.now() + 5 * DAY_MS) }),
+      hello,
+    );
+    expired = await httpsServer(
+      makeLeaf(ca, {
+        hosts: ['localhost'],
+        from: new Date(Date.now() - 30 * DAY_MS),
+        to: new Date(Date.now() - DAY_MS),
+      }),
+      hello,
+    );
     otherHost = await httpsServer(makeLeaf(ca, { hosts: ['www.other.test'] }), hello);
-    oldProtocol = await httpsServer(makeLeaf(ca, { hosts: ['localhost'] }), hello, { maxVersion: 'TLSv1.1', minVersion: 'TLSv1' });
-    (oldProtocol.server as import('node:tls').Server).setSecureContext({ ...makeLeaf(ca, { hosts: ['localhost'] }), maxVersion: 'TLSv1.1', minVersion: 'TLSv1', ciphers: 'DEFAULT:@SECLEVEL=0' });
+    oldProtocol = await httpsServer(makeLeaf(ca, { hosts: ['localhost'] }), hello, {
+      maxVersion: 'TLSv1.1',
+      minVersion: 'TLSv1',
+    });
+    (oldProtocol.server as import('node:tls').Server).setSecureContext({
+      ...makeLeaf(ca, { hosts: ['localhost'] }),
+      maxVersion: 'TLSv1.1',
+      minVersion: 'TLSv1',
+      ciphers: 'DEFAULT:@SECLEVEL=0',
+    });
     servers.push(good, soon, expired, otherHost, oldProtocol);
   });
 
   const run = (s: Running, cfg: Record<string, unknown> = {}) =>
-    tlsProbe(tlsProbeSchema.parse({ type: 'tls', host: 'localhost', port: s.port, ca_file: caFile, ...cfg })).run(target('tls'), AbortSignal.timeout(2000));
+    tlsProbe(
+      tlsProbeSchema.parse({ type: 'tls', host: 'localhost', port: s.port, ca_file: caFile, ...cfg }),
+    ).run(target('tls'), AbortSignal.timeout(2000));
 
   it('passes a valid certificate and reports expiry, issuer and protocol', async () => {
     const r = await run(good);
@@ -146,7 +206,10 @@ describe('tls probe', () => {
   });
 
   it('fails a chain not signed by the trusted CAs (system store)', async () => {
-    const r = await tlsProbe(tlsProbeSchema.parse({ type: 'tls', host: 'localhost', port: good.port })).run(target('tls'), AbortSignal.timeout(2000));
+    const r = await tlsProbe(tlsProbeSchema.parse({ type: 'tls', host: 'localhost', port: good.port })).run(
+      target('tls'),
+      AbortSignal.timeout(2000),
+    );
     expect(r.error?.kind).toBe('tls');
     expect(r.error?.message).toMatch(/not trusted/);
   });
@@ -159,7 +222,9 @@ describe('tls probe', () => {
   });
 
   it('fails when min_protocol is TLSv1.3 and the server stops at 1.2', async () => {
-    const capped = await httpsServer(makeLeaf(ca, { hosts: ['localhost'] }), hello, { maxVersion: 'TLSv1.2' });
+    const capped = await httpsServer(makeLeaf(ca, { hosts: ['localhost'] }), hello, {
+      maxVersion: 'TLSv1.2',
+    });
     servers.push(capped);
     const r = await run(capped, { min_protocol: 'TLSv1.3' });
     expect(r.error?.message).toMatch(/negotiated TLSv1\.2, below the minimum TLSv1\.3/);

@@ -1,13 +1,32 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createMetricsRegistry, insertProbeResults, openStore, pruneProbeResults, queryProbeResults, silentLogger, type ProbeResult } from '../../core/index.js';
-import { ProbeRunner, httpProbeSchema, makeResult, probesSectionSchema, tlsProbeSchema, type ResolvedProbe } from '../../probes/index.js';
+import {
+  createMetricsRegistry,
+  insertProbeResults,
+  openStore,
+  pruneProbeResults,
+  queryProbeResults,
+  silentLogger,
+  type ProbeResult,
+} from '../../core/index.js';
+import {
+  ProbeRunner,
+  httpProbeSchema,
+  makeResult,
+  probesSectionSchema,
+  tlsProbeSchema,
+  type ResolvedProbe,
+} from '../../probes/index.js';
 import { httpServer } from './helpers/servers.js';
 
 describe('probe runner (the vigil start component)', () => {
-  it('probes its location\'s targets, stores through the sink, exports blackbox metrics and prunes old rows', async () => {
+  it("probes its location's targets, stores through the sink, exports blackbox metrics and prunes old rows", async () => {
     const service = await httpServer((req, res) => res.writeHead(req.url === '/down' ? 503 : 200).end('x'));
     const store = await openStore('sqlite::memory:');
-    const old = makeResult({ id: 'web/up', serviceId: 'web', type: 'http', location: 'ams', intervalMs: 1, timeoutMs: 1 }, new Date(Date.now() - 200 * 86_400_000), { ok: true, totalMs: 1 });
+    const old = makeResult(
+      { id: 'web/up', serviceId: 'web', type: 'http', location: 'ams', intervalMs: 1, timeoutMs: 1 },
+      new Date(Date.now() - 200 * 86_400_000),
+      { ok: true, totalMs: 1 },
+    );
     await insertProbeResults(store.db, [old]);
     const metrics = createMetricsRegistry();
     const stored: ProbeResult[] = [];
@@ -27,7 +46,10 @@ describe('probe runner (the vigil start component)', () => {
         probe('web/up', `${service.url}/`),
         probe('web/down', `${service.url}/down`),
         probe('web/elsewhere', `${service.url}/`, ['fra']),
-        { ...probe('web/tls', 'http://x/'), config: tlsProbeSchema.parse({ type: 'tls', host: '127.0.0.1', port: service.port }) },
+        {
+          ...probe('web/tls', 'http://x/'),
+          config: tlsProbeSchema.parse({ type: 'tls', host: '127.0.0.1', port: service.port }),
+        },
       ],
       settings: probesSectionSchema.parse({ location: 'ams', retention: '90d' }),
       log: silentLogger(),
@@ -47,7 +69,11 @@ describe('probe runner (the vigil start component)', () => {
     expect(stored.some((r) => r.targetId === 'web/elsewhere')).toBe(false);
     expect(stored.find((r) => r.targetId === 'web/down')?.error?.kind).toBe('http_status');
     expect(stored.find((r) => r.targetId === 'web/tls')?.error?.kind).toBe('tls');
-    const rows = await queryProbeResults(store.db, { targetIds: ['web/up'], fromMs: 0, toMs: Date.now() + 1000 });
+    const rows = await queryProbeResults(store.db, {
+      targetIds: ['web/up'],
+      fromMs: 0,
+      toMs: Date.now() + 1000,
+    });
     expect(rows.every((r) => Date.parse(r.startedAt) > Date.now() - 86_400_000)).toBe(true);
     expect(rows.length).toBeGreaterThan(0);
 

@@ -1,11 +1,31 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger, type ProbeResult } from '../../core/index.js';
-import { DueHeap, LoopMonitor, ProbeScheduler, makeResult, staggerOffsets, type Probe, type ProbeTarget } from '../../probes/index.js';
+import {
+  DueHeap,
+  LoopMonitor,
+  ProbeScheduler,
+  makeResult,
+  staggerOffsets,
+  type Probe,
+  type ProbeTarget,
+} from '../../probes/index.js';
 
-const tgt = (id: string, intervalMs: number, timeoutMs = 10_000): ProbeTarget => ({ id, serviceId: 's', type: 'http', location: 'local', intervalMs, timeoutMs });
+const tgt = (id: string, intervalMs: number, timeoutMs = 10_000): ProbeTarget => ({
+  id,
+  serviceId: 's',
+  type: 'http',
+  location: 'local',
+  intervalMs,
+  timeoutMs,
+});
 
 /** A probe whose run takes `ms` of (possibly fake) timer time and records when it started. */
-function timedProbe(ms: number, starts: number[], clock: () => number, live?: { now: number; max: number }): Probe {
+function timedProbe(
+  ms: number,
+  starts: number[],
+  clock: () => number,
+  live?: { now: number; max: number },
+): Probe {
   return {
     async run(target) {
       starts.push(clock());
@@ -19,7 +39,13 @@ function timedProbe(ms: number, starts: number[], clock: () => number, live?: { 
 
 describe('schedule plan', () => {
   it('spreads the targets of one interval evenly, by id', () => {
-    const offsets = staggerOffsets([tgt('d', 1000), tgt('b', 1000), tgt('a', 1000), tgt('c', 1000), tgt('x', 60_000)]);
+    const offsets = staggerOffsets([
+      tgt('d', 1000),
+      tgt('b', 1000),
+      tgt('a', 1000),
+      tgt('c', 1000),
+      tgt('x', 60_000),
+    ]);
     expect([...['a', 'b', 'c', 'd', 'x'].map((id) => offsets.get(id))]).toEqual([0, 250, 500, 750, 0]);
   });
 
@@ -47,7 +73,14 @@ describe('scheduler with fake timers', () => {
       starts.set(t.id, list);
       return { target: t, probe: timedProbe(runMs, list, clock.now, live) };
     });
-    const s = new ProbeScheduler(entries, { maxConcurrency, loopDelayThresholdMs: 1e9, monitor: new LoopMonitor(), log: silentLogger(), clock, onResult: (r) => results.push(r) });
+    const s = new ProbeScheduler(entries, {
+      maxConcurrency,
+      loopDelayThresholdMs: 1e9,
+      monitor: new LoopMonitor(),
+      log: silentLogger(),
+      clock,
+      onResult: (r) => results.push(r),
+    });
     const stop = async (): Promise<void> => {
       const done = s.stop(1000);
       await vi.advanceTimersByTimeAsync(5000);
@@ -61,8 +94,12 @@ describe('scheduler with fake timers', () => {
     s.start();
     await vi.advanceTimersByTimeAsync(10_000 - 1);
     await stop();
-    expect(starts.get('a')!.map((t) => t - 1_000_000)).toEqual(Array.from({ length: 10 }, (_, i) => i * 1000));
-    expect(starts.get('b')!.map((t) => t - 1_000_000)).toEqual(Array.from({ length: 10 }, (_, i) => 500 + i * 1000));
+    expect(starts.get('a')!.map((t) => t - 1_000_000)).toEqual(
+      Array.from({ length: 10 }, (_, i) => i * 1000),
+    );
+    expect(starts.get('b')!.map((t) => t - 1_000_000)).toEqual(
+      Array.from({ length: 10 }, (_, i) => 500 + i * 1000),
+    );
   });
 
   it('never runs more than maxConcurrency at once and counts late starts', async () => {
@@ -109,10 +146,18 @@ describe('loop delay around a probe (real timers)', () => {
         { target: tgt('blocked', 60_000), probe: blocking },
         { target: tgt('quiet', 60_000), probe: quiet },
       ],
-      { maxConcurrency: 1, loopDelayThresholdMs: 50, monitor: new LoopMonitor(), log: silentLogger(), onResult: (r) => results.push(r) },
+      {
+        maxConcurrency: 1,
+        loopDelayThresholdMs: 50,
+        monitor: new LoopMonitor(),
+        log: silentLogger(),
+        onResult: (r) => results.push(r),
+      },
     );
     s.start();
-    await vi.waitFor(() => expect(results.some((r) => r.targetId === 'blocked')).toBe(true), { timeout: 5000 });
+    await vi.waitFor(() => expect(results.some((r) => r.targetId === 'blocked')).toBe(true), {
+      timeout: 5000,
+    });
     await s.stop(1000);
     const blocked = results.find((r) => r.targetId === 'blocked')!;
     expect(blocked.loopDelayMs).toBeGreaterThanOrEqual(70);

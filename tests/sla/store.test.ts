@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import type { Incident, ProbeResult } from '../../core/index.js';
+import { insertProbeResults, type Incident, type ProbeResult } from '../../core/index.js';
 import {
   getIncident,
   insertPlannedDowntime,
@@ -8,6 +8,7 @@ import {
   queryRollups,
   upsertIncident,
   upsertRollups,
+  querySlaSamples,
   bucketValue,
   latencyBucket,
 } from '../../sla/index.js';
@@ -141,5 +142,27 @@ describeStores('planned downtimes and incidents', (getStore) => {
         toMs: Date.parse('2026-04-01T00:00:00Z'),
       }),
     ).toEqual([]);
+  });
+});
+
+describeStores('SLA samples from probe_results', (getStore) => {
+  it('reads sorted samples; with several targets each (target, location) votes on its own', async () => {
+    const db = getStore().db;
+    await insertProbeResults(db, [
+      { ...result('ams', T + 1000, false, 5000, false), targetId: 'web/tcp' },
+      result('ams', T, true, 10),
+      result('fra', T + 500, true, 12, true),
+    ]);
+    const one = await querySlaSamples(db, { targetIds: ['web/http'], fromMs: T, toMs: T + 10_000 });
+    expect(one).toEqual([
+      { ts: T, ok: true, totalMs: 10, location: 'ams', loopDelayMs: 1 },
+      { ts: T + 500, ok: true, totalMs: 12, location: 'fra', loopDelayMs: 500, loopDelayFlagged: true },
+    ]);
+    const two = await querySlaSamples(db, {
+      targetIds: ['web/http', 'web/tcp'],
+      fromMs: T,
+      toMs: T + 10_000,
+    });
+    expect(two.map((s) => s.location)).toEqual(['web/http@ams', 'web/http@fra', 'web/tcp@ams']);
   });
 });

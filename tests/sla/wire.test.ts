@@ -14,7 +14,9 @@ describe('wiring', () => {
     const config = {
       __file: 'vigil.yaml',
       timezone: 'Europe/Amsterdam',
-      sla_policies: slaPoliciesSchema.parse([{ id: 'std', availability: '99.9%', latency: { average_ms: 50 } }]),
+      sla_policies: slaPoliciesSchema.parse([
+        { id: 'std', availability: '99.9%', latency: { average_ms: 50 } },
+      ]),
       services: [{ id: 'web', customer: 'acme', sla: 'std', probes: [{ id: 'http', interval: 10_000 }] }],
     } as unknown as LoadedConfig;
     const w = await wireSla({
@@ -24,7 +26,11 @@ describe('wiring', () => {
       metrics: createMetricsRegistry(),
       clock: { now: () => Date.UTC(2026, 2, 1) },
       dataDir: '.',
-      sinks: { alerts: async (a) => void sent.push(...a), probeResults: async () => undefined, findings: async () => undefined },
+      sinks: {
+        alerts: async (a) => void sent.push(...a),
+        probeResults: async () => undefined,
+        findings: async () => undefined,
+      },
     });
     expect(w.components.map((c) => c.name)).toEqual(['sla-evaluator']);
     const app = Fastify();
@@ -44,9 +50,27 @@ describe('wiring', () => {
   });
 
   it.each([
-    [{ time_intervals: [], sla_policies: [{ id: 'a', maintenance: ['nope'] }] }, ['sla_policies.0.maintenance.0: time interval "nope" is not defined in time_intervals']],
-    [{ time_intervals: [{ name: 'x' }], sla_policies: [{ id: 'a', maintenance: ['x'], service_hours: 'y' }, { id: 'a', maintenance: [] }] }, ['sla_policies.1.id: duplicate SLA policy id "a"', 'sla_policies.0.service_hours: time interval "y" is not defined in time_intervals']],
-    [{ sla_policies: [{ id: 'a', maintenance: [] }], services: [{ id: 's', sla: 'b' }] }, ['services.0.sla: SLA policy "b" is not defined in sla_policies']],
+    [
+      { time_intervals: [], sla_policies: [{ id: 'a', maintenance: ['nope'] }] },
+      ['sla_policies.0.maintenance.0: time interval "nope" is not defined in time_intervals'],
+    ],
+    [
+      {
+        time_intervals: [{ name: 'x' }],
+        sla_policies: [
+          { id: 'a', maintenance: ['x'], service_hours: 'y' },
+          { id: 'a', maintenance: [] },
+        ],
+      },
+      [
+        'sla_policies.1.id: duplicate SLA policy id "a"',
+        'sla_policies.0.service_hours: time interval "y" is not defined in time_intervals',
+      ],
+    ],
+    [
+      { sla_policies: [{ id: 'a', maintenance: [] }], services: [{ id: 's', sla: 'b' }] },
+      ['services.0.sla: SLA policy "b" is not defined in sla_policies'],
+    ],
   ])('config cross-checks %#', (config, expected) => {
     const issues: string[] = [];
     slaConfigSections[0]!.check!(config, (path, message) => issues.push(`${path.join('.')}: ${message}`));
@@ -54,9 +78,26 @@ describe('wiring', () => {
   });
 
   it('the policy schema is strict and parses the contract example', () => {
-    const p = slaPoliciesSchema.parse([{ id: 'standard', availability: '99.9%', latency: { average_ms: 50 }, window: { rolling: '30d' }, planned_notice: '12h', quorum: 2 }])[0]!;
+    const p = slaPoliciesSchema.parse([
+      {
+        id: 'standard',
+        availability: '99.9%',
+        latency: { average_ms: 50 },
+        window: { rolling: '30d' },
+        planned_notice: '12h',
+        quorum: 2,
+      },
+    ])[0]!;
     expect(p.availability).toBeCloseTo(0.999, 12);
-    expect(p).toMatchObject({ window: { rolling: 30 * 86_400_000 }, planned_notice: 43_200_000, quorum: 2, loop_delay_exclusion: true });
-    expect(slaPoliciesSchema.safeParse([{ id: 'x', availability: 1, latency: { average_ms: 50 }, colour: 'red' }]).success).toBe(false);
+    expect(p).toMatchObject({
+      window: { rolling: 30 * 86_400_000 },
+      planned_notice: 43_200_000,
+      quorum: 2,
+      loop_delay_exclusion: true,
+    });
+    expect(
+      slaPoliciesSchema.safeParse([{ id: 'x', availability: 1, latency: { average_ms: 50 }, colour: 'red' }])
+        .success,
+    ).toBe(false);
   });
 });

@@ -65,8 +65,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('sent_at', 'bigint')
     .addColumn('last_error', 'text')
     .execute();
-  await db.schema.createIndex('alerting_notifications_status').on('alerting_notifications').columns(['status', 'next_attempt_at']).execute();
-  await db.schema.createIndex('alerting_notifications_group').on('alerting_notifications').column('group_id').execute();
+  await db.schema
+    .createIndex('alerting_notifications_status')
+    .on('alerting_notifications')
+    .columns(['status', 'next_attempt_at'])
+    .execute();
+  await db.schema
+    .createIndex('alerting_notifications_group')
+    .on('alerting_notifications')
+    .column('group_id')
+    .execute();
   await withAutoId(db, db.schema.createTable('alerting_attempts'))
     .addColumn('notification_id', 'text', (c) => c.notNull())
     .addColumn('started_at', 'bigint', (c) => c.notNull())
@@ -74,7 +82,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('outcome', 'text', (c) => c.notNull())
     .addColumn('reason', 'text')
     .execute();
-  await db.schema.createIndex('alerting_attempts_notification').on('alerting_attempts').column('notification_id').execute();
+  await db.schema
+    .createIndex('alerting_attempts_notification')
+    .on('alerting_attempts')
+    .column('notification_id')
+    .execute();
   await withAutoId(db, db.schema.createTable('alerting_acks'))
     .addColumn('group_id', 'text', (c) => c.notNull())
     .addColumn('group_key', 'text', (c) => c.notNull())
@@ -86,7 +98,15 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ['alerting_acks', 'alerting_attempts', 'alerting_notifications', 'alerting_groups', 'alerting_nflog', 'alerting_silences', 'alerting_alerts']) {
+  for (const t of [
+    'alerting_acks',
+    'alerting_attempts',
+    'alerting_notifications',
+    'alerting_groups',
+    'alerting_nflog',
+    'alerting_silences',
+    'alerting_alerts',
+  ]) {
     await db.schema.dropTable(t).execute();
   }
 }

@@ -11,7 +11,13 @@ route: { receiver: hook, group_by: [alertname], group_wait: 0s, group_interval: 
 receivers: [{ name: hook, webhook_configs: [{ url: "${process.env.HOOK}" }] }]
 vigil: { retry_initial: 50ms, retry_max: 200ms }`),
 );
-const router = await AlertRouter.create({ config, store, log: silentLogger(), clock: systemClock, concurrency: 1 });
+const router = await AlertRouter.create({
+  config,
+  store,
+  log: silentLogger(),
+  clock: systemClock,
+  concurrency: 1,
+});
 await router.start();
 const n = Number(process.env.INGEST ?? 0);
 if (n > 0) {

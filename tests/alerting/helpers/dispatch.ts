@@ -29,9 +29,18 @@ export function dispatcherFor(yaml: string, opts: { sendResolved?: boolean; zone
 }
 
 /** An alert as Prometheus sends it: with an explicit end (default a day on, re-sent while firing). */
-export function alert(labels: Record<string, string>, startsAt: number, endsAt = startsAt + 86_400_000): RouterAlert {
+export function alert(
+  labels: Record<string, string>,
+  startsAt: number,
+  endsAt = startsAt + 86_400_000,
+): RouterAlert {
   return fromIncoming(
-    { labels, annotations: {}, startsAt: new Date(startsAt).toISOString(), endsAt: new Date(endsAt).toISOString() },
+    {
+      labels,
+      annotations: {},
+      startsAt: new Date(startsAt).toISOString(),
+      endsAt: new Date(endsAt).toISOString(),
+    },
     startsAt,
     300_000,
   );
@@ -39,6 +48,12 @@ export function alert(labels: Record<string, string>, startsAt: number, endsAt =
 
 /** A compact view of intents: `receiver kind [firing names] [resolved names]`. */
 export function show(intents: NotifyIntent[]): string[] {
-  const names = (l: RouterAlert[]) => l.map((a) => a.labels.instance ?? a.labels.alertname).sort().join(',');
-  return intents.map((i) => `${i.integration.receiver} ${i.kind} [${names(i.firing)}] [${names(i.resolved)}]`);
+  const names = (l: RouterAlert[]) =>
+    l
+      .map((a) => a.labels.instance ?? a.labels.alertname)
+      .sort()
+      .join(',');
+  return intents.map(
+    (i) => `${i.integration.receiver} ${i.kind} [${names(i.firing)}] [${names(i.resolved)}]`,
+  );
 }

@@ -54,7 +54,8 @@ function route(r: R, depth: number, receivers: string[]): Record<string, unknown
   else out.match_re = { [pick(r, NAMES)]: pick(r, REGEXES) };
   if (r() < 0.7) out.receiver = pick(r, receivers);
   if (r() < 0.35) out.continue = true;
-  if (depth < 3 && r() < 0.45) out.routes = Array.from({ length: 1 + Math.floor(r() * 3) }, () => route(r, depth + 1, receivers));
+  if (depth < 3 && r() < 0.45)
+    out.routes = Array.from({ length: 1 + Math.floor(r() * 3) }, () => route(r, depth + 1, receivers));
   return out;
 }
 

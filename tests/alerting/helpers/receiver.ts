@@ -12,7 +12,13 @@ export interface Received {
  * A local HTTP server that records every request and answers with the next scripted status
  * (then `fallback`). `hold` keeps matching requests open until released (crash tests).
  */
-export async function startReceiver(opts: { script?: number[]; fallback?: number; answer?: (r: Received) => { status: number; body?: unknown } } = {}) {
+export async function startReceiver(
+  opts: {
+    script?: number[];
+    fallback?: number;
+    answer?: (r: Received) => { status: number; body?: unknown };
+  } = {},
+) {
   const got: Received[] = [];
   const script = [...(opts.script ?? [])];
   const waiters: { n: number; resolve: () => void }[] = [];

@@ -37,7 +37,11 @@ export function httpServer(handler: RequestListener): Promise<Running> {
 }
 
 /** An HTTPS server on 127.0.0.1 with the given certificate. */
-export function httpsServer(pem: Pem, handler: RequestListener, opts: { maxVersion?: SecureVersion; minVersion?: SecureVersion } = {}): Promise<Running> {
+export function httpsServer(
+  pem: Pem,
+  handler: RequestListener,
+  opts: { maxVersion?: SecureVersion; minVersion?: SecureVersion } = {},
+): Promise<Running> {
   return listen(createHttps({ cert: pem.cert, key: pem.key, ...opts }, handler), 'https');
 }
 
