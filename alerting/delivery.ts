@@ -114,8 +114,23 @@ export class Delivery {
     await new Promise<void>((r) => this.#idle.push(r));
   }
 
-  /** Sends whatever is due, up to the concurrency limit. */
+  #kickScheduled = false;
+
+  /**
+   * Sends whatever is due, up to the concurrency limit. Deferred to the end of the current turn
+   * of the event loop, so completions and new rows arriving together go out as one batch (one
+   * in-flight mark for all of them).
+   */
   kick(): void {
+    if (this.#stopped || this.#kickScheduled) return;
+    this.#kickScheduled = true;
+    setImmediate(() => {
+      this.#kickScheduled = false;
+      this.#kickNow();
+    });
+  }
+
+  #kickNow(): void {
     if (this.#stopped) return;
     const limit = this.#o.concurrency ?? 64;
     const now = this.#o.clock.now();

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import {
-  VigilError,
   errorMessage,
   type Alert,
   type Clock,
@@ -14,9 +13,9 @@ import { buildRoute, type Route } from './route.js';
 import { compileInhibitRules } from './inhibit.js';
 import { Silences, type Silence } from './silences.js';
 import { compileIntervals } from './time-mute.js';
-import { Dispatcher, type AggGroup, type IntegrationRef, type NotifyIntent } from './dispatcher.js';
+import { Dispatcher, type IntegrationRef, type NotifyIntent } from './dispatcher.js';
 import { fromIncoming, toApiAlert, type RouterAlert } from './alert-model.js';
-import { buildIntegrations, type Integration, type NotificationMessage } from './notify/index.js';
+import { buildIntegrations, type Integration } from './notify/index.js';
 import { Delivery } from './delivery.js';
 import { newRow } from './queue-rows.js';
 import { ackRows, recordAck, resolveGroupId, supersede } from './acks.js';

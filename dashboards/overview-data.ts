@@ -1,12 +1,12 @@
 import { zonedParts, type Alert, type Clock, type NamedTimeIntervalSpec, type Store } from '../core/index.js';
 import {
   buildTimeline,
-  computeFromRollups,
+  computeFromMinuteCounts,
   intervalResolver,
   listPlannedDowntimes,
   monthRange,
   planExclusions,
-  queryRollups,
+  queryMinuteCounts,
   querySlaSamples,
   type SlaService,
 } from '../sla/index.js';
@@ -74,8 +74,8 @@ export async function overviewData(o: OverviewOptions): Promise<OverviewData> {
       fromMs,
       toMs: now,
     });
-    const args: Parameters<typeof computeFromRollups>[0] = {
-      rollups: await queryRollups(o.store.db, { targetIds: svc.targetIds, fromMs, toMs: now }),
+    const args: Parameters<typeof computeFromMinuteCounts>[0] = {
+      minutes: await queryMinuteCounts(o.store.db, { targetIds: svc.targetIds, fromMs, toMs: now }),
       fromMs,
       toMs: now,
       exclusions: plan.exclusions,
@@ -83,7 +83,7 @@ export async function overviewData(o: OverviewOptions): Promise<OverviewData> {
       averageMs: svc.policy.latency.average_ms,
     };
     if (svc.policy.quorum !== undefined) args.quorum = svc.policy.quorum;
-    const f = computeFromRollups(args);
+    const f = computeFromMinuteCounts(args).figures;
     services.push({
       id: svc.id,
       customer: svc.customer,

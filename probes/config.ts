@@ -28,6 +28,8 @@ export const probesSectionSchema = z.strictObject({
   max_concurrency: z.number().int().min(1).max(10_000).default(64),
   retention: duration().default(90 * 86_400_000),
   late_threshold: duration().default(1000),
+  /** Worker threads that run the probes; 0 runs them on the main thread. */
+  threads: z.number().int().min(0).max(16).default(1),
 });
 
 export type LocationsConfig = z.output<typeof locationsSchema>;

@@ -57,7 +57,6 @@ export class ProbeMetrics {
       registry,
       'vigil_probe_missed_total',
       'Probe runs skipped because the previous run of the target had not finished',
-      ['target'],
     );
     this.late = counter(
       registry,

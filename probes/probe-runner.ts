@@ -9,8 +9,9 @@ import {
 import type { ProbesSettings, ResolvedProbe } from './config.js';
 import { LoopMonitor } from './loop-monitor.js';
 import { ProbeMetrics } from './probe-metrics.js';
-import { ProbeScheduler } from './scheduler.js';
+import { ProbeScheduler, type SchedulerStats } from './scheduler.js';
 import { scheduledProbesFor } from './targets.js';
+import { ThreadedScheduler } from './threaded-scheduler.js';
 
 export interface ProbeRunnerOptions {
   probes: ResolvedProbe[];
@@ -34,7 +35,11 @@ export class ProbeRunner implements Component {
   readonly name = 'probes';
   readonly #opts: ProbeRunnerOptions;
   readonly #log: Logger;
-  readonly scheduler: ProbeScheduler;
+  readonly scheduler: {
+    start(): void;
+    stop(deadlineMs: number): Promise<void>;
+    readonly stats: SchedulerStats;
+  };
   #held: ProbeResult[] = [];
   #flushTimer: NodeJS.Timeout | undefined;
   #pruneTimer: NodeJS.Timeout | undefined;
@@ -44,20 +49,28 @@ export class ProbeRunner implements Component {
   constructor(opts: ProbeRunnerOptions) {
     this.#opts = opts;
     this.#log = opts.log.child({ component: 'probes' });
-    const entries = scheduledProbesFor(opts.probes, opts.settings.location);
-    this.scheduler = new ProbeScheduler(entries, {
+    const onResult = (r: ProbeResult): void => {
+      this.#held.push(r);
+      if (this.#held.length >= 500) void this.flush();
+    };
+    const common = {
       maxConcurrency: opts.settings.max_concurrency,
       loopDelayThresholdMs: opts.settings.loop_delay_threshold,
       lateThresholdMs: opts.settings.late_threshold,
-      monitor: new LoopMonitor(),
       log: this.#log,
       metrics: new ProbeMetrics(opts.metrics),
-      onResult: (r) => {
-        this.#held.push(r);
-        if (this.#held.length >= 500) this.flush();
-      },
-    });
-    this.#log.info({ targets: entries.length, location: opts.settings.location }, 'probe targets assigned');
+      onResult,
+    };
+    const { location, threads } = opts.settings;
+    this.scheduler =
+      threads > 0
+        ? new ThreadedScheduler({ ...common, probes: opts.probes, location, threads })
+        : new ProbeScheduler(scheduledProbesFor(opts.probes, location), {
+            ...common,
+            monitor: new LoopMonitor(),
+          });
+    const targets = opts.probes.filter((p) => p.locations.includes(location)).length;
+    this.#log.info({ targets, location, threads }, 'probe targets assigned');
   }
 
   async start(): Promise<void> {

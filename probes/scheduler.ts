@@ -101,7 +101,7 @@ export class ProbeScheduler {
       this.#heap.push(due + s.target.intervalMs, slot);
       if (s.busy) {
         this.stats.missed++;
-        this.#opts.metrics?.missed.inc({ target: s.target.id });
+        this.#opts.metrics?.missed.inc();
         continue;
       }
       s.busy = true;

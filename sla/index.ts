@@ -59,5 +59,12 @@ export {
   listPlannedDowntimes,
   type ProbeRollup,
 } from './store.js';
-export { computeFromRollups, type RollupFigures } from './rollup-compute.js';
+export {
+  computeFromRollups,
+  computeFromMinuteCounts,
+  type RollupFigures,
+  type MinuteCounts,
+  type RollupWindow,
+} from './rollup-compute.js';
+export { queryMinuteCounts } from './minute-query.js';
 export { querySlaSamples } from './sample-query.js';

@@ -1,12 +1,29 @@
-import { computeSla, type Exclusion, type SlaFigures } from './compute.js';
+import { verdict } from './timeline.js';
+import { intersectMs, mergeMs, type MsRange } from './ranges.js';
 import { bucketValue, type ProbeRollup } from './store.js';
-import type { SlaSample } from './timeline.js';
+import type { Exclusion } from './compute.js';
 
-export interface RollupFigures extends Omit<SlaFigures, 'p50Ms' | 'p95Ms' | 'p99Ms'> {
+const MINUTE = 60_000;
+
+/** Month figures from rollups: availability to the minute, latency average exact, percentiles to a bucket. */
+export interface RollupFigures {
+  eligibleSeconds: number;
+  upSeconds: number;
+  downSeconds: number;
+  unknownSeconds: number;
+  excludedSeconds: number;
+  availability: number | null;
+  coverage: number | null;
+  availabilityMet: boolean;
+  budgetRemainingSeconds: number;
+  down: MsRange[];
+  avgResponseMs: number | null;
   p50Ms: number | null;
   p95Ms: number | null;
   p99Ms: number | null;
-  /** Minute rollups are approximate: availability to the minute, percentiles to a bucket (~9 %). */
+  latencySamples: number;
+  loopDelayExcluded: number;
+  latencyMet: boolean;
   approximate: true;
 }
 
@@ -22,60 +39,166 @@ function histPercentile(hist: Map<number, number>, total: number, p: number): nu
 }
 
 /**
- * SLA figures from per-minute rollups (overview page, many services at once): each location's
- * minute is down when most of its samples failed, and the quorum is applied per minute; latency
- * average is exact (sum / count), percentiles come from the log-bucket histogram. Month reports
- * use the raw results instead (`computeSla`), which are exact to the millisecond.
+ * SLA figures from per-minute rollups (overview page, many services at once). A location's minute
+ * is down when most of its samples failed, up otherwise, unknown without samples; the quorum rule
+ * of DESIGN.md §5 (`verdict`) is applied per minute. This equals `computeSla` over one sample per
+ * location and minute with a 60 s staleness, but runs over typed arrays indexed by minute, so a
+ * month costs O(rollups + minutes). Month reports use the raw results (exact to the ms).
  */
-export function computeFromRollups(args: {
-  rollups: readonly ProbeRollup[];
+export function computeFromRollups(args: RollupWindow & { rollups: readonly ProbeRollup[] }): RollupFigures {
+  const minutes = new Map<number, MinuteCounts>();
+  const hist = new Map<number, number>();
+  for (const r of args.rollups) {
+    let m = minutes.get(r.minuteAt);
+    if (!m)
+      minutes.set(
+        r.minuteAt,
+        (m = { minuteAt: r.minuteAt, up: 0, down: 0, latSum: 0, latCount: 0, flagged: 0 }),
+      );
+    if (r.failCount > r.okCount) m.down++;
+    else if (r.okCount + r.failCount > 0) m.up++;
+    m.latSum += r.latSum;
+    m.latCount += r.latCount;
+    m.flagged += r.flaggedCount;
+  }
+  const f = computeFromMinuteCounts({ ...args, minutes: [...minutes.values()] });
+  // Percentiles over the rollups whose minute has eligible time, as the average.
+  const { eligibleMinute } = f;
+  let n = 0;
+  for (const r of args.rollups) {
+    if (!eligibleMinute(r.minuteAt)) continue;
+    n += r.latCount;
+    for (const [b, c] of r.hist) hist.set(b, (hist.get(b) ?? 0) + c);
+  }
+  return {
+    ...f.figures,
+    p50Ms: histPercentile(hist, n, 50),
+    p95Ms: histPercentile(hist, n, 95),
+    p99Ms: histPercentile(hist, n, 99),
+  };
+}
+
+/** Per minute: how many (target, location) voters said up and down, and the latency sums. */
+export interface MinuteCounts {
+  minuteAt: number;
+  up: number;
+  down: number;
+  latSum: number;
+  latCount: number;
+  flagged: number;
+}
+
+export interface RollupWindow {
   fromMs: number;
   toMs: number;
   quorum?: number;
   exclusions: readonly Exclusion[];
   availabilityObjective: number;
   averageMs: number;
-}): RollupFigures {
-  const samples: SlaSample[] = args.rollups.map((r) => ({
-    ts: r.minuteAt,
-    ok: r.failCount <= r.okCount,
-    totalMs: 0,
-    location: r.location,
-  }));
-  const input: Parameters<typeof computeSla>[0] = {
-    samples,
-    fromMs: args.fromMs,
-    toMs: args.toMs,
-    stalenessMs: 60_000,
-    exclusions: args.exclusions,
-    availabilityObjective: args.availabilityObjective,
-    latency: { averageMs: args.averageMs },
-  };
-  if (args.quorum !== undefined) input.quorum = args.quorum;
-  const f = computeSla(input);
-  const hist = new Map<number, number>();
-  let sum = 0;
-  let n = 0;
-  let flagged = 0;
-  for (const r of args.rollups) {
-    if (r.minuteAt < args.fromMs || r.minuteAt >= args.toMs) continue;
-    if (args.exclusions.some((e) => r.minuteAt >= e.from && r.minuteAt < e.to)) continue;
-    sum += r.latSum;
-    n += r.latCount;
-    flagged += r.flaggedCount;
-    for (const [b, c] of r.hist) hist.set(b, (hist.get(b) ?? 0) + c);
+}
+
+/**
+ * The same figures from per-minute voter counts (e.g. summed in SQL by `queryMinuteCounts`),
+ * without percentiles. Returns also which minutes had eligible time.
+ */
+export function computeFromMinuteCounts(args: RollupWindow & { minutes: readonly MinuteCounts[] }): {
+  figures: RollupFigures;
+  eligibleMinute: (minuteAt: number) => boolean;
+} {
+  const { fromMs, toMs } = args;
+  const base = Math.floor(fromMs / MINUTE) * MINUTE;
+  const n = toMs > fromMs ? Math.ceil((toMs - base) / MINUTE) : 0;
+  const up = new Uint16Array(n);
+  const dn = new Uint16Array(n);
+  // Eligible ms of each minute: the window's part of it, less excluded time.
+  const elig = new Float64Array(n);
+  for (let i = 0; i < n; i++)
+    elig[i] = Math.min(toMs, base + (i + 1) * MINUTE) - Math.max(fromMs, base + i * MINUTE);
+  const window: MsRange[] = n > 0 ? [[fromMs, toMs]] : [];
+  const excluded = intersectMs(mergeMs(args.exclusions.map((e) => [e.from, e.to] as const)), window);
+  let excludedMs = 0;
+  for (const [f, t] of excluded) {
+    excludedMs += t - f;
+    for (let i = Math.floor((f - base) / MINUTE); i < n && base + i * MINUTE < t; i++) {
+      elig[i] = elig[i]! - (Math.min(t, base + (i + 1) * MINUTE) - Math.max(f, base + i * MINUTE));
+    }
   }
-  const avg = n === 0 ? null : sum / n;
+  let sum = 0;
+  let count = 0;
+  let flagged = 0;
+  for (const m of args.minutes) {
+    const i = (m.minuteAt - base) / MINUTE;
+    if (i < 0 || i >= n) continue;
+    up[i] = up[i]! + m.up;
+    dn[i] = dn[i]! + m.down;
+    if (elig[i]! <= 0) continue;
+    sum += m.latSum;
+    count += m.latCount;
+    flagged += m.flagged;
+  }
+  let upMs = 0;
+  let downMs = 0;
+  let eligibleMs = 0;
+  const down: [number, number][] = [];
+  for (let i = 0; i < n; i++) {
+    const e = elig[i]!;
+    eligibleMs += e;
+    if (e <= 0) continue;
+    const v = verdict(up[i]!, dn[i]!, args.quorum);
+    if (v === 'up') upMs += e;
+    else if (v === 'down') {
+      downMs += e;
+      // The down time inside this minute's eligible parts.
+      const f = Math.max(fromMs, base + i * MINUTE);
+      const t = Math.min(toMs, base + (i + 1) * MINUTE);
+      for (const part of excluded.length > 0 ? subtractParts(f, t, excluded) : [[f, t] as [number, number]]) {
+        const last = down[down.length - 1];
+        if (last && last[1] === part[0]) last[1] = part[1];
+        else down.push([part[0], part[1]]);
+      }
+    }
+  }
+  const measured = upMs + downMs;
+  const budgetMs = Math.round((1 - args.availabilityObjective) * measured - downMs);
+  const avg = count === 0 ? null : sum / count;
   return {
-    ...f,
-    avgResponseMs: avg,
-    p50Ms: histPercentile(hist, n, 50),
-    p95Ms: histPercentile(hist, n, 95),
-    p99Ms: histPercentile(hist, n, 99),
-    latencySamples: n,
-    loopDelayExcluded: flagged,
-    shareOverTarget: null,
-    latencyMet: avg === null || avg <= args.averageMs,
-    approximate: true,
+    figures: {
+      eligibleSeconds: eligibleMs / 1000,
+      upSeconds: upMs / 1000,
+      downSeconds: downMs / 1000,
+      unknownSeconds: (eligibleMs - measured) / 1000,
+      excludedSeconds: excludedMs / 1000,
+      availability: measured === 0 ? null : upMs / measured,
+      coverage: eligibleMs === 0 ? null : measured / eligibleMs,
+      availabilityMet: budgetMs >= 0,
+      budgetRemainingSeconds: budgetMs / 1000,
+      down,
+      avgResponseMs: avg,
+      p50Ms: null,
+      p95Ms: null,
+      p99Ms: null,
+      latencySamples: count,
+      loopDelayExcluded: flagged,
+      latencyMet: avg === null || avg <= args.averageMs,
+      approximate: true,
+    },
+    eligibleMinute: (minuteAt) => {
+      const i = (minuteAt - base) / MINUTE;
+      return i >= 0 && i < n && elig[i]! > 0;
+    },
   };
+}
+
+function subtractParts(f: number, t: number, excluded: readonly MsRange[]): [number, number][] {
+  const out: [number, number][] = [];
+  let cur = f;
+  for (const [ef, et] of excluded) {
+    if (et <= cur) continue;
+    if (ef >= t) break;
+    if (ef > cur) out.push([cur, ef]);
+    cur = Math.max(cur, et);
+    if (cur >= t) break;
+  }
+  if (cur < t) out.push([cur, t]);
+  return out;
 }

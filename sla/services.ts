@@ -16,6 +16,7 @@ export interface SlaService {
 
 interface RawProbe {
   id?: unknown;
+  type?: unknown;
   sla?: unknown;
   interval?: unknown;
 }
@@ -26,10 +27,15 @@ interface RawService {
   probes?: unknown;
 }
 
+// The probes domain's defaults, read as data (a domain never imports another): a probe's id is its
+// type unless given, its interval 30 s, and it counts toward the SLA by default for these types.
+const SLA_BY_DEFAULT = new Set(['http', 'tcp', 'dns', 'multi_step']);
+const DEFAULT_INTERVAL_MS = 30_000;
+
 /**
  * The services with an SLA policy. The services section belongs to the probes domain; it is
- * read here as plain data so the two domains stay independent. Without any `sla: true` probe,
- * every probe of the service counts.
+ * read here as plain data so the two domains stay independent. A probe counts when `sla: true`,
+ * or when `sla` is absent and its type is http, tcp, dns or multi_step.
  */
 export function slaServicesFrom(config: Readonly<Record<string, unknown>>): SlaService[] {
   const policies = new Map(((config.sla_policies ?? []) as SlaPolicy[]).map((p) => [p.id, p]));
@@ -40,16 +46,19 @@ export function slaServicesFrom(config: Readonly<Record<string, unknown>>): SlaS
     const policy = policies.get(s.sla);
     if (!policy) continue;
     const probes = (Array.isArray(s.probes) ? s.probes : []) as RawProbe[];
-    const marked = probes.filter((p) => p.sla === true);
-    const used = (marked.length > 0 ? marked : probes).filter((p) => typeof p.id === 'string');
-    const intervals = used.map((p) => (typeof p.interval === 'number' ? p.interval : 30_000));
+    const used = probes.filter((p) =>
+      typeof p.sla === 'boolean' ? p.sla : typeof p.type !== 'string' || SLA_BY_DEFAULT.has(p.type),
+    );
+    const probeId = (p: RawProbe): string =>
+      typeof p.id === 'string' ? p.id : typeof p.type === 'string' ? p.type : 'probe';
+    const intervals = used.map((p) => (typeof p.interval === 'number' ? p.interval : DEFAULT_INTERVAL_MS));
     out.push({
       id: s.id,
       customer: typeof s.customer === 'string' ? s.customer : '',
       policy,
       timezone: policy.timezone ?? tz,
-      targetIds: used.map((p) => `${s.id}/${p.id as string}`),
-      probeIntervalMs: intervals.length > 0 ? Math.min(...intervals) : 30_000,
+      targetIds: used.map((p) => `${s.id}/${probeId(p)}`),
+      probeIntervalMs: intervals.length > 0 ? Math.min(...intervals) : DEFAULT_INTERVAL_MS,
     });
   }
   return out;

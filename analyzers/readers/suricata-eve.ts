@@ -1,5 +1,4 @@
 import { parseIsoSeconds } from './zeek-time.js';
-import type { LogRecord } from '../types.js';
 import type { JsonLineResult } from './zeek-json.js';
 
 /**

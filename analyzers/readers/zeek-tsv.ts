@@ -93,7 +93,6 @@ export function compileHeader(h: ZeekTsvHeader): CompiledHeader {
   const timeFields = h.fields.filter((_f, i) => /^(time|(set|vector)\[time\])$/.test(h.types[i] ?? ''));
   const strict = h.fields.map((f, i) => f === 'ts' || /^(addr|port)$|\[(addr|port)\]/.test(h.types[i] ?? ''));
   const body = h.fields.map((f, i) => `${JSON.stringify(f)}: c[${i}] === u ? undefined : v[${i}](c[${i}])`).join(',\n');
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const make = new Function('c', 'v', 'u', `return {\n${body}\n};`) as (c: string[], v: Conv[], u: string) => Record<string, unknown>;
   const unset = h.unsetField;
   return { header: h, convs, timeFields, strict, build: (cols) => make(cols, convs, unset) };

@@ -40,7 +40,9 @@ export async function adhocScan(opts: AdhocScanOptions): Promise<AdhocScanResult
   let clamav: string;
   if (opts.noClamav || !cfg.clamav.enabled) {
     build.noClamav = true;
-    clamav = opts.noClamav ? 'not used (--no-clamav): YARA and hash lists only' : 'not used (scanners.clamav.enabled: false)';
+    clamav = opts.noClamav
+      ? 'not used (--no-clamav): YARA and hash lists only'
+      : 'not used (scanners.clamav.enabled: false)';
   } else if (opts.clamdSocket ?? (cfg.clamav.manage ? undefined : cfg.clamav.socket)) {
     build.clamdSocket = (opts.clamdSocket ?? cfg.clamav.socket)!;
     clamav = `clamd at ${build.clamdSocket}`;
@@ -54,10 +56,19 @@ export async function adhocScan(opts: AdhocScanOptions): Promise<AdhocScanResult
     } else {
       const dbDir = databaseDirOf(cfg, opts.dataDir);
       if (!(await new SignatureDb(dbDir).hasSignatures())) {
-        throw new VigilError('SCN_NO_SIGNATURES', `no ClamAV signatures in ${dbDir} (add some with "vigil signatures add-hash|add-hex|add-ldb"), or scan with --clamd-socket or --no-clamav`);
+        throw new VigilError(
+          'SCN_NO_SIGNATURES',
+          `no ClamAV signatures in ${dbDir} (add some with "vigil signatures add-hash|add-hex|add-ldb"), or scan with --clamd-socket or --no-clamav`,
+        );
       }
       const dir = await mkdtemp(join(tmpdir(), 'vigil-clamd-'));
-      const clamd = new ManagedClamd({ dir, databaseDir: dbDir, maxFileSize: cfg.max_file_size, startTimeoutMs: cfg.clamav.start_timeout, log: opts.log });
+      const clamd = new ManagedClamd({
+        dir,
+        databaseDir: dbDir,
+        maxFileSize: cfg.max_file_size,
+        startTimeoutMs: cfg.clamav.start_timeout,
+        log: opts.log,
+      });
       temp = { clamd, dir };
       await clamd.start().catch(async (err: unknown) => {
         await rm(dir, { recursive: true, force: true });
@@ -69,11 +80,20 @@ export async function adhocScan(opts: AdhocScanOptions): Promise<AdhocScanResult
   }
   try {
     const engines = await buildEngines(cfg, build);
-    if (engines.scanners.length === 0) throw new VigilError('SCN_NO_ENGINE', 'no scanning engine: ClamAV is off and no YARA rules or hash lists are configured');
+    if (engines.scanners.length === 0)
+      throw new VigilError(
+        'SCN_NO_ENGINE',
+        'no scanning engine: ClamAV is off and no YARA rules or hash lists are configured',
+      );
     const outcome = await runScan({
       analyzer: 'scanner.adhoc',
       scanners: engines.scanners,
-      fileSet: { paths: cfg.paths, exclude: cfg.exclude, followSymlinks: cfg.follow_symlinks, maxFileSize: cfg.max_file_size },
+      fileSet: {
+        paths: cfg.paths,
+        exclude: cfg.exclude,
+        followSymlinks: cfg.follow_symlinks,
+        maxFileSize: cfg.max_file_size,
+      },
       index: memoryFileIndex(),
       fullRescanMs: 0,
       concurrency: cfg.concurrency,

@@ -17,7 +17,10 @@ export interface CadenceCheck {
  * every i, and that `min` runs fall within 24 h of `from`. Local until core/schedule exports its
  * `minRunsInWindow`; the wiring prefers that one when it exists.
  */
-export function checkCadence(pattern: string, opts: { timezone?: string; min?: number; from?: Date; horizonDays?: number } = {}): CadenceCheck {
+export function checkCadence(
+  pattern: string,
+  opts: { timezone?: string; min?: number; from?: Date; horizonDays?: number } = {},
+): CadenceCheck {
   const min = opts.min ?? 4;
   const from = opts.from ?? new Date();
   const end = from.getTime() + (opts.horizonDays ?? 366) * DAY;

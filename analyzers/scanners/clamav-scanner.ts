@@ -74,7 +74,8 @@ export function verdictFromReplies(replies: ClamdReply[]): EngineVerdict {
   for (const r of replies) {
     if (r.status === 'error') errors.push(r.message);
     else if (r.status === 'found') {
-      if (isLimitSignature(r.signature)) errors.push(`clamd stopped at a limit (${r.signature}); the file was not scanned in full`);
+      if (isLimitSignature(r.signature))
+        errors.push(`clamd stopped at a limit (${r.signature}); the file was not scanned in full`);
       else hits.push({ engine: 'clamav', name: r.signature });
     }
   }

@@ -12,8 +12,8 @@ export interface ClamdClientOptions {
 /** The path-based scan commands (clamd(8)); all run with archive support. */
 export type ClamdScanCommand = 'SCAN' | 'CONTSCAN' | 'MULTISCAN' | 'ALLMATCHSCAN';
 
-/** INSTREAM chunk size: well under clamd's default StreamMaxLength, large enough to keep syscalls few. */
-const CHUNK = 256 * 1024;
+/** INSTREAM chunk size: under clamd's default StreamMaxLength (25 MB), large enough to keep writes few. */
+const CHUNK = 1024 * 1024;
 
 /**
  * A small clamd client over its unix socket, speaking the NUL-delimited `z` commands of clamd(8)
@@ -40,14 +40,27 @@ export class ClamdClient {
     return (await this.command('zRELOAD\0', undefined, signal, true)).replace(/\0/g, '').trim();
   }
 
+  /** `zSHUTDOWN`: clamd exits cleanly (used on a clamd a previous vigil left running). */
+  async shutdown(signal?: AbortSignal): Promise<void> {
+    await this.command('zSHUTDOWN\0', undefined, signal);
+  }
+
   /**
    * Scans a path clamd can read (it runs as the same user). Returns every reply line parsed; a
    * connection that ends with no reply throws SCN_CLAMD so the caller records an error.
    */
-  async scanPath(path: string, command: ClamdScanCommand = 'SCAN', signal?: AbortSignal): Promise<ClamdReply[]> {
+  async scanPath(
+    path: string,
+    command: ClamdScanCommand = 'SCAN',
+    signal?: AbortSignal,
+  ): Promise<ClamdReply[]> {
     const out = await this.command(`z${command} ${path}\0`, undefined, signal);
     const lines = splitReplies(out, '\0');
-    if (lines.length === 0) throw new VigilError('SCN_CLAMD', `clamd at ${this.opts.socket} closed the connection without a reply for ${path}`);
+    if (lines.length === 0)
+      throw new VigilError(
+        'SCN_CLAMD',
+        `clamd at ${this.opts.socket} closed the connection without a reply for ${path}`,
+      );
     return lines.map((l) => parseClamdReply(l, path));
   }
 
@@ -56,7 +69,8 @@ export class ClamdClient {
     const out = await this.command('zINSTREAM\0', chunks, signal, true);
     const lines = splitReplies(out, '\0');
     const first = lines[0];
-    if (first === undefined) throw new VigilError('SCN_CLAMD', `clamd at ${this.opts.socket} closed the stream without a reply`);
+    if (first === undefined)
+      throw new VigilError('SCN_CLAMD', `clamd at ${this.opts.socket} closed the stream without a reply`);
     return parseClamdReply(first, 'stream');
   }
 
@@ -64,14 +78,25 @@ export class ClamdClient {
    * Sends one command and collects the reply. `oneReply`: done at the first NUL (clamd keeps the
    * connection open after RELOAD, for one); otherwise done when clamd closes the connection.
    */
-  private command(cmd: string, body: AsyncIterable<Buffer> | undefined, signal?: AbortSignal, oneReply = false): Promise<string> {
+  private command(
+    cmd: string,
+    body: AsyncIterable<Buffer> | undefined,
+    signal?: AbortSignal,
+    oneReply = false,
+  ): Promise<string> {
     return new Promise<string>((resolve, reject) => {
       let settled = false;
       const parts: Buffer[] = [];
       const sock: Socket = connect(this.opts.socket);
       const name = commandName(cmd);
       const timer = setTimeout(
-        () => fail(new VigilError('SCN_TIMEOUT', `clamd at ${this.opts.socket} did not answer ${name} within ${this.opts.timeoutMs} ms`)),
+        () =>
+          fail(
+            new VigilError(
+              'SCN_TIMEOUT',
+              `clamd at ${this.opts.socket} did not answer ${name} within ${this.opts.timeoutMs} ms`,
+            ),
+          ),
         this.opts.timeoutMs,
       );
       const onAbort = () => fail(new VigilError('SCN_ABORTED', 'clamd command aborted'));
@@ -88,7 +113,11 @@ export class ClamdClient {
         reject(err);
       };
       sock.on('error', (err) =>
-        fail(new VigilError('SCN_CLAMD', `clamd socket ${this.opts.socket}: ${errorMessage(err)}`, { cause: err })),
+        fail(
+          new VigilError('SCN_CLAMD', `clamd socket ${this.opts.socket}: ${errorMessage(err)}`, {
+            cause: err,
+          }),
+        ),
       );
       const finish = () => {
         if (settled) return;
@@ -104,7 +133,10 @@ export class ClamdClient {
       sock.on('end', finish);
       sock.on('connect', () => {
         sock.write(cmd);
-        if (body) void streamBody(sock, body).catch((err: unknown) => fail(err instanceof Error ? err : new Error(String(err))));
+        if (body)
+          void streamBody(sock, body).catch((err: unknown) =>
+            fail(err instanceof Error ? err : new Error(String(err))),
+          );
       });
     });
   }
@@ -116,19 +148,30 @@ function commandName(cmd: string): string {
 }
 
 async function streamBody(sock: Socket, body: AsyncIterable<Buffer>): Promise<void> {
+  const closed = () => new VigilError('SCN_CLAMD', 'clamd closed the connection during INSTREAM');
+  // Waits for 'drain' only when the kernel buffer is full, and removes both listeners either way.
   const write = (b: Buffer) =>
     new Promise<void>((res, rej) => {
-      if (sock.destroyed) return rej(new VigilError('SCN_CLAMD', 'clamd closed the connection during INSTREAM'));
+      if (sock.destroyed) return rej(closed());
       if (sock.write(b)) return res();
-      sock.once('drain', res);
-      sock.once('close', () => rej(new VigilError('SCN_CLAMD', 'clamd closed the connection during INSTREAM')));
+      const onDrain = () => {
+        sock.off('close', onClose);
+        res();
+      };
+      const onClose = () => {
+        sock.off('drain', onDrain);
+        rej(closed());
+      };
+      sock.once('drain', onDrain);
+      sock.once('close', onClose);
     });
   for await (const chunk of body) {
     for (let i = 0; i < chunk.length; i += CHUNK) {
       const part = chunk.subarray(i, Math.min(chunk.length, i + CHUNK));
       const len = Buffer.alloc(4);
       len.writeUInt32BE(part.length, 0);
-      await write(len);
+      if (sock.destroyed) throw closed();
+      sock.write(len); // 4 bytes; the await on the part below covers backpressure for both
       await write(part);
     }
   }

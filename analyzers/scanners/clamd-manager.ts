@@ -84,12 +84,15 @@ export class ManagedClamd {
     }
     const { conf, socket } = await writeClamdConf(this.opts);
     this.socket = socket;
+    await this.shutdownLeftover();
     await this.spawnAndWait(conf);
   }
 
   private async spawnAndWait(conf: string): Promise<void> {
     const log = this.opts.log;
-    const child = spawn(this.opts.clamdPath ?? 'clamd', [`--config-file=${conf}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(this.opts.clamdPath ?? 'clamd', [`--config-file=${conf}`], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     this.child = child;
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => {
@@ -97,7 +100,9 @@ export class ManagedClamd {
     });
     let exited: { code: number | null; signal: string | null } | undefined;
     const spawnError = new Promise<never>((_, reject) =>
-      child.once('error', (err) => reject(new VigilError('SCN_CLAMD', `cannot start clamd: ${errorMessage(err)}`, { cause: err }))),
+      child.once('error', (err) =>
+        reject(new VigilError('SCN_CLAMD', `cannot start clamd: ${errorMessage(err)}`, { cause: err })),
+      ),
     );
     child.once('exit', (code, signal) => {
       exited = { code, signal };
@@ -112,23 +117,48 @@ export class ManagedClamd {
     const ready = (async () => {
       while (Date.now() < deadline) {
         if (exited) {
-          throw new VigilError('SCN_CLAMD', `clamd exited during start (code ${exited.code}): ${stderr.trim().split('\n').slice(-2).join(' ')}`);
+          throw new VigilError(
+            'SCN_CLAMD',
+            `clamd exited during start (code ${exited.code}): ${stderr.trim().split('\n').slice(-2).join(' ')}`,
+          );
         }
         if (await client.ping().catch(() => false)) return;
         await sleep(100);
       }
-      throw new VigilError('SCN_CLAMD', `clamd did not answer PING on ${this.socket} within ${this.opts.startTimeoutMs ?? 120_000} ms`);
+      throw new VigilError(
+        'SCN_CLAMD',
+        `clamd did not answer PING on ${this.socket} within ${this.opts.startTimeoutMs ?? 120_000} ms`,
+      );
     })();
     await Promise.race([ready, spawnError]);
     this.restarts = 0;
     log.info({ socket: this.socket, pid: child.pid }, 'clamd ready');
   }
 
+  /**
+   * A clamd left running by a vigil that died (Foreground children outlive a SIGKILLed parent)
+   * still holds the socket, and a new clamd would refuse to bind it: ask it to shut down first.
+   */
+  private async shutdownLeftover(): Promise<void> {
+    const client = new ClamdClient({ socket: this.socket, timeoutMs: 2000 });
+    if (!(await client.ping().catch(() => false))) return;
+    this.opts.log.warn(
+      { socket: this.socket },
+      'a clamd from an earlier run still answers; shutting it down',
+    );
+    await client
+      .shutdown()
+      .catch((err: unknown) => this.opts.log.warn({ err: errorMessage(err) }, 'SHUTDOWN failed'));
+    for (let i = 0; i < 100 && (await client.ping().catch(() => false)); i++) await sleep(100);
+  }
+
   private async restartLater(conf: string): Promise<void> {
     const wait = Math.min(60_000, 1000 * 2 ** this.restarts++);
     await sleep(wait);
     if (this.stopping) return;
-    await this.spawnAndWait(conf).catch((err: unknown) => this.opts.log.error({ err: errorMessage(err) }, 'clamd restart failed'));
+    await this.spawnAndWait(conf).catch((err: unknown) =>
+      this.opts.log.error({ err: errorMessage(err) }, 'clamd restart failed'),
+    );
   }
 
   /** The pid of the running clamd, if any. */

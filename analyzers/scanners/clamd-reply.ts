@@ -42,7 +42,8 @@ export function parseClamdReply(line: string, expectedPath?: string): ClamdReply
   }
   if (rest === 'OK') return { path, status: 'ok' };
   if (rest.endsWith(' FOUND')) return { path, status: 'found', signature: rest.slice(0, -' FOUND'.length) };
-  if (rest.endsWith(' ERROR') || rest === 'ERROR') return { path, status: 'error', message: rest.replace(/\s*ERROR$/, '') };
+  if (rest.endsWith(' ERROR') || rest === 'ERROR')
+    return { path, status: 'error', message: rest.replace(/\s*ERROR$/, '') };
   // Anything else is a reply we do not understand; treating it as clean would be a lie.
   return { path, status: 'error', message: `unexpected clamd reply: ${rest}` };
 }

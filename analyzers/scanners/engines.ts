@@ -78,7 +78,10 @@ export async function buildEngines(cfg: ScannersConfig, opts: BuildEnginesOption
         timeoutMs: cfg.clamav.timeout,
         mode: opts.clamdMode ?? cfg.clamav.mode ?? (external ? 'instream' : 'scan'),
         // An external clamd's database is not ours to read: its VERSION names the database version and date.
-        fingerprint: external && !opts.managedDatabase ? () => client.version().catch(() => 'unknown') : () => db.fingerprint(),
+        fingerprint:
+          external && !opts.managedDatabase
+            ? () => client.version().catch(() => 'unknown')
+            : () => db.fingerprint(),
       }),
     );
   }

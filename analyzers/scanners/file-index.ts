@@ -39,13 +39,21 @@ export interface FileIndex {
 }
 
 const same = (row: CleanFilesTable, f: FileFacts, fp: string) =>
-  row.dev === String(f.dev) && row.ino === String(f.ino) && Number(row.size) === f.size && Number(row.mtime_ms) === f.mtimeMs && row.fingerprint === fp;
+  row.dev === String(f.dev) &&
+  row.ino === String(f.ino) &&
+  Number(row.size) === f.size &&
+  Number(row.mtime_ms) === f.mtimeMs &&
+  row.fingerprint === fp;
 
 /** The index in the store (SQLite or PostgreSQL). */
 export function storeFileIndex(db: Kysely<ScannerDb>): FileIndex {
   return {
     async isUnchangedClean(f, fp) {
-      const row = await db.selectFrom('scanner_clean_files').selectAll().where('path', '=', f.path).executeTakeFirst();
+      const row = await db
+        .selectFrom('scanner_clean_files')
+        .selectAll()
+        .where('path', '=', f.path)
+        .executeTakeFirst();
       return row !== undefined && same(row, f, fp);
     },
     async markClean(files, fp, at) {
@@ -77,11 +85,15 @@ export function storeFileIndex(db: Kysely<ScannerDb>): FileIndex {
     },
     async forget(paths) {
       for (let i = 0; i < paths.length; i += 200) {
-        await db.deleteFrom('scanner_clean_files').where('path', 'in', paths.slice(i, i + 200)).execute();
+        await db
+          .deleteFrom('scanner_clean_files')
+          .where('path', 'in', paths.slice(i, i + 200))
+          .execute();
       }
     },
     async get(key) {
-      return (await db.selectFrom('scanner_state').select('value').where('key', '=', key).executeTakeFirst())?.value;
+      return (await db.selectFrom('scanner_state').select('value').where('key', '=', key).executeTakeFirst())
+        ?.value;
     },
     async set(key, value, at) {
       await db
@@ -104,7 +116,15 @@ export function memoryFileIndex(): FileIndex {
     },
     async markClean(list, fp, at) {
       for (const f of list) {
-        files.set(f.path, { path: f.path, dev: String(f.dev), ino: String(f.ino), size: f.size, mtime_ms: f.mtimeMs, fingerprint: fp, scanned_at: at });
+        files.set(f.path, {
+          path: f.path,
+          dev: String(f.dev),
+          ino: String(f.ino),
+          size: f.size,
+          mtime_ms: f.mtimeMs,
+          fingerprint: fp,
+          scanned_at: at,
+        });
       }
     },
     async forget(paths) {

@@ -51,7 +51,14 @@ export async function scanFileLogs(
         records: read.records,
         badRecords: read.badRecords,
       });
-      out.checkpoints.push({ analyzer: opts.analyzer, inputKey, path: log, dev: String(st.dev), ino: String(st.ino), offset: read.toOffset });
+      out.checkpoints.push({
+        analyzer: opts.analyzer,
+        inputKey,
+        path: log,
+        dev: String(st.dev),
+        ino: String(st.ino),
+        offset: read.toOffset,
+      });
     } catch (err) {
       out.errors.push(`file log ${log}: ${errorMessage(err)}`);
     }

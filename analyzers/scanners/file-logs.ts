@@ -39,7 +39,9 @@ export async function readFileLog(path: string, fromOffset: number): Promise<Fil
   let zeekFields = fields;
   let pos = gz ? 0 : fromOffset;
   let rest = Buffer.alloc(0);
-  const stream = gz ? createReadStream(path).pipe(createGunzip()) : createReadStream(path, { start: fromOffset });
+  const stream = gz
+    ? createReadStream(path).pipe(createGunzip())
+    : createReadStream(path, { start: fromOffset });
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     let buf = Buffer.concat([rest, chunk]);
     let nl: number;
@@ -67,14 +69,23 @@ async function readZeekHeader(path: string): Promise<string[] | undefined> {
   try {
     const head = Buffer.alloc(8192);
     const { bytesRead } = await fh.read(head, 0, head.length, 0);
-    const line = head.subarray(0, bytesRead).toString('utf8').split('\n').find((l) => l.startsWith('#fields\t'));
+    const line = head
+      .subarray(0, bytesRead)
+      .toString('utf8')
+      .split('\n')
+      .find((l) => l.startsWith('#fields\t'));
     return line?.split('\t').slice(1);
   } finally {
     await fh.close();
   }
 }
 
-function parseRecord(line: string, fields: string[] | undefined, log: string, offset: number): FileSighting | undefined | 'bad' {
+function parseRecord(
+  line: string,
+  fields: string[] | undefined,
+  log: string,
+  offset: number,
+): FileSighting | undefined | 'bad' {
   if (line.startsWith('{')) {
     let o: Record<string, unknown>;
     try {
@@ -114,7 +125,11 @@ function epochToIso(v: string | undefined): string | undefined {
 }
 
 function str(v: unknown): string | undefined {
-  return typeof v === 'string' && v !== '' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : undefined;
+  return typeof v === 'string' && v !== ''
+    ? v
+    : Array.isArray(v) && typeof v[0] === 'string'
+      ? v[0]
+      : undefined;
 }
 
 function zeekJson(o: Record<string, unknown>, log: string, offset: number): FileSighting | undefined {

@@ -98,7 +98,11 @@ async function classify(path: string, opts: FileSetOptions, out: FileSet): Promi
     return;
   }
   if (st.size > opts.maxFileSize) {
-    out.problems.push({ path, size: st.size, reason: `${st.size} bytes is over max_file_size (${opts.maxFileSize}); not scanned` });
+    out.problems.push({
+      path,
+      size: st.size,
+      reason: `${st.size} bytes is over max_file_size (${opts.maxFileSize}); not scanned`,
+    });
     return;
   }
   out.files.push(factsOf(path, st));

@@ -6,7 +6,11 @@ import type { HashEntry } from './hash-lists.js';
 /** A finding before the store gives it id, run and status (core/store analysis-runs `NewFinding`). */
 export type ScanFinding = Omit<Finding, 'id' | 'runId' | 'status'>;
 
-const DETECTOR: Record<ScanHit['engine'], string> = { clamav: 'scanner.clamav', yara: 'scanner.yara', hash: 'scanner.hash-list' };
+const DETECTOR: Record<ScanHit['engine'], string> = {
+  clamav: 'scanner.clamav',
+  yara: 'scanner.yara',
+  hash: 'scanner.hash-list',
+};
 
 /**
  * One finding per hit. The key is engine + signature + path, so a file found again in the next
@@ -48,7 +52,12 @@ export function findingFromSighting(s: FileSighting, entry: HashEntry, severity:
     lastSeen: at,
     count: 1,
     evidence: [{ file: s.log, offset: s.offset }],
-    details: { digest: `${entry.kind}:${entry.digest}`, list: entry.list, listLine: entry.line, filename: s.filename },
+    details: {
+      digest: `${entry.kind}:${entry.digest}`,
+      list: entry.list,
+      listLine: entry.line,
+      filename: s.filename,
+    },
   };
   if (s.src) f.src = s.src;
   if (s.dst) f.dst = s.dst;
@@ -56,13 +65,23 @@ export function findingFromSighting(s: FileSighting, entry: HashEntry, severity:
 }
 
 /** The alert for a scan that could not vouch for some files: errors are never silent. */
-export function scanErrorAlert(run: { id: string; status: string }, errors: FileScanResult[], at: string): Alert {
+export function scanErrorAlert(
+  run: { id: string; status: string },
+  errors: FileScanResult[],
+  at: string,
+): Alert {
   const sample = errors.slice(0, 10).map((e) => `${e.path}: ${e.reason ?? 'error'}`);
   return {
-    labels: { alertname: 'VigilScanError', component: 'scanners', severity: run.status === 'failed' ? 'critical' : 'warning' },
+    labels: {
+      alertname: 'VigilScanError',
+      component: 'scanners',
+      severity: run.status === 'failed' ? 'critical' : 'warning',
+    },
     annotations: {
       summary: `Scan run ${run.id} is ${run.status}: ${errors.length} file(s) could not be scanned`,
-      description: sample.join('\n') + (errors.length > sample.length ? `\n… and ${errors.length - sample.length} more` : ''),
+      description:
+        sample.join('\n') +
+        (errors.length > sample.length ? `\n… and ${errors.length - sample.length} more` : ''),
       run_id: run.id,
     },
     startsAt: at,
@@ -75,7 +94,9 @@ export function infectedAlert(r: FileScanResult, runId: string, at: string): Ale
     labels: { alertname: 'VigilMalwareFound', component: 'scanners', severity: 'critical', path: r.path },
     annotations: {
       summary: `${r.hits.map((h) => h.name).join(', ')} in ${r.path}`,
-      description: r.quarantineId ? `moved to quarantine as ${r.quarantineId}` : 'left in place (no quarantine configured)',
+      description: r.quarantineId
+        ? `moved to quarantine as ${r.quarantineId}`
+        : 'left in place (no quarantine configured)',
       run_id: runId,
     },
     startsAt: at,

@@ -35,7 +35,11 @@ export class HashLists {
       try {
         text = await readFile(file, 'utf8');
       } catch (err) {
-        throw new VigilError('SCN_HASH_LIST', `scanners.hash_lists: cannot read ${file}: ${errorMessage(err)}`, { cause: err });
+        throw new VigilError(
+          'SCN_HASH_LIST',
+          `scanners.hash_lists: cannot read ${file}: ${errorMessage(err)}`,
+          { cause: err },
+        );
       }
       h.update(file).update('\0').update(text);
       text.split('\n').forEach((raw, i) => {
@@ -46,7 +50,8 @@ export class HashLists {
         else lists.add(entry);
       });
     }
-    if (problems.length > 0) throw new VigilError('SCN_HASH_LIST', `hash lists have bad lines:\n${problems.join('\n')}`);
+    if (problems.length > 0)
+      throw new VigilError('SCN_HASH_LIST', `hash lists have bad lines:\n${problems.join('\n')}`);
     lists.fp = h.digest('hex');
     return lists;
   }
@@ -74,7 +79,8 @@ function parseLine(line: string, file: string, n: number): HashEntry | string {
   const m = /^([0-9a-fA-F]+)(?::(\d+|\*))?(?:[\s,:]+(.+))?$/.exec(line);
   const digest = m?.[1]?.toLowerCase();
   const kind = digest ? KIND_BY_LENGTH[digest.length] : undefined;
-  if (!m || !digest || !kind) return `${file}:${n}: not an md5, sha1 or sha256 digest: "${line.slice(0, 80)}"`;
+  if (!m || !digest || !kind)
+    return `${file}:${n}: not an md5, sha1 or sha256 digest: "${line.slice(0, 80)}"`;
   return { digest, kind, name: m[3]?.trim() || `hash-list:${digest.slice(0, 12)}`, list: file, line: n };
 }
 
@@ -90,13 +96,16 @@ export class HashListScanner implements Scanner {
   async scan(file: FileFacts): Promise<EngineVerdict> {
     const hashes = [...this.lists.kinds].map((k) => [k, createHash(k)] as const);
     try {
-      for await (const chunk of createReadStream(file.path) as AsyncIterable<Buffer>) for (const [, h] of hashes) h.update(chunk);
+      for await (const chunk of createReadStream(file.path) as AsyncIterable<Buffer>)
+        for (const [, h] of hashes) h.update(chunk);
     } catch (err) {
       return { status: 'error', reason: errorMessage(err) };
     }
     const hits = hashes.flatMap(([kind, h]) => {
       const e = this.lists.match(h.digest('hex'));
-      return e ? [{ engine: 'hash' as const, name: e.name, list: e.list, digest: `${kind}:${e.digest}` }] : [];
+      return e
+        ? [{ engine: 'hash' as const, name: e.name, list: e.list, digest: `${kind}:${e.digest}` }]
+        : [];
     });
     return hits.length > 0 ? { status: 'infected', hits } : { status: 'clean' };
   }

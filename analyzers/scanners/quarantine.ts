@@ -1,6 +1,20 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { chmod, copyFile, lstat, mkdir, readFile, readdir, rename, rm, stat, unlink, utimes, writeFile, chown } from 'node:fs/promises';
+import {
+  chmod,
+  copyFile,
+  lstat,
+  mkdir,
+  readFile,
+  readdir,
+  rename,
+  rm,
+  stat,
+  unlink,
+  utimes,
+  writeFile,
+  chown,
+} from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { VigilError, errorMessage } from '../../core/index.js';
 import type { ScanHit } from './types.js';
@@ -30,7 +44,11 @@ const ID = /^q-[0-9a-f]{16}$/;
 export class Quarantine {
   constructor(readonly dir: string) {}
 
-  async put(path: string, hits: ScanHit[], opts: { runId?: string; now?: Date } = {}): Promise<QuarantineRecord> {
+  async put(
+    path: string,
+    hits: ScanHit[],
+    opts: { runId?: string; now?: Date } = {},
+  ): Promise<QuarantineRecord> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const st = await lstat(path);
     const id = `q-${randomBytes(8).toString('hex')}`;
@@ -56,11 +74,16 @@ export class Quarantine {
   }
 
   async get(id: string): Promise<QuarantineRecord> {
-    if (!ID.test(id)) throw new VigilError('SCN_QUARANTINE', `"${id}" is not a quarantine id (q- and 16 hex digits)`);
+    if (!ID.test(id))
+      throw new VigilError('SCN_QUARANTINE', `"${id}" is not a quarantine id (q- and 16 hex digits)`);
     try {
       return JSON.parse(await readFile(join(this.dir, `${id}.json`), 'utf8')) as QuarantineRecord;
     } catch (err) {
-      throw new VigilError('SCN_QUARANTINE', `no quarantined file ${id} in ${this.dir}: ${errorMessage(err)}`, { cause: err });
+      throw new VigilError(
+        'SCN_QUARANTINE',
+        `no quarantined file ${id} in ${this.dir}: ${errorMessage(err)}`,
+        { cause: err },
+      );
     }
   }
 
@@ -69,21 +92,38 @@ export class Quarantine {
       if (err.code === 'ENOENT') return [] as string[];
       throw new VigilError('SCN_QUARANTINE', `cannot list ${this.dir}: ${err.message}`, { cause: err });
     });
-    const ids = files.filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).filter((id) => ID.test(id));
+    const ids = files
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => f.slice(0, -5))
+      .filter((id) => ID.test(id));
     return Promise.all(ids.sort().map((id) => this.get(id)));
   }
 
   /** Moves the file back (or to `to`); refuses to overwrite an existing file unless `force`. */
-  async restore(id: string, opts: { to?: string; force?: boolean } = {}): Promise<QuarantineRecord & { restoredTo: string }> {
+  async restore(
+    id: string,
+    opts: { to?: string; force?: boolean } = {},
+  ): Promise<QuarantineRecord & { restoredTo: string }> {
     const rec = await this.get(id);
     const target = opts.to ?? rec.originalPath;
-    const exists = await stat(target).then(() => true, () => false);
-    if (exists && !opts.force) throw new VigilError('SCN_QUARANTINE', `${target} exists; restore with --force to overwrite, or --to another path`);
+    const exists = await stat(target).then(
+      () => true,
+      () => false,
+    );
+    if (exists && !opts.force)
+      throw new VigilError(
+        'SCN_QUARANTINE',
+        `${target} exists; restore with --force to overwrite, or --to another path`,
+      );
     await mkdir(dirname(target), { recursive: true });
     await move(this.blob(id), target, rec.sha256);
     await chmod(target, rec.mode);
     await chown(target, rec.uid, rec.gid).catch((err: unknown) => {
-      throw new VigilError('SCN_QUARANTINE', `restored ${target} but cannot give it back to uid ${rec.uid}: ${errorMessage(err)}`, { cause: err });
+      throw new VigilError(
+        'SCN_QUARANTINE',
+        `restored ${target} but cannot give it back to uid ${rec.uid}: ${errorMessage(err)}`,
+        { cause: err },
+      );
     });
     await utimes(target, new Date(), new Date(rec.mtimeMs));
     await unlink(join(this.dir, `${id}.json`));
@@ -107,13 +147,18 @@ async function move(from: string, to: string, expectSha: string): Promise<void> 
     return;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EXDEV') {
-      throw new VigilError('SCN_QUARANTINE', `cannot move ${from} to ${to}: ${errorMessage(err)}`, { cause: err });
+      throw new VigilError('SCN_QUARANTINE', `cannot move ${from} to ${to}: ${errorMessage(err)}`, {
+        cause: err,
+      });
     }
   }
   await copyFile(from, to);
   if ((await sha256(to)) !== expectSha) {
     await rm(to, { force: true });
-    throw new VigilError('SCN_QUARANTINE', `copy of ${from} to ${to} does not match its SHA-256; original left in place`);
+    throw new VigilError(
+      'SCN_QUARANTINE',
+      `copy of ${from} to ${to} does not match its SHA-256; original left in place`,
+    );
   }
   await unlink(from);
 }

@@ -11,14 +11,29 @@ import type { ScanFinding } from './findings.js';
  */
 export interface AnalysisRepo {
   createRun(db: any, opts: { analyzer: string; scheduledFor: Date }): Promise<{ id: string }>;
-  finishRun(db: any, id: string, opts: { status: 'ok' | 'partial' | 'failed'; inputs: AnalysisInput[]; summary: Record<string, unknown> }): Promise<unknown>;
-  commitAnalysis(db: any, runId: string, batch: { findings: ScanFinding[]; checkpoints: LogCheckpoint[] }): Promise<{ inserted: number; updated: number; findings: Finding[] }>;
-  getCheckpoint(db: any, analyzer: string, inputKey: string): Promise<{ offset: number; dev?: string; ino?: string } | undefined>;
+  finishRun(
+    db: any,
+    id: string,
+    opts: { status: 'ok' | 'partial' | 'failed'; inputs: AnalysisInput[]; summary: Record<string, unknown> },
+  ): Promise<unknown>;
+  commitAnalysis(
+    db: any,
+    runId: string,
+    batch: { findings: ScanFinding[]; checkpoints: LogCheckpoint[] },
+  ): Promise<{ inserted: number; updated: number; findings: Finding[] }>;
+  getCheckpoint(
+    db: any,
+    analyzer: string,
+    inputKey: string,
+  ): Promise<{ offset: number; dev?: string; ino?: string } | undefined>;
   lastFinishedRun(db: any, analyzer: string): Promise<{ finishedAt?: string } | undefined>;
 }
 
 /** A ScanRunStore over the shared repository and a store's Kysely instance. */
-export function scanRunStore(db: any, repo: AnalysisRepo): ScanRunStore & { lastFinishedAt(analyzer: string): Promise<number | undefined> } {
+export function scanRunStore(
+  db: any,
+  repo: AnalysisRepo,
+): ScanRunStore & { lastFinishedAt(analyzer: string): Promise<number | undefined> } {
   return {
     createRun: (o) => repo.createRun(db, o),
     finishRun: (id, o) => repo.finishRun(db, id, o),

@@ -1,6 +1,12 @@
 import { lstat } from 'node:fs/promises';
 import { errorMessage } from '../../core/index.js';
-import { combineVerdicts, type EngineVerdict, type FileFacts, type FileScanResult, type Scanner } from './types.js';
+import {
+  combineVerdicts,
+  type EngineVerdict,
+  type FileFacts,
+  type FileScanResult,
+  type Scanner,
+} from './types.js';
 import type { FileProblem } from './file-set.js';
 
 export interface ScanFilesOptions {
@@ -15,7 +21,11 @@ export interface ScanFilesOptions {
  * file is checked again right before the engines open it: one that vanished or turned into a
  * FIFO since it was listed is an error, and no engine blocks on a FIFO.
  */
-export async function scanFiles(files: FileFacts[], scanners: Scanner[], opts: ScanFilesOptions = {}): Promise<FileScanResult[]> {
+export async function scanFiles(
+  files: FileFacts[],
+  scanners: Scanner[],
+  opts: ScanFilesOptions = {},
+): Promise<FileScanResult[]> {
   const results: FileScanResult[] = new Array<FileScanResult>(files.length);
   let next = 0;
   const worker = async () => {
@@ -32,10 +42,15 @@ export async function scanFiles(files: FileFacts[], scanners: Scanner[], opts: S
 }
 
 /** Scans one file with every engine. */
-export async function scanOne(file: FileFacts, scanners: Scanner[], signal?: AbortSignal): Promise<FileScanResult> {
+export async function scanOne(
+  file: FileFacts,
+  scanners: Scanner[],
+  signal?: AbortSignal,
+): Promise<FileScanResult> {
   try {
     const st = await lstat(file.path);
-    if (!st.isFile()) return problemResult({ path: file.path, reason: 'no longer a regular file when scanned' });
+    if (!st.isFile())
+      return problemResult({ path: file.path, reason: 'no longer a regular file when scanned' });
   } catch (err) {
     return problemResult({ path: file.path, reason: `vanished before it was scanned: ${errorMessage(err)}` });
   }

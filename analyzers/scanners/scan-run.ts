@@ -30,7 +30,10 @@ export interface ScanRunStore {
     runId: string,
     batch: { findings: ScanFinding[]; checkpoints: LogCheckpoint[] },
   ): Promise<{ inserted: number; updated: number; findings: Finding[] }>;
-  getCheckpoint(analyzer: string, inputKey: string): Promise<{ offset: number; dev?: string; ino?: string } | undefined>;
+  getCheckpoint(
+    analyzer: string,
+    inputKey: string,
+  ): Promise<{ offset: number; dev?: string; ino?: string } | undefined>;
 }
 
 /** Where a file log was read up to (core store `Checkpoint`). */
@@ -85,11 +88,16 @@ const LAST_FULL = 'last_full_at';
  * errors. Status: `ok` only when every file got a verdict from every engine; `failed` when an
  * engine was down or no file could be scanned; `partial` otherwise.
  */
-export async function runScan(deps: ScanRunDeps, opts: { scheduledFor?: Date; full?: boolean; signal?: AbortSignal } = {}): Promise<ScanRunOutcome> {
+export async function runScan(
+  deps: ScanRunDeps,
+  opts: { scheduledFor?: Date; full?: boolean; signal?: AbortSignal } = {},
+): Promise<ScanRunOutcome> {
   const analyzer = deps.analyzer ?? 'scanner';
   const now = deps.clock.now();
   const at = new Date(now).toISOString();
-  const run = deps.store ? await deps.store.createRun({ analyzer, scheduledFor: opts.scheduledFor ?? new Date(now) }) : { id: `adhoc-${now}` };
+  const run = deps.store
+    ? await deps.store.createRun({ analyzer, scheduledFor: opts.scheduledFor ?? new Date(now) })
+    : { id: `adhoc-${now}` };
   const log = deps.log.child({ runId: run.id });
   const runErrors: string[] = [];
   let fatal = false;
@@ -111,10 +119,22 @@ export async function runScan(deps: ScanRunDeps, opts: { scheduledFor?: Date; fu
     else toScan.push(f);
   }
   const results: FileScanResult[] = set.problems.map(problemResult);
-  results.push(...(await scanFiles(toScan, deps.scanners, { concurrency: deps.concurrency, ...(opts.signal ? { signal: opts.signal } : {}) })));
+  results.push(
+    ...(await scanFiles(toScan, deps.scanners, {
+      concurrency: deps.concurrency,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    })),
+  );
 
   const byPath = new Map(toScan.map((f) => [f.path, f]));
-  await deps.index.markClean(results.filter((r) => r.status === 'clean').map((r) => byPath.get(r.path)!).filter(Boolean), fingerprint, now);
+  await deps.index.markClean(
+    results
+      .filter((r) => r.status === 'clean')
+      .map((r) => byPath.get(r.path)!)
+      .filter(Boolean),
+    fingerprint,
+    now,
+  );
   await deps.index.forget(results.filter((r) => r.status !== 'clean').map((r) => r.path));
 
   if (deps.quarantine) {
@@ -131,7 +151,11 @@ export async function runScan(deps: ScanRunDeps, opts: { scheduledFor?: Date; fu
   const inputs: AnalysisInput[] = [manifestInput(deps.fileSet.paths, results, skipped)];
   const checkpoints: LogCheckpoint[] = [];
   if (deps.hashLists && deps.fileLogs?.length) {
-    const logs = await scanFileLogs(deps.fileLogs, deps.hashLists, { analyzer, severity: deps.severity, ...(deps.store ? { store: deps.store } : {}) });
+    const logs = await scanFileLogs(deps.fileLogs, deps.hashLists, {
+      analyzer,
+      severity: deps.severity,
+      ...(deps.store ? { store: deps.store } : {}),
+    });
     findings.push(...logs.findings);
     inputs.push(...logs.inputs);
     checkpoints.push(...logs.checkpoints);
@@ -140,7 +164,11 @@ export async function runScan(deps: ScanRunDeps, opts: { scheduledFor?: Date; fu
 
   const errors = results.filter((r) => r.status === 'error');
   const status: ScanRunOutcome['status'] =
-    fatal || (results.length > 0 && errors.length === results.length) ? 'failed' : errors.length > 0 || runErrors.length > 0 ? 'partial' : 'ok';
+    fatal || (results.length > 0 && errors.length === results.length)
+      ? 'failed'
+      : errors.length > 0 || runErrors.length > 0
+        ? 'partial'
+        : 'ok';
   const summary: Record<string, unknown> = {
     full,
     fingerprint,
@@ -165,26 +193,52 @@ export async function runScan(deps: ScanRunDeps, opts: { scheduledFor?: Date; fu
 
   const alerts = results.filter((r) => r.status === 'infected').map((r) => infectedAlert(r, run.id, at));
   if (status !== 'ok') {
-    const failedFiles = errors.length > 0 ? errors : runErrors.map((e) => ({ path: '(run)', status: 'error' as const, reason: e, hits: [], engines: {} }));
+    const failedFiles =
+      errors.length > 0
+        ? errors
+        : runErrors.map((e) => ({
+            path: '(run)',
+            status: 'error' as const,
+            reason: e,
+            hits: [],
+            engines: {},
+          }));
     alerts.push(scanErrorAlert({ id: run.id, status }, failedFiles, at));
   }
   if (alerts.length > 0 && deps.alerts) {
-    await deps.alerts(alerts).catch((err: unknown) => log.error({ err: errorMessage(err) }, 'alert sink failed'));
+    await deps
+      .alerts(alerts)
+      .catch((err: unknown) => log.error({ err: errorMessage(err) }, 'alert sink failed'));
   }
   log.info({ status, ...summary, errorFiles: undefined }, 'scan run finished');
-  return { runId: run.id, status, full, results, skipped, skippedSymlinks: set.skippedSymlinks.length, runErrors, findings, summary };
+  return {
+    runId: run.id,
+    status,
+    full,
+    results,
+    skipped,
+    skippedSymlinks: set.skippedSymlinks.length,
+    runErrors,
+    findings,
+    summary,
+  };
 }
 
 async function combinedFingerprint(scanners: Scanner[]): Promise<string> {
   const h = createHash('sha256');
-  for (const s of scanners) h.update(s.name).update('\0').update(await s.fingerprint()).update('\0');
+  for (const s of scanners)
+    h.update(s.name)
+      .update('\0')
+      .update(await s.fingerprint())
+      .update('\0');
   return h.digest('hex');
 }
 
 /** The scanned paths as one run input: a SHA-256 over every file's verdict, so the record is checkable. */
 function manifestInput(paths: string[], results: FileScanResult[], skipped: number): AnalysisInput {
   const h = createHash('sha256');
-  for (const r of [...results].sort((a, b) => a.path.localeCompare(b.path))) h.update(`${r.path}\0${r.size ?? ''}\0${r.status}\n`);
+  for (const r of [...results].sort((a, b) => a.path.localeCompare(b.path)))
+    h.update(`${r.path}\0${r.size ?? ''}\0${r.status}\n`);
   return {
     path: paths.join(','),
     sha256: h.digest('hex'),
@@ -194,4 +248,3 @@ function manifestInput(paths: string[], results: FileScanResult[], skipped: numb
     badRecords: results.filter((r) => r.status === 'error').length,
   };
 }
-

@@ -1,5 +1,14 @@
 import { Cron } from 'croner';
-import { errorMessage, type AlertSink, type Clock, type Component, type FindingSink, type Logger } from '../../core/index.js';
+import { Counter, Gauge } from 'prom-client';
+import {
+  errorMessage,
+  type AlertSink,
+  type Clock,
+  type Component,
+  type FindingSink,
+  type Logger,
+  type Registry,
+} from '../../core/index.js';
 import { buildEngines, databaseDirOf, type ScanEngines } from './engines.js';
 import { runScan, type ScanRunOutcome, type ScanRunStore } from './scan-run.js';
 import { Quarantine } from './quarantine.js';
@@ -20,6 +29,35 @@ export interface ScannerServiceDeps {
   findings: FindingSink;
   /** When the last scan run finished, for the dead-man check. */
   lastFinishedAt: () => Promise<number | undefined>;
+  /** The process's registry (never prom-client's global one). */
+  metrics?: Registry;
+}
+
+function scanMetrics(registry: Registry) {
+  return {
+    runs: new Counter({
+      name: 'vigil_scan_runs_total',
+      help: 'Scan runs by status',
+      labelNames: ['status'],
+      registers: [registry],
+    }),
+    files: new Counter({
+      name: 'vigil_scan_files_total',
+      help: 'Files given a verdict by scan runs, by verdict',
+      labelNames: ['status'],
+      registers: [registry],
+    }),
+    skipped: new Counter({
+      name: 'vigil_scan_files_skipped_total',
+      help: 'Files skipped as unchanged and clean',
+      registers: [registry],
+    }),
+    last: new Gauge({
+      name: 'vigil_scan_last_run_timestamp_seconds',
+      help: 'When the last scan run finished',
+      registers: [registry],
+    }),
+  };
 }
 
 /**
@@ -39,9 +77,11 @@ export class ScannerService implements Component {
   private startedAt = 0;
   private deadmanFired = false;
   private readonly log: Logger;
+  private readonly metrics: ReturnType<typeof scanMetrics> | undefined;
 
   constructor(private readonly deps: ScannerServiceDeps) {
     this.log = deps.log.child({ component: 'scanners' });
+    this.metrics = deps.metrics ? scanMetrics(deps.metrics) : undefined;
   }
 
   async start(): Promise<void> {
@@ -50,7 +90,12 @@ export class ScannerService implements Component {
     this.engines = await buildEngines(cfg, {
       dataDir: this.deps.dataDir,
       log: this.log,
-      onClamdExit: (info) => void this.alert('VigilClamdDown', 'critical', `clamd exited (code ${info.code}, signal ${info.signal}); restarting`),
+      onClamdExit: (info) =>
+        void this.alert(
+          'VigilClamdDown',
+          'critical',
+          `clamd exited (code ${info.code}, signal ${info.signal}); restarting`,
+        ),
     });
     if (this.engines.managed) this.loadedDbFingerprint = await this.db().fingerprint();
     const tz = cfg.timezone ?? this.deps.timezone;
@@ -84,14 +129,21 @@ export class ScannerService implements Component {
       const fp = await this.db().fingerprint();
       if (fp !== this.loadedDbFingerprint) {
         this.log.info('signature database changed; reloading clamd');
-        await engines.reload().catch((err: unknown) => this.log.error({ err: errorMessage(err) }, 'reload failed'));
+        await engines
+          .reload()
+          .catch((err: unknown) => this.log.error({ err: errorMessage(err) }, 'reload failed'));
         this.loadedDbFingerprint = fp;
       }
     }
     const outcome = await runScan(
       {
         scanners: engines.scanners,
-        fileSet: { paths: cfg.paths, exclude: cfg.exclude, followSymlinks: cfg.follow_symlinks, maxFileSize: cfg.max_file_size },
+        fileSet: {
+          paths: cfg.paths,
+          exclude: cfg.exclude,
+          followSymlinks: cfg.follow_symlinks,
+          maxFileSize: cfg.max_file_size,
+        },
         index: this.deps.index,
         fullRescanMs: cfg.full_rescan,
         concurrency: cfg.concurrency,
@@ -109,6 +161,12 @@ export class ScannerService implements Component {
       { ...opts, signal: this.abort.signal },
     );
     this.deadmanFired = false;
+    if (this.metrics) {
+      this.metrics.runs.inc({ status: outcome.status });
+      for (const r of outcome.results) this.metrics.files.inc({ status: r.status });
+      this.metrics.skipped.inc(outcome.skipped);
+      this.metrics.last.set(this.deps.clock.now() / 1000);
+    }
     return outcome;
   }
 
@@ -126,7 +184,11 @@ export class ScannerService implements Component {
     const now = this.deps.clock.now();
     if (now - last <= gap + this.deps.config.grace) return false;
     this.deadmanFired = true;
-    await this.alert('VigilScanMissed', 'critical', `no scan run finished since ${new Date(last).toISOString()} (schedule ${this.deps.config.schedule})`);
+    await this.alert(
+      'VigilScanMissed',
+      'critical',
+      `no scan run finished since ${new Date(last).toISOString()} (schedule ${this.deps.config.schedule})`,
+    );
     return true;
   }
 
@@ -136,7 +198,13 @@ export class ScannerService implements Component {
 
   private async alert(alertname: string, severity: string, summary: string): Promise<void> {
     await this.deps
-      .alerts([{ labels: { alertname, component: 'scanners', severity }, annotations: { summary }, startsAt: new Date(this.deps.clock.now()).toISOString() }])
+      .alerts([
+        {
+          labels: { alertname, component: 'scanners', severity },
+          annotations: { summary },
+          startsAt: new Date(this.deps.clock.now()).toISOString(),
+        },
+      ])
       .catch((err: unknown) => this.log.error({ err: errorMessage(err) }, 'alert sink failed'));
   }
 

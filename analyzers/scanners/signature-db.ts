@@ -41,11 +41,18 @@ export class SignatureDb {
   }
 
   /** Adds an `.ndb` line `NAME:TARGET:OFFSET:HEX` (target 0 = any file, offset `*` = anywhere). */
-  async addHex(name: string, hex: string, opts: { target?: number; offset?: string } = {}): Promise<SignatureEntry> {
+  async addHex(
+    name: string,
+    hex: string,
+    opts: { target?: number; offset?: string } = {},
+  ): Promise<SignatureEntry> {
     checkName(name);
     const body = hex.replace(/\s+/g, '');
     if (!HEX_BODY.test(body) || body.length < 4) {
-      throw new VigilError('SCN_SIGNATURE', `hex signature for ${name} is not a ClamAV hex pattern: "${hex}"`);
+      throw new VigilError(
+        'SCN_SIGNATURE',
+        `hex signature for ${name} is not a ClamAV hex pattern: "${hex}"`,
+      );
     }
     return this.add('ndb', name, `${name}:${opts.target ?? 0}:${opts.offset ?? '*'}:${body.toLowerCase()}`);
   }
@@ -54,7 +61,8 @@ export class SignatureDb {
   async addLdb(line: string): Promise<SignatureEntry> {
     const name = line.split(';', 1)[0] ?? '';
     checkName(name);
-    if (line.split(';').length < 4) throw new VigilError('SCN_SIGNATURE', `logical signature ${name} needs NAME;TDB;EXPR;SUBSIG0`);
+    if (line.split(';').length < 4)
+      throw new VigilError('SCN_SIGNATURE', `logical signature ${name} needs NAME;TDB;EXPR;SUBSIG0`);
     return this.add('ldb', name, line.trim());
   }
 
@@ -64,11 +72,18 @@ export class SignatureDb {
     for (const kind of Object.keys(FILE) as SignatureKind[]) {
       const text = await readFile(join(this.dir, FILE[kind]), 'utf8').catch((err: NodeJS.ErrnoException) => {
         if (err.code === 'ENOENT') return '';
-        throw new VigilError('SCN_SIGNATURE', `cannot read ${join(this.dir, FILE[kind])}: ${err.message}`, { cause: err });
+        throw new VigilError('SCN_SIGNATURE', `cannot read ${join(this.dir, FILE[kind])}: ${err.message}`, {
+          cause: err,
+        });
       });
       for (const line of text.split('\n')) {
         if (line.trim() === '') continue;
-        const name = kind === 'hdb' ? (line.split(':')[2] ?? '') : kind === 'ndb' ? (line.split(':')[0] ?? '') : (line.split(';')[0] ?? '');
+        const name =
+          kind === 'hdb'
+            ? (line.split(':')[2] ?? '')
+            : kind === 'ndb'
+              ? (line.split(':')[0] ?? '')
+              : (line.split(';')[0] ?? '');
         out.push({ kind, name, line });
       }
     }
@@ -109,7 +124,10 @@ export class SignatureDb {
 
 function checkName(name: string): void {
   if (!NAME.test(name)) {
-    throw new VigilError('SCN_SIGNATURE', `signature name "${name}" must be letters, digits, ".", "_" or "-"`);
+    throw new VigilError(
+      'SCN_SIGNATURE',
+      `signature name "${name}" must be letters, digits, ".", "_" or "-"`,
+    );
   }
 }
 
@@ -135,11 +153,20 @@ async function verifyLine(kind: SignatureKind, line: string): Promise<void> {
     const target = join(dir, 'empty');
     await writeFile(db, `${line}\n`);
     await writeFile(target, '');
-    await run('clamscan', ['--no-summary', '-d', db, target], { timeout: 60_000 }).catch((err: { code?: unknown; stderr?: string }) => {
-      if (err.code === 'ENOENT') throw new VigilError('SCN_SIGNATURE', 'clamscan is not installed (Debian package clamav); cannot verify the signature');
-      // Exit 1 means "found", which an empty file cannot be unless the signature matches everything.
-      throw new VigilError('SCN_SIGNATURE', `ClamAV rejects the ${kind} signature "${line}": ${(err.stderr ?? '').trim().split('\n')[0] ?? 'load failed'}`);
-    });
+    await run('clamscan', ['--no-summary', '-d', db, target], { timeout: 60_000 }).catch(
+      (err: { code?: unknown; stderr?: string }) => {
+        if (err.code === 'ENOENT')
+          throw new VigilError(
+            'SCN_SIGNATURE',
+            'clamscan is not installed (Debian package clamav); cannot verify the signature',
+          );
+        // Exit 1 means "found", which an empty file cannot be unless the signature matches everything.
+        throw new VigilError(
+          'SCN_SIGNATURE',
+          `ClamAV rejects the ${kind} signature "${line}": ${(err.stderr ?? '').trim().split('\n')[0] ?? 'load failed'}`,
+        );
+      },
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -25,9 +25,7 @@ export interface ScanHit {
 
 /** What one engine says about one file. `error` is never to be read as clean. */
 export type EngineVerdict =
-  | { status: 'clean' }
-  | { status: 'infected'; hits: ScanHit[] }
-  | { status: 'error'; reason: string };
+  { status: 'clean' } | { status: 'infected'; hits: ScanHit[] } | { status: 'error'; reason: string };
 
 /** Facts about a file that engines and the incremental index need. */
 export interface FileFacts {
@@ -65,7 +63,11 @@ export interface Scanner {
  * Combines the engines' verdicts: any hit makes the file infected, any engine error makes it
  * error (hits are kept), and only a file every engine called clean is clean.
  */
-export function combineVerdicts(path: string, engines: Record<string, EngineVerdict>, size?: number): FileScanResult {
+export function combineVerdicts(
+  path: string,
+  engines: Record<string, EngineVerdict>,
+  size?: number,
+): FileScanResult {
   const hits: ScanHit[] = [];
   const errors: string[] = [];
   for (const [name, v] of Object.entries(engines)) {

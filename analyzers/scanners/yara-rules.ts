@@ -35,13 +35,22 @@ export interface CompiledRules {
  * line; a duplicate rule across files is located through the line map of the joined source.
  * Throws SCN_YARA_COMPILE listing every problem.
  */
-export async function compileRuleDirs(dirs: string[], extra: Record<string, string | number> = {}): Promise<CompiledRules> {
+export async function compileRuleDirs(
+  dirs: string[],
+  extra: Record<string, string | number> = {},
+): Promise<CompiledRules> {
   const files: string[] = [];
   for (const dir of dirs) {
-    const found = await fg(['**/*.yar', '**/*.yara'], { cwd: dir, absolute: true, onlyFiles: true, followSymbolicLinks: false });
+    const found = await fg(['**/*.yar', '**/*.yara'], {
+      cwd: dir,
+      absolute: true,
+      onlyFiles: true,
+      followSymbolicLinks: false,
+    });
     if (found.length === 0) {
       const exists = await readFile(dir).catch((err: NodeJS.ErrnoException) => err.code);
-      if (exists === 'ENOENT') throw new VigilError('SCN_YARA_RULES', `scanners.yara.rules: folder ${dir} does not exist`);
+      if (exists === 'ENOENT')
+        throw new VigilError('SCN_YARA_RULES', `scanners.yara.rules: folder ${dir} does not exist`);
     }
     files.push(...found.sort());
   }
@@ -70,12 +79,21 @@ export async function compileRuleDirs(dirs: string[], extra: Record<string, stri
     try {
       const joined = sources.join('');
       const rules = yarax.compile(joined, options);
-      return { rules, files, fingerprint: hash.digest('hex'), warnings, usedExternals: externalsInUse(joined, defineVariables) };
+      return {
+        rules,
+        files,
+        fingerprint: hash.digest('hex'),
+        warnings,
+        usedExternals: externalsInUse(joined, defineVariables),
+      };
     } catch (err) {
       issues.push(locateJoined(files, sources, errorMessage(err)));
     }
   }
-  throw new VigilError('SCN_YARA_COMPILE', `YARA rules do not compile:\n${issues.map(formatRuleIssue).join('\n')}`);
+  throw new VigilError(
+    'SCN_YARA_COMPILE',
+    `YARA rules do not compile:\n${issues.map(formatRuleIssue).join('\n')}`,
+  );
 }
 
 /**
@@ -112,7 +130,8 @@ function locateJoined(files: string[], sources: string[], message: string): Rule
   let start = 1;
   for (let i = 0; i < sources.length; i++) {
     const lines = (sources[i] ?? '').split('\n').length - 1;
-    if (at.line >= start && at.line < start + lines) return { ...at, file: files[i] ?? at.file, line: at.line - start + 1 };
+    if (at.line >= start && at.line < start + lines)
+      return { ...at, file: files[i] ?? at.file, line: at.line - start + 1 };
     start += lines;
   }
   return at;

@@ -42,11 +42,17 @@ export class YaraScanner implements Scanner {
   async scan(file: FileFacts): Promise<EngineVerdict> {
     try {
       const compiled = this.opts.compiled();
-      const vars: Record<string, string | number> = { ...this.opts.externals, ...(await this.externalsFor(file)) };
+      const vars: Record<string, string | number> = {
+        ...this.opts.externals,
+        ...(await this.externalsFor(file)),
+      };
       for (const [name, value] of Object.entries(vars)) {
         if (typeof value !== 'string' || !MISREAD.test(value)) continue;
         if (compiled.usedExternals.has(name)) {
-          return { status: 'error', reason: `external ${name}="${value}" would reach the rules as a number or boolean (@litko/yara-x 0.3); rules using ${name} cannot be evaluated for this file` };
+          return {
+            status: 'error',
+            reason: `external ${name}="${value}" would reach the rules as a number or boolean (@litko/yara-x 0.3); rules using ${name} cannot be evaluated for this file`,
+          };
         }
         delete vars[name]; // no rule reads it: leaving it out changes no verdict
       }

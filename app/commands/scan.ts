@@ -21,7 +21,8 @@ interface CommonOpts {
 }
 
 function fail(cmd: string, err: unknown): void {
-  if (err instanceof ConfigError) for (const issue of err.issues) process.stderr.write(`${formatIssue(issue)}\n`);
+  if (err instanceof ConfigError)
+    for (const issue of err.issues) process.stderr.write(`${formatIssue(issue)}\n`);
   else process.stderr.write(`vigil ${cmd}: ${errorMessage(err)}\n`);
   process.exitCode = 2;
 }
@@ -30,7 +31,12 @@ function fail(cmd: string, err: unknown): void {
  * The `scanners` section of the config when the file exists (PATH arguments replace its paths);
  * else the defaults. `needPaths`: a scan needs PATHs from somewhere.
  */
-async function scannersConfig(file: string, paths: string[], explicit: boolean, needPaths = false): Promise<ScannersConfig> {
+async function scannersConfig(
+  file: string,
+  paths: string[],
+  explicit: boolean,
+  needPaths = false,
+): Promise<ScannersConfig> {
   if (existsSync(file)) {
     // Loaded only when there is a config: an ad-hoc scan without one needs no other domain.
     const { loadVigilConfig } = await import('../load.js');
@@ -39,7 +45,8 @@ async function scannersConfig(file: string, paths: string[], explicit: boolean, 
   } else if (explicit) {
     throw new ConfigError([{ file, line: 0, col: 0, message: 'config file does not exist' }]);
   }
-  if (needPaths && paths.length === 0) throw new Error('nothing to scan: give PATH arguments or scanners.paths in the config');
+  if (needPaths && paths.length === 0)
+    throw new Error('nothing to scan: give PATH arguments or scanners.paths in the config');
   // Commands other than scan never use the paths; the schema wants one.
   return scannersSchema.parse({ paths: paths.length > 0 ? paths : ['.'] });
 }
@@ -81,11 +88,20 @@ export function registerScanCommands(program: Command): void {
           max_file_size: (opts.maxFileSize as string | undefined) ?? base.max_file_size,
           follow_symlinks: opts.followSymlinks === true || base.follow_symlinks,
           concurrency: base.concurrency,
-          clamav: { ...base.clamav, timeout: `${base.clamav.timeout}ms`, start_timeout: `${base.clamav.start_timeout}ms` },
-          yara: { rules: (opts.yaraRules as string[] | undefined) ?? base.yara.rules, externals: base.yara.externals },
+          clamav: {
+            ...base.clamav,
+            timeout: `${base.clamav.timeout}ms`,
+            start_timeout: `${base.clamav.start_timeout}ms`,
+          },
+          yara: {
+            rules: (opts.yaraRules as string[] | undefined) ?? base.yara.rules,
+            externals: base.yara.externals,
+          },
           hash_lists: (opts.hashList as string[] | undefined) ?? base.hash_lists,
         });
-        const log = createLogger({ level: process.env.VIGIL_LOG_LEVEL ?? 'warn' }).child({ component: 'scan' });
+        const log = createLogger({ level: process.env.VIGIL_LOG_LEVEL ?? 'warn' }).child({
+          component: 'scan',
+        });
         const res = await adhocScan({
           config: cfg,
           dataDir: opts.data,
@@ -115,8 +131,11 @@ export function registerScanCommands(program: Command): void {
           for (const r of o.results) process.stdout.write(`${line(r)}\n`);
           process.stdout.write('----------- SCAN SUMMARY -----------\n');
           process.stdout.write(`Engines: ${res.engines.join(', ')}\nClamAV: ${res.clamav}\n`);
-          process.stdout.write(`Scanned files: ${o.results.length}\nInfected files: ${count('infected')}\nErrors: ${count('error')}\n`);
-          if (o.skippedSymlinks > 0) process.stdout.write(`Skipped symlinks: ${o.skippedSymlinks} (use --follow-symlinks)\n`);
+          process.stdout.write(
+            `Scanned files: ${o.results.length}\nInfected files: ${count('infected')}\nErrors: ${count('error')}\n`,
+          );
+          if (o.skippedSymlinks > 0)
+            process.stdout.write(`Skipped symlinks: ${o.skippedSymlinks} (use --follow-symlinks)\n`);
           for (const e of o.runErrors) process.stdout.write(`Run error: ${e}\n`);
         }
         process.exitCode = code;
@@ -128,31 +147,49 @@ export function registerScanCommands(program: Command): void {
   // --config, --data and --quarantine belong to `scan` (commander parses them there): read them with the parent's.
   scan
     .command('restore')
-    .description('move a quarantined file back (with its mode, owner and mtime); --quarantine DIR or scanners.quarantine.dir')
+    .description(
+      'move a quarantined file back (with its mode, owner and mtime); --quarantine DIR or scanners.quarantine.dir',
+    )
     .argument('<id>', 'quarantine id (q-…)')
     .option('--to <path>', 'restore to this path instead of the original')
     .option('--force', 'overwrite an existing file')
     .action(async (id: string, _local: unknown, cmd: Command) => {
       try {
-        const opts = cmd.optsWithGlobals<CommonOpts & { quarantine?: string; to?: string; force?: boolean }>();
+        const opts = cmd.optsWithGlobals<
+          CommonOpts & { quarantine?: string; to?: string; force?: boolean }
+        >();
         const dir = opts.quarantine ?? (await scannersConfig(opts.config, [], false)).quarantine?.dir;
-        if (!dir) throw new Error('no quarantine folder: give --quarantine DIR or set scanners.quarantine.dir');
-        const rec = await new Quarantine(dir).restore(id, { ...(opts.to ? { to: opts.to } : {}), ...(opts.force ? { force: true } : {}) });
+        if (!dir)
+          throw new Error('no quarantine folder: give --quarantine DIR or set scanners.quarantine.dir');
+        const rec = await new Quarantine(dir).restore(id, {
+          ...(opts.to ? { to: opts.to } : {}),
+          ...(opts.force ? { force: true } : {}),
+        });
         process.stdout.write(`restored ${rec.id} to ${rec.restoredTo}\n`);
       } catch (err) {
         fail('scan restore', err);
       }
     });
 
-  const sig = program.command('signatures').description("vigil's managed ClamAV database (custom signatures; no freshclam offline)");
-  const dbOf = async (opts: CommonOpts) => new SignatureDb(databaseDirOf(await scannersConfig(opts.config, [], false), opts.data));
-  const added = (e: { kind: string; line: string }) => process.stdout.write(`added to ${e.kind}: ${e.line}\nrun "vigil signatures reload" to load it into a running clamd\n`);
+  const sig = program
+    .command('signatures')
+    .description("vigil's managed ClamAV database (custom signatures; no freshclam offline)");
+  const dbOf = async (opts: CommonOpts) =>
+    new SignatureDb(databaseDirOf(await scannersConfig(opts.config, [], false), opts.data));
+  const added = (e: { kind: string; line: string }) =>
+    process.stdout.write(
+      `added to ${e.kind}: ${e.line}\nrun "vigil signatures reload" to load it into a running clamd\n`,
+    );
   common(sig.command('add-hash'))
     .description('add an MD5 hash signature (.hdb md5:size:name, as sigtool --md5) for FILE')
     .argument('<file>')
     .requiredOption('--name <name>', 'signature name')
     .action(async (file: string, opts: CommonOpts & { name: string }) => {
-      await (await dbOf(opts)).addHash(file, opts.name).then(added, (err: unknown) => fail('signatures add-hash', err));
+      await (
+        await dbOf(opts)
+      )
+        .addHash(file, opts.name)
+        .then(added, (err: unknown) => fail('signatures add-hash', err));
     });
   common(sig.command('add-hex'))
     .description('add an extended hex signature (.ndb NAME:TARGET:OFFSET:HEX)')
@@ -161,7 +198,11 @@ export function registerScanCommands(program: Command): void {
     .option('--target <n>', 'target type (0 any file, 1 PE, 6 ELF …)', '0')
     .option('--offset <offset>', 'offset (* anywhere, EOF-n, n …)', '*')
     .action(async (name: string, hex: string, opts: CommonOpts & { target: string; offset: string }) => {
-      await (await dbOf(opts)).addHex(name, hex, { target: Number(opts.target), offset: opts.offset }).then(added, (err: unknown) => fail('signatures add-hex', err));
+      await (
+        await dbOf(opts)
+      )
+        .addHex(name, hex, { target: Number(opts.target), offset: opts.offset })
+        .then(added, (err: unknown) => fail('signatures add-hex', err));
     });
   common(sig.command('add-ldb'))
     .description('add a logical signature (.ldb NAME;TDB;EXPR;SUBSIG0;…)')
@@ -183,13 +224,17 @@ export function registerScanCommands(program: Command): void {
     });
   common(sig.command('reload'))
     .description('tell clamd to reload its database (clamd RELOAD)')
-    .option('--socket <path>', 'clamd socket (default: the managed one in the data dir, or scanners.clamav.socket)')
+    .option(
+      '--socket <path>',
+      'clamd socket (default: the managed one in the data dir, or scanners.clamav.socket)',
+    )
     .action(async (opts: CommonOpts & { socket?: string }) => {
       try {
         const cfg = await scannersConfig(opts.config, [], false);
         const socket = opts.socket ?? cfg.clamav.socket ?? join(resolve(opts.data), 'clamav', 'clamd.sock');
         const reply = await new ClamdClient({ socket, timeoutMs: 30_000 }).reload();
-        if (reply !== 'RELOADING') throw new Error(`clamd at ${socket} answered "${reply}" instead of RELOADING`);
+        if (reply !== 'RELOADING')
+          throw new Error(`clamd at ${socket} answered "${reply}" instead of RELOADING`);
         process.stdout.write(`clamd at ${socket}: ${reply}\n`);
       } catch (err) {
         fail('signatures reload', err);

@@ -1,12 +1,12 @@
 import type { Kysely } from 'kysely';
+import { commitAnalysis, createRun, finishRun, getCheckpoint, lastFinishedRun } from '../../core/index.js';
 import {
-  commitAnalysis,
-  createRun,
-  finishRun,
-  getCheckpoint,
-  lastFinishedRun,
-} from '../../core/index.js';
-import { ScannerService, scanRunStore, storeFileIndex, type ScannerDb, type ScannersConfig } from '../../analyzers/index.js';
+  ScannerService,
+  scanRunStore,
+  storeFileIndex,
+  type ScannerDb,
+  type ScannersConfig,
+} from '../../analyzers/index.js';
 import type { DomainWiring, WireContext } from './types.js';
 
 /**
@@ -19,7 +19,13 @@ import type { DomainWiring, WireContext } from './types.js';
 export async function wireScanners(ctx: WireContext): Promise<DomainWiring> {
   const config = ctx.config.scanners as ScannersConfig | undefined;
   if (!config) return { components: [] };
-  const runs = scanRunStore(ctx.store.db, { createRun, finishRun, commitAnalysis, getCheckpoint, lastFinishedRun });
+  const runs = scanRunStore(ctx.store.db, {
+    createRun,
+    finishRun,
+    commitAnalysis,
+    getCheckpoint,
+    lastFinishedRun,
+  });
   const service = new ScannerService({
     config,
     ...(typeof ctx.config.timezone === 'string' ? { timezone: ctx.config.timezone } : {}),
@@ -31,6 +37,7 @@ export async function wireScanners(ctx: WireContext): Promise<DomainWiring> {
     alerts: ctx.sinks.alerts,
     findings: ctx.sinks.findings,
     lastFinishedAt: () => runs.lastFinishedAt('scanner'),
+    metrics: ctx.metrics,
   });
   return { components: [service] };
 }

@@ -1,6 +1,7 @@
 // vigil at scale: 10,000 HTTP targets at a 60 s interval on one instance, results stored in
 // SQLite through the same sink path as `vigil start`.
 //   SCALE_SECONDS=300 nice node --import tsx bench/probes/scale.ts [targets]
+// SCALE_SINK=none keeps results in memory only, to tell the prober's cost from SQLite's.
 // Reports CPU seconds (process.cpuUsage of this process: scheduler, probes, metrics, SQLite),
 // event-loop delay p50/p99/max (perf_hooks histogram), runs against the plan, missed, late and
 // flagged samples. The service is a local server in a child process.
@@ -51,7 +52,7 @@ const runner = new ProbeRunner({
   log: silentLogger(),
   metrics: createMetricsRegistry(),
   sink: async (results) => {
-    stored += await insertProbeResults(store.db, results);
+    stored += process.env.SCALE_SINK === 'none' ? results.length : await insertProbeResults(store.db, results);
     for (const r of results) {
       totals.push(r.totalMs);
       if (!r.ok) failed++;

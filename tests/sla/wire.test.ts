@@ -4,7 +4,7 @@ import { createLogger, createMetricsRegistry, openStore, type Alert } from '../.
 import { wireSla } from '../../app/wire/sla.js';
 import { registerSlaCommands } from '../../app/commands/sla.js';
 import { Command } from 'commander';
-import { slaConfigSections, slaPoliciesSchema } from '../../sla/index.js';
+import { slaConfigSections, slaPoliciesSchema, slaServicesFrom } from '../../sla/index.js';
 import type { LoadedConfig } from '../../app/wire/types.js';
 
 describe('wiring', () => {
@@ -67,14 +67,33 @@ describe('wiring', () => {
         'sla_policies.0.service_hours: time interval "y" is not defined in time_intervals',
       ],
     ],
-    [
-      { sla_policies: [{ id: 'a', maintenance: [] }], services: [{ id: 's', sla: 'b' }] },
-      ['services.0.sla: SLA policy "b" is not defined in sla_policies'],
-    ],
   ])('config cross-checks %#', (config, expected) => {
     const issues: string[] = [];
     slaConfigSections[0]!.check!(config, (path, message) => issues.push(`${path.join('.')}: ${message}`));
     expect(issues).toEqual(expected);
+  });
+
+  it('reads services as the probes domain defines them: id defaults to type, tls/backup do not count', () => {
+    const [svc] = slaServicesFrom({
+      sla_policies: slaPoliciesSchema.parse([
+        { id: 'std', availability: '99.9%', latency: { average_ms: 50 } },
+      ]),
+      services: [
+        {
+          id: 'web',
+          customer: 'acme',
+          sla: 'std',
+          probes: [
+            { type: 'http', interval: 10_000 },
+            { type: 'tls' },
+            { type: 'backup', sla: true, interval: 3_600_000 },
+            { id: 'api', type: 'tcp', sla: false },
+          ],
+        },
+        { id: 'nosla', customer: 'acme', probes: [{ type: 'http' }] },
+      ],
+    });
+    expect(svc).toMatchObject({ id: 'web', targetIds: ['web/http', 'web/backup'], probeIntervalMs: 10_000 });
   });
 
   it('the policy schema is strict and parses the contract example', () => {

@@ -1,9 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, openSync, closeSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  closeSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ClamavScanner, ClamdClient, factsOf, parseClamdReply, type ClamavMode, type FileFacts } from '../../../analyzers/scanners/index.js';
+import {
+  ClamavScanner,
+  ClamdClient,
+  factsOf,
+  parseClamdReply,
+  type ClamavMode,
+  type FileFacts,
+} from '../../../analyzers/scanners/index.js';
 import { EICAR, HASHED_CONTENT, requireBinary, startTestClamd, type TestClamd } from './clamd-fixture.js';
 
 const facts = (path: string): FileFacts => factsOf(path, statSync(path));
@@ -12,13 +29,33 @@ describe('parseClamdReply', () => {
   it.each([
     ['/a/b: OK', '/a/b', { path: '/a/b', status: 'ok' }],
     ['/a/b: Eicar-Test FOUND', '/a/b', { path: '/a/b', status: 'found', signature: 'Eicar-Test' }],
-    ['/a: b/c: Win.Trojan.X-1 FOUND', '/a: b/c', { path: '/a: b/c', status: 'found', signature: 'Win.Trojan.X-1' }],
-    ['/x: lstat() failed: No such file or directory. ERROR', '/x', { path: '/x', status: 'error', message: 'lstat() failed: No such file or directory.' }],
-    ['/x: lstat() failed: No such file or directory. ERROR', undefined, { path: '/x', status: 'error', message: 'lstat() failed: No such file or directory.' }],
+    [
+      '/a: b/c: Win.Trojan.X-1 FOUND',
+      '/a: b/c',
+      { path: '/a: b/c', status: 'found', signature: 'Win.Trojan.X-1' },
+    ],
+    [
+      '/x: lstat() failed: No such file or directory. ERROR',
+      '/x',
+      { path: '/x', status: 'error', message: 'lstat() failed: No such file or directory.' },
+    ],
+    [
+      '/x: lstat() failed: No such file or directory. ERROR',
+      undefined,
+      { path: '/x', status: 'error', message: 'lstat() failed: No such file or directory.' },
+    ],
     ['stream: OK', 'stream', { path: 'stream', status: 'ok' }],
-    ['INSTREAM size limit exceeded. ERROR', 'stream', { path: 'stream', status: 'error', message: 'INSTREAM size limit exceeded.' }],
+    [
+      'INSTREAM size limit exceeded. ERROR',
+      'stream',
+      { path: 'stream', status: 'error', message: 'INSTREAM size limit exceeded.' },
+    ],
     ['UNKNOWN COMMAND', undefined, { path: '', status: 'error', message: 'UNKNOWN COMMAND' }],
-    ['/x: something odd', '/x', { path: '/x', status: 'error', message: 'unexpected clamd reply: something odd' }],
+    [
+      '/x: something odd',
+      '/x',
+      { path: '/x', status: 'error', message: 'unexpected clamd reply: something odd' },
+    ],
   ])('%s', (line, expected, want) => {
     expect(parseClamdReply(line, expected)).toEqual(want);
   });
@@ -41,7 +78,10 @@ describe('ClamAV through a real clamd (custom database only)', () => {
     execFileSync('tar', ['-czf', join(work, 'eicar.tar.gz'), '-C', join(work, 'arch'), 'inner-eicar.txt']);
     rmSync(join(work, 'arch'), { recursive: true });
     // > 50 MB: 60 MiB of pseudo-random-ish bytes with EICAR at the very end, and a clean twin.
-    for (const [name, tail] of [['large-eicar.bin', EICAR], ['large-clean.bin', 'the end\n']] as const) {
+    for (const [name, tail] of [
+      ['large-eicar.bin', EICAR],
+      ['large-clean.bin', 'the end\n'],
+    ] as const) {
       const fd = openSync(join(work, name), 'w');
       const block = Buffer.alloc(1 << 20);
       for (let i = 0; i < block.length; i++) block[i] = (i * 131 + 7) & 0xff;
@@ -62,7 +102,8 @@ describe('ClamAV through a real clamd (custom database only)', () => {
   });
 
   describe.each<ClamavMode>(['scan', 'instream'])('mode %s', (mode) => {
-    const scanner = () => new ClamavScanner({ socket: clamd.socket, timeoutMs: 60_000, mode, fingerprint: async () => 'fp' });
+    const scanner = () =>
+      new ClamavScanner({ socket: clamd.socket, timeoutMs: 60_000, mode, fingerprint: async () => 'fp' });
 
     it.each([
       ['eicar.com', 'infected', 'Vigil.Test.EICAR'],
@@ -75,7 +116,8 @@ describe('ClamAV through a real clamd (custom database only)', () => {
     ])('%s is %s', async (name, status, signature) => {
       const v = await scanner().scan(facts(join(work, name)));
       expect(v.status).toBe(status);
-      if (signature) expect(v.status === 'infected' && v.hits.map((h) => h.name)).toEqual([`${signature}.UNOFFICIAL`]);
+      if (signature)
+        expect(v.status === 'infected' && v.hits.map((h) => h.name)).toEqual([`${signature}.UNOFFICIAL`]);
     });
 
     it('a file that does not exist is an error, not clean', async () => {
@@ -86,7 +128,12 @@ describe('ClamAV through a real clamd (custom database only)', () => {
   });
 
   it('a socket with no clamd behind it is an error, not clean', async () => {
-    const s = new ClamavScanner({ socket: join(work, 'no.sock'), timeoutMs: 5000, mode: 'scan', fingerprint: async () => '' });
+    const s = new ClamavScanner({
+      socket: join(work, 'no.sock'),
+      timeoutMs: 5000,
+      mode: 'scan',
+      fingerprint: async () => '',
+    });
     const v = await s.scan(facts(join(work, 'clean.txt')));
     expect(v).toMatchObject({ status: 'error' });
   });
@@ -125,7 +172,12 @@ describe('ClamAV failure modes with a real clamd', () => {
       writeFileSync(join(work, 'clean.txt'), 'clean\n');
       // Freeze clamd so the command is accepted by the kernel but never answered, then kill it.
       clamd.child.kill('SIGSTOP');
-      const scanner = new ClamavScanner({ socket: clamd.socket, timeoutMs: 30_000, mode: 'scan', fingerprint: async () => '' });
+      const scanner = new ClamavScanner({
+        socket: clamd.socket,
+        timeoutMs: 30_000,
+        mode: 'scan',
+        fingerprint: async () => '',
+      });
       const pending = scanner.scan(facts(join(work, 'clean.txt')));
       clamd.child.kill('SIGKILL');
       const v = await pending;
@@ -142,7 +194,12 @@ describe('ClamAV failure modes with a real clamd', () => {
     try {
       writeFileSync(join(work, 'clean.txt'), 'clean\n');
       clamd.child.kill('SIGSTOP');
-      const scanner = new ClamavScanner({ socket: clamd.socket, timeoutMs: 300, mode: 'scan', fingerprint: async () => '' });
+      const scanner = new ClamavScanner({
+        socket: clamd.socket,
+        timeoutMs: 300,
+        mode: 'scan',
+        fingerprint: async () => '',
+      });
       const v = await scanner.scan(facts(join(work, 'clean.txt')));
       expect(v).toMatchObject({ status: 'error' });
       expect(v.status === 'error' && v.reason).toMatch(/did not answer SCAN within 300 ms/);
@@ -158,7 +215,12 @@ describe('ClamAV failure modes with a real clamd', () => {
     const work = mkdtempSync(join(tmpdir(), 'vigil-clamav-limit-'));
     try {
       writeFileSync(join(work, 'big.bin'), Buffer.alloc(2 << 20, 0x43));
-      const scanner = new ClamavScanner({ socket: clamd.socket, timeoutMs: 30_000, mode: 'scan', fingerprint: async () => '' });
+      const scanner = new ClamavScanner({
+        socket: clamd.socket,
+        timeoutMs: 30_000,
+        mode: 'scan',
+        fingerprint: async () => '',
+      });
       const v = await scanner.scan(facts(join(work, 'big.bin')));
       expect(v.status).toBe('error');
       expect(v.status === 'error' && v.reason).toMatch(/Heuristics\.Limits\.Exceeded/);
@@ -176,7 +238,12 @@ describe('ClamAV failure modes with a real clamd', () => {
       writeFileSync(join(work, 'secret.txt'), EICAR);
       chmodSync(join(work, 'secret.txt'), 0o000);
       chmodSync(work, 0o711);
-      const scanner = new ClamavScanner({ socket: clamd.socket, timeoutMs: 30_000, mode: 'scan', fingerprint: async () => '' });
+      const scanner = new ClamavScanner({
+        socket: clamd.socket,
+        timeoutMs: 30_000,
+        mode: 'scan',
+        fingerprint: async () => '',
+      });
       const v = await scanner.scan(facts(join(work, 'secret.txt')));
       expect(v.status).toBe('error');
       expect(v.status === 'error' && v.reason).toMatch(/Access denied|Permission denied|Can't open/i);

@@ -9,9 +9,15 @@ import { tempDir } from './run-fixture.js';
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const RUNNER = fileURLToPath(new URL('./cli-runner.ts', import.meta.url));
 
-function vigil(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function vigil(
+  args: string[],
+  cwd: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', RUNNER, ...args], { cwd, env: { ...process.env, VIGIL_CONFIG: join(cwd, 'none.yaml') } });
+    const child = spawn(process.execPath, ['--import', 'tsx', RUNNER, ...args], {
+      cwd,
+      env: { ...process.env, VIGIL_CONFIG: join(cwd, 'none.yaml') },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -34,7 +40,10 @@ describe('vigil scan / signatures (spawned, real clamd)', { timeout: 180_000 }, 
     mkdirSync(files);
     mkdirSync(join(dir, 'rules'));
     writeFileSync(join(files, 'clean.txt'), 'hello\n');
-    writeFileSync(join(dir, 'rules', 'r.yar'), 'rule Marker : test { meta: why = "cli test" strings: $m = "YARA-MARKER" condition: $m }\n');
+    writeFileSync(
+      join(dir, 'rules', 'r.yar'),
+      'rule Marker : test { meta: why = "cli test" strings: $m = "YARA-MARKER" condition: $m }\n',
+    );
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -46,22 +55,46 @@ describe('vigil scan / signatures (spawned, real clamd)', { timeout: 180_000 }, 
 
   it('signatures add-hex / add-hash / list manage the database', async () => {
     const hex = Buffer.from('EICAR-STANDARD-ANTIVIRUS-TEST-FILE').toString('hex');
-    expect((await vigil(['signatures', 'add-hex', 'Vigil.Cli.EICAR', hex, '--data', data], ROOT)).code).toBe(0);
+    expect((await vigil(['signatures', 'add-hex', 'Vigil.Cli.EICAR', hex, '--data', data], ROOT)).code).toBe(
+      0,
+    );
     writeFileSync(join(dir, 'known.bin'), 'known bad bytes\n');
-    expect((await vigil(['signatures', 'add-hash', join(dir, 'known.bin'), '--name', 'Vigil.Cli.Known', '--data', data], ROOT)).code).toBe(0);
+    expect(
+      (
+        await vigil(
+          ['signatures', 'add-hash', join(dir, 'known.bin'), '--name', 'Vigil.Cli.Known', '--data', data],
+          ROOT,
+        )
+      ).code,
+    ).toBe(0);
     const bad = await vigil(['signatures', 'add-hex', 'Bad', 'xyz', '--data', data], ROOT);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/not a ClamAV hex pattern/);
     const list = await vigil(['signatures', 'list', '--json', '--data', data], ROOT);
-    expect((JSON.parse(list.stdout) as { name: string }[]).map((e) => e.name)).toEqual(['Vigil.Cli.Known', 'Vigil.Cli.EICAR']);
+    expect((JSON.parse(list.stdout) as { name: string }[]).map((e) => e.name)).toEqual([
+      'Vigil.Cli.Known',
+      'Vigil.Cli.EICAR',
+    ]);
   });
 
   it('clean files: exit 0 (temporary clamd on the managed database + YARA)', async () => {
-    const r = await vigil(['scan', files, '--data', data, '--yara-rules', join(dir, 'rules'), '--json'], ROOT);
+    const r = await vigil(
+      ['scan', files, '--data', data, '--yara-rules', join(dir, 'rules'), '--json'],
+      ROOT,
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const doc = JSON.parse(r.stdout) as { status: string; engines: string[]; clamav: string; files: { status: string }[] };
-    expect(doc).toMatchObject({ status: 'clean', engines: ['clamav', 'yara'], clamav: expect.stringMatching(/^temporary clamd/) });
+    const doc = JSON.parse(r.stdout) as {
+      status: string;
+      engines: string[];
+      clamav: string;
+      files: { status: string }[];
+    };
+    expect(doc).toMatchObject({
+      status: 'clean',
+      engines: ['clamav', 'yara'],
+      clamav: expect.stringMatching(/^temporary clamd/),
+    });
     expect(doc.files.map((f) => f.status)).toEqual(['clean']);
   });
 
@@ -69,7 +102,10 @@ describe('vigil scan / signatures (spawned, real clamd)', { timeout: 180_000 }, 
     writeFileSync(join(files, 'eicar.com'), EICAR);
     writeFileSync(join(files, 'marked.txt'), 'xx YARA-MARKER xx');
     const q = join(dir, 'quarantine');
-    const r = await vigil(['scan', files, '--data', data, '--yara-rules', join(dir, 'rules'), '--quarantine', q], ROOT);
+    const r = await vigil(
+      ['scan', files, '--data', data, '--yara-rules', join(dir, 'rules'), '--quarantine', q],
+      ROOT,
+    );
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(`${join(files, 'eicar.com')}: Vigil.Cli.EICAR.UNOFFICIAL FOUND (clamav)`);
     expect(r.stdout).toContain(`${join(files, 'marked.txt')}: Marker FOUND (yara)`);
@@ -83,7 +119,19 @@ describe('vigil scan / signatures (spawned, real clamd)', { timeout: 180_000 }, 
   });
 
   it('--no-clamav says so; an error is exit 2 even next to a hit', async () => {
-    const r = await vigil(['scan', files, join(dir, 'does-not-exist'), '--no-clamav', '--yara-rules', join(dir, 'rules'), '--data', data], ROOT);
+    const r = await vigil(
+      [
+        'scan',
+        files,
+        join(dir, 'does-not-exist'),
+        '--no-clamav',
+        '--yara-rules',
+        join(dir, 'rules'),
+        '--data',
+        data,
+      ],
+      ROOT,
+    );
     expect(r.code).toBe(2);
     expect(r.stdout).toContain('ClamAV: not used (--no-clamav): YARA and hash lists only');
     expect(r.stdout).toContain(`${join(dir, 'does-not-exist')}: ERROR cannot list:`);
@@ -98,13 +146,23 @@ describe('vigil scan / signatures (spawned, real clamd)', { timeout: 180_000 }, 
     afterAll(async () => clamd?.stop());
 
     it('uses that clamd (INSTREAM), and exits 2 when it dies', async () => {
-      const ok = await vigil(['scan', join(files, 'eicar.com'), '--clamd-socket', clamd.socket, '--data', data, '--json'], ROOT);
+      const ok = await vigil(
+        ['scan', join(files, 'eicar.com'), '--clamd-socket', clamd.socket, '--data', data, '--json'],
+        ROOT,
+      );
       expect(ok.code).toBe(1);
-      expect(JSON.parse(ok.stdout)).toMatchObject({ status: 'infected', clamav: `clamd at ${clamd.socket}`, files: [{ hits: [{ name: 'Vigil.Test.EICAR.UNOFFICIAL' }] }] });
+      expect(JSON.parse(ok.stdout)).toMatchObject({
+        status: 'infected',
+        clamav: `clamd at ${clamd.socket}`,
+        files: [{ hits: [{ name: 'Vigil.Test.EICAR.UNOFFICIAL' }] }],
+      });
       const gone = new Promise((r) => clamd.child.once('exit', r));
       clamd.child.kill('SIGKILL');
       await gone;
-      const dead = await vigil(['scan', join(files, 'clean.txt'), '--clamd-socket', clamd.socket, '--data', data, '--json'], ROOT);
+      const dead = await vigil(
+        ['scan', join(files, 'clean.txt'), '--clamd-socket', clamd.socket, '--data', data, '--json'],
+        ROOT,
+      );
       expect(dead.code).toBe(2);
       expect(JSON.parse(dead.stdout)).toMatchObject({ status: 'error', files: [{ status: 'error' }] });
     });

@@ -20,7 +20,7 @@ describe('scanners config', () => {
       exclude: [],
       max_file_size: 256 * 1024 * 1024,
       follow_symlinks: false,
-      concurrency: 2,
+      concurrency: 4,
       severity: 'high',
       clamav: { enabled: true, manage: true, timeout: 300_000, start_timeout: 120_000 },
       yara: { rules: [], externals: {} },
@@ -53,18 +53,33 @@ describe('scanners config', () => {
   });
 
   it.each([
-    [{ paths: ['/x'], clamav: { manage: false } }, 'scanners.clamav.socket: is required when clamav.manage is false'],
-    [{ paths: ['/x'], clamav: { socket: '/run/clamd.ctl' } }, 'scanners.clamav.socket: must not be set with clamav.manage: true'],
+    [
+      { paths: ['/x'], clamav: { manage: false } },
+      'scanners.clamav.socket: is required when clamav.manage is false',
+    ],
+    [
+      { paths: ['/x'], clamav: { socket: '/run/clamd.ctl' } },
+      'scanners.clamav.socket: must not be set with clamav.manage: true',
+    ],
     [{ paths: ['/x'], clamav: { enabled: false } }, 'scanners: no engine'],
   ])('cross-checks %j', (scanners, message) => {
     expect(problems({ scanners }).join('\n')).toContain(message);
   });
 
   it('proves the cadence at config check: DST makes "every 6 h" in Amsterdam fail, the default passes', () => {
-    const bad = problems({ timezone: 'Europe/Amsterdam', scanners: { paths: ['/x'], schedule: '30 0,6,12,18 * * *' } });
-    expect(bad).toEqual([expect.stringMatching(/^scanners\.schedule: "30 0,6,12,18 \* \* \*" gives only 3 run\(s\) in the 24 h from 20\d\d-10-\d\dT.*needs at least 4/)]);
+    const bad = problems({
+      timezone: 'Europe/Amsterdam',
+      scanners: { paths: ['/x'], schedule: '30 0,6,12,18 * * *' },
+    });
+    expect(bad).toEqual([
+      expect.stringMatching(
+        /^scanners\.schedule: "30 0,6,12,18 \* \* \*" gives only 3 run\(s\) in the 24 h from 20\d\d-10-\d\dT.*needs at least 4/,
+      ),
+    ]);
     expect(problems({ timezone: 'Europe/Amsterdam', scanners: { paths: ['/x'] } })).toEqual([]);
-    expect(problems({ timezone: 'UTC', scanners: { paths: ['/x'], schedule: '30 0,6,12,18 * * *' } })).toEqual([]);
+    expect(
+      problems({ timezone: 'UTC', scanners: { paths: ['/x'], schedule: '30 0,6,12,18 * * *' } }),
+    ).toEqual([]);
   });
 });
 

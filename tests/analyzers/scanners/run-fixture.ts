@@ -27,7 +27,15 @@ import {
 } from '../../../analyzers/scanners/index.js';
 
 /** The shared run/finding repository (core/store/analysis-runs.ts), as the scanners use it. */
-export const repo = { createRun, finishRun, commitAnalysis, getCheckpoint, lastFinishedRun, getRun, listFindings };
+export const repo = {
+  createRun,
+  finishRun,
+  commitAnalysis,
+  getCheckpoint,
+  lastFinishedRun,
+  getRun,
+  listFindings,
+};
 
 /** A parsed `scanners:` config for a test, with the given overrides. */
 export function testConfig(raw: Record<string, unknown>): ScannersConfig {
@@ -45,7 +53,12 @@ export function harness(store: Store, engines: ScanEngines, cfg: ScannersConfig)
   const runs = scanRunStore(store.db, repo);
   const deps: ScanRunDeps = {
     scanners: engines.scanners,
-    fileSet: { paths: cfg.paths, exclude: cfg.exclude, followSymlinks: cfg.follow_symlinks, maxFileSize: cfg.max_file_size },
+    fileSet: {
+      paths: cfg.paths,
+      exclude: cfg.exclude,
+      followSymlinks: cfg.follow_symlinks,
+      maxFileSize: cfg.max_file_size,
+    },
     index: storeFileIndex(store.db),
     fullRescanMs: cfg.full_rescan,
     concurrency: cfg.concurrency,

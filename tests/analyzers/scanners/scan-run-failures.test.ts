@@ -1,8 +1,20 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openStore, silentLogger, type Alert, type Store } from '../../../core/index.js';
-import { buildEngines, ScannerService, storeFileIndex, scanRunStore, type Scanner } from '../../../analyzers/scanners/index.js';
+import {
+  createMetricsRegistry,
+  openStore,
+  silentLogger,
+  type Alert,
+  type Store,
+} from '../../../core/index.js';
+import {
+  buildEngines,
+  ScannerService,
+  storeFileIndex,
+  scanRunStore,
+  type Scanner,
+} from '../../../analyzers/scanners/index.js';
 import { EICAR, startTestClamd, type TestClamd } from './clamd-fixture.js';
 import { harness, repo, tempDir, testConfig } from './run-fixture.js';
 
@@ -29,7 +41,11 @@ describe('scan runs when things break (real clamd, SQLite store)', () => {
 
   it('clamd killed in the middle of a run: later files are error, the run is partial, an alert goes out', async () => {
     clamd = await startTestClamd();
-    const cfg = testConfig({ paths: [join(dir, 'files')], concurrency: 1, clamav: { manage: false, socket: clamd.socket, mode: 'scan' } });
+    const cfg = testConfig({
+      paths: [join(dir, 'files')],
+      concurrency: 1,
+      clamav: { manage: false, socket: clamd.socket, mode: 'scan' },
+    });
     const engines = await buildEngines(cfg, { dataDir: dir, log: silentLogger() });
     const real = engines.scanners[0]!;
     let calls = 0;
@@ -55,7 +71,11 @@ describe('scan runs when things break (real clamd, SQLite store)', () => {
     expect(out.results[1]?.reason).toMatch(/clamav: clamd socket .*(ENOENT|ECONNREFUSED)/);
     expect(out.status).toBe('partial');
     expect((await repo.getRun(store.db, out.runId))?.status).toBe('partial');
-    expect(h.alerts).toEqual([expect.objectContaining({ labels: expect.objectContaining({ alertname: 'VigilScanError', severity: 'warning' }) }) as Alert]);
+    expect(h.alerts).toEqual([
+      expect.objectContaining({
+        labels: expect.objectContaining({ alertname: 'VigilScanError', severity: 'warning' }),
+      }) as Alert,
+    ]);
     // Only the file that got a verdict is remembered as clean.
     const next = await h.run();
     expect(next.skipped).toBe(1);
@@ -73,25 +93,43 @@ describe('scan runs when things break (real clamd, SQLite store)', () => {
     expect(out.status).toBe('failed');
     expect(out.runErrors[0]).toMatch(/clamd is not answering/);
     expect(out.results.filter((r) => r.status !== 'error')).toEqual([]);
-    expect(h.alerts.map((a) => [a.labels.alertname, a.labels.severity])).toEqual([['VigilScanError', 'critical']]);
+    expect(h.alerts.map((a) => [a.labels.alertname, a.labels.severity])).toEqual([
+      ['VigilScanError', 'critical'],
+    ]);
   });
 
   it('YARA only (--no-clamav style) still never calls an unreadable file clean', async () => {
     mkdirSync(join(dir, 'rules'));
-    writeFileSync(join(dir, 'rules', 'r.yar'), 'rule Eicar_Yara { strings: $e = "EICAR-STANDARD" condition: $e }\n');
+    writeFileSync(
+      join(dir, 'rules', 'r.yar'),
+      'rule Eicar_Yara { strings: $e = "EICAR-STANDARD" condition: $e }\n',
+    );
     writeFileSync(join(dir, 'files', 'eicar.txt'), EICAR);
-    const cfg = testConfig({ paths: [join(dir, 'files'), join(dir, 'missing-folder')], clamav: { enabled: false }, yara: { rules: [join(dir, 'rules')] } });
+    const cfg = testConfig({
+      paths: [join(dir, 'files'), join(dir, 'missing-folder')],
+      clamav: { enabled: false },
+      yara: { rules: [join(dir, 'rules')] },
+    });
     const engines = await buildEngines(cfg, { dataDir: dir, log: silentLogger() });
     const out = await harness(store, engines, cfg).run();
-    expect(out.results.find((r) => r.path.endsWith('missing-folder'))).toMatchObject({ status: 'error', reason: expect.stringMatching(/cannot list: .*ENOENT/) });
-    expect(out.results.find((r) => r.path.endsWith('eicar.txt'))).toMatchObject({ status: 'infected', hits: [{ engine: 'yara', name: 'Eicar_Yara' }] });
+    expect(out.results.find((r) => r.path.endsWith('missing-folder'))).toMatchObject({
+      status: 'error',
+      reason: expect.stringMatching(/cannot list: .*ENOENT/),
+    });
+    expect(out.results.find((r) => r.path.endsWith('eicar.txt'))).toMatchObject({
+      status: 'infected',
+      hits: [{ engine: 'yara', name: 'Eicar_Yara' }],
+    });
     expect(out.status).toBe('partial');
   });
 
   it('files seen by Zeek (files.log) and Suricata (fileinfo) match the hash lists once, resumed by checkpoint', async () => {
     const eve = join(dir, 'eve.json');
     const sha = 'a'.repeat(64);
-    writeFileSync(eve, `${JSON.stringify({ timestamp: '2026-11-21T10:00:00.000000+0000', event_type: 'fileinfo', src_ip: '198.51.100.7', dest_ip: '10.0.0.5', fileinfo: { filename: 'evil.exe', sha256: sha, size: 10 } })}\n`);
+    writeFileSync(
+      eve,
+      `${JSON.stringify({ timestamp: '2026-11-21T10:00:00.000000+0000', event_type: 'fileinfo', src_ip: '198.51.100.7', dest_ip: '10.0.0.5', fileinfo: { filename: 'evil.exe', sha256: sha, size: 10 } })}\n`,
+    );
     const lists = join(dir, 'bad.txt');
     writeFileSync(lists, `# test list\n${ZEEK_MD5} Known.Cert.From.Corpus\n${sha},Evil.Exe\n`);
     const cfg = testConfig({
@@ -104,17 +142,29 @@ describe('scan runs when things break (real clamd, SQLite store)', () => {
     const h = harness(store, engines, cfg);
     const first = await h.run();
     expect(first.status).toBe('ok');
-    const found = (await repo.listFindings(store.db, { detector: 'scanner.hash-list' })).map((f) => [f.title, f.src, f.dst, f.count]);
+    const found = (await repo.listFindings(store.db, { detector: 'scanner.hash-list' })).map((f) => [
+      f.title,
+      f.src,
+      f.dst,
+      f.count,
+    ]);
     expect(found.sort()).toEqual([
       ['Hash list: Evil.Exe transferred as evil.exe (seen by suricata)', '198.51.100.7', '10.0.0.5', 1],
       ['Hash list: Known.Cert.From.Corpus transferred (seen by zeek)', '151.101.1.69', '192.168.0.15', 1],
     ]);
     const run = await repo.getRun(store.db, first.runId);
-    expect(run?.inputs.find((i) => i.path.endsWith('files.log'))).toMatchObject({ fromOffset: 0, records: 194, badRecords: 0 });
+    expect(run?.inputs.find((i) => i.path.endsWith('files.log'))).toMatchObject({
+      fromOffset: 0,
+      records: 194,
+      badRecords: 0,
+    });
 
     // Second run: nothing new in the logs, nothing re-counted. Then one more Suricata record.
     await h.run();
-    appendFileSync(eve, `${JSON.stringify({ timestamp: '2026-11-21T11:00:00.000000+0000', event_type: 'fileinfo', src_ip: '198.51.100.8', dest_ip: '10.0.0.6', fileinfo: { filename: 'again.exe', sha256: sha } })}\n`);
+    appendFileSync(
+      eve,
+      `${JSON.stringify({ timestamp: '2026-11-21T11:00:00.000000+0000', event_type: 'fileinfo', src_ip: '198.51.100.8', dest_ip: '10.0.0.6', fileinfo: { filename: 'again.exe', sha256: sha } })}\n`,
+    );
     const third = await h.run();
     const counts = (await repo.listFindings(store.db, { detector: 'scanner.hash-list' })).map((f) => f.count);
     expect(counts).toEqual([1, 1, 1]);
@@ -131,9 +181,16 @@ describe('scheduled scanner service', () => {
     try {
       mkdirSync(join(dir, 'rules'));
       writeFileSync(join(dir, 'rules', 'r.yar'), 'rule R { strings: $a = "x" condition: $a }\n');
-      const cfg = testConfig({ paths: [dir], clamav: { enabled: false }, yara: { rules: [join(dir, 'rules')] }, schedule: '0 */6 * * *', grace: '30m' });
+      const cfg = testConfig({
+        paths: [dir],
+        clamav: { enabled: false },
+        yara: { rules: [join(dir, 'rules')] },
+        schedule: '0 */6 * * *',
+        grace: '30m',
+      });
       let now = Date.parse('2026-11-21T00:10:00Z');
       const alerts: Alert[] = [];
+      const metrics = createMetricsRegistry();
       const runs = scanRunStore(store.db, repo);
       const svc = new ScannerService({
         config: cfg,
@@ -146,6 +203,7 @@ describe('scheduled scanner service', () => {
         alerts: async (a) => void alerts.push(...a),
         findings: async () => undefined,
         lastFinishedAt: () => runs.lastFinishedAt('scanner'),
+        metrics,
       });
       await svc.start();
       try {
@@ -157,6 +215,9 @@ describe('scheduled scanner service', () => {
         expect(alerts.map((a) => a.labels.alertname)).toEqual(['VigilScanMissed']);
         const out = await svc.runNow();
         expect(out.status).toBe('ok');
+        expect(await metrics.getSingleMetricAsString('vigil_scan_runs_total')).toContain(
+          'vigil_scan_runs_total{status="ok"} 1',
+        );
         expect(await svc.checkDeadman()).toBe(false); // a run just finished
       } finally {
         await svc.stop(5000);

@@ -4,7 +4,12 @@ import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync
 import { basename, join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { silentLogger } from '../../../core/index.js';
-import { buildEngines, Quarantine, SignatureDb, type ScanEngines } from '../../../analyzers/scanners/index.js';
+import {
+  buildEngines,
+  Quarantine,
+  SignatureDb,
+  type ScanEngines,
+} from '../../../analyzers/scanners/index.js';
 import { describeStores } from '../../helpers/stores.js';
 import { EICAR, requireBinary } from './clamd-fixture.js';
 import { harness, repo, tempDir, testConfig } from './run-fixture.js';
@@ -30,10 +35,14 @@ describeStores(
       uploads = join(data, 'uploads');
       mkdirSync(join(uploads, 'deep', 'er'), { recursive: true });
       mkdirSync(join(data, 'rules'));
-      writeFileSync(join(data, 'rules', 'php.yar'), 'rule Php_Webshell : webshell { strings: $a = "eval($_POST" condition: $a }\n');
+      writeFileSync(
+        join(data, 'rules', 'php.yar'),
+        'rule Php_Webshell : webshell { strings: $a = "eval($_POST" condition: $a }\n',
+      );
       writeFileSync(join(uploads, 'eicar.com'), EICAR);
       writeFileSync(join(uploads, 'deep', 'shell.php'), '<?php eval($_POST["x"]); ?>');
-      for (let i = 0; i < 5; i++) writeFileSync(join(uploads, 'deep', 'er', `clean-${i}.txt`), `clean file ${i}\n`);
+      for (let i = 0; i < 5; i++)
+        writeFileSync(join(uploads, 'deep', 'er', `clean-${i}.txt`), `clean file ${i}\n`);
       writeFileSync(join(uploads, 'to-be-known.bin'), 'harmless today, listed tomorrow\n');
       symlinkSync('/etc/hostname', join(uploads, 'link-out'));
       execFileSync('mkfifo', [join(data, 'a-fifo')]);
@@ -63,7 +72,9 @@ describeStores(
         'uploads/to-be-known.bin': 'clean',
         ...Object.fromEntries([0, 1, 2, 3, 4].map((i) => [`uploads/deep/er/clean-${i}.txt`, 'clean'])),
       });
-      expect(out.results.find((r) => r.path.endsWith('a-fifo'))?.reason).toMatch(/not a regular file \(fifo\)/);
+      expect(out.results.find((r) => r.path.endsWith('a-fifo'))?.reason).toMatch(
+        /not a regular file \(fifo\)/,
+      );
       expect(out.skippedSymlinks).toBe(1);
       expect(out.status).toBe('partial');
       expect(out.full).toBe(true);
@@ -76,14 +87,23 @@ describeStores(
         ['scanner.yara', `YARA: Php_Webshell in ${join(uploads, 'deep', 'shell.php')}`],
       ]);
       expect(h.sunk).toHaveLength(2);
-      expect(h.alerts.map((a) => a.labels.alertname).sort()).toEqual(['VigilMalwareFound', 'VigilMalwareFound', 'VigilScanError']);
-      expect(h.alerts.find((a) => a.labels.alertname === 'VigilScanError')?.annotations.description).toContain('a-fifo');
+      expect(h.alerts.map((a) => a.labels.alertname).sort()).toEqual([
+        'VigilMalwareFound',
+        'VigilMalwareFound',
+        'VigilScanError',
+      ]);
+      expect(
+        h.alerts.find((a) => a.labels.alertname === 'VigilScanError')?.annotations.description,
+      ).toContain('a-fifo');
 
       // Quarantined: gone from uploads, with metadata alongside, restorable byte for byte.
       expect(existsSync(join(uploads, 'eicar.com'))).toBe(false);
       const q = new Quarantine(join(data, 'quarantine'));
       const recs = await q.list();
-      expect(recs.map((r) => r.originalPath).sort()).toEqual([join(uploads, 'deep', 'shell.php'), join(uploads, 'eicar.com')]);
+      expect(recs.map((r) => r.originalPath).sort()).toEqual([
+        join(uploads, 'deep', 'shell.php'),
+        join(uploads, 'eicar.com'),
+      ]);
       const eicarRec = recs.find((r) => r.originalPath.endsWith('eicar.com'))!;
       expect(eicarRec.sha256).toBe(createHash('sha256').update(EICAR).digest('hex'));
       expect(eicarRec.hits.map((x) => x.name)).toEqual(['Vigil.Test.EICAR.UNOFFICIAL']);
@@ -109,10 +129,15 @@ describeStores(
       writeFileSync(join(uploads, 'deep', 'er', 'clean-0.txt'), 'changed content\n');
       const a = await h.run();
       expect(a.skipped).toBe(5);
-      expect(a.results.map((r) => r.path).filter((p) => p.includes('clean-'))).toEqual([join(uploads, 'deep', 'er', 'clean-0.txt')]);
+      expect(a.results.map((r) => r.path).filter((p) => p.includes('clean-'))).toEqual([
+        join(uploads, 'deep', 'er', 'clean-0.txt'),
+      ]);
 
       // New hash signature for a file that was clean: `add-hash` then RELOAD, as the CLI does.
-      await new SignatureDb(join(data, 'clamav', 'db')).addHash(join(uploads, 'to-be-known.bin'), 'Vigil.Test.Listed');
+      await new SignatureDb(join(data, 'clamav', 'db')).addHash(
+        join(uploads, 'to-be-known.bin'),
+        'Vigil.Test.Listed',
+      );
       await engines.reload();
       const b = await h.run();
       expect(b.skipped).toBe(0);
@@ -133,9 +158,17 @@ describeStores(
 
 describe('signature database (vigil signatures add-*)', () => {
   it.each([
-    ['addHex with a non-hex body', (db: SignatureDb) => db.addHex('Bad.Hex', 'zz-not-hex'), /not a ClamAV hex pattern/],
+    [
+      'addHex with a non-hex body',
+      (db: SignatureDb) => db.addHex('Bad.Hex', 'zz-not-hex'),
+      /not a ClamAV hex pattern/,
+    ],
     ['a name with a colon', (db: SignatureDb) => db.addHex('Bad:Name', '41424344'), /must be letters/],
-    ['an ldb ClamAV rejects', (db: SignatureDb) => db.addLdb('Bad.Ldb;Target:0;0&1&2;41414141'), /ClamAV rejects/],
+    [
+      'an ldb ClamAV rejects',
+      (db: SignatureDb) => db.addLdb('Bad.Ldb;Target:0;0&1&2;41414141'),
+      /ClamAV rejects/,
+    ],
   ])('%s is refused', async (_name, add, message) => {
     const dir = tempDir('sigdb');
     try {
@@ -155,7 +188,10 @@ describe('signature database (vigil signatures add-*)', () => {
       await db.addHash(f, 'Vigil.Sample');
       await db.addHex('Vigil.Hex', '41 42 43 44 ?? 46');
       await db.addLdb('Vigil.Ldb;Engine:51-255,Target:0;0&1;414243;444546');
-      const sigtool = execFileSync('sigtool', ['--md5', f]).toString().trim().replace(basename(f), 'Vigil.Sample');
+      const sigtool = execFileSync('sigtool', ['--md5', f])
+        .toString()
+        .trim()
+        .replace(basename(f), 'Vigil.Sample');
       expect((await db.list()).map((e) => [e.kind, e.name, e.line])).toEqual([
         ['hdb', 'Vigil.Sample', sigtool],
         ['ndb', 'Vigil.Hex', 'Vigil.Hex:0:*:41424344??46'],

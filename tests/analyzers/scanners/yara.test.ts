@@ -1,9 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compileRuleDirs, factsOf, YaraScanner, type CompiledRules } from '../../../analyzers/scanners/index.js';
+import {
+  compileRuleDirs,
+  factsOf,
+  YaraScanner,
+  type CompiledRules,
+} from '../../../analyzers/scanners/index.js';
 
 const RULES = `
 rule Webshell_Eval : webshell php
@@ -41,7 +55,10 @@ describe('YARA rules compiled from folders', () => {
     dir = mkdtempSync(join(tmpdir(), 'vigil-yara-'));
     mkdirSync(join(dir, 'rules', 'nested'), { recursive: true });
     writeFileSync(join(dir, 'rules', 'web.yar'), RULES);
-    writeFileSync(join(dir, 'rules', 'nested', 'big.yara'), 'rule Tail_Marker { strings: $t = "TAIL-OF-A-LARGE-FILE" condition: $t }\n');
+    writeFileSync(
+      join(dir, 'rules', 'nested', 'big.yara'),
+      'rule Tail_Marker { strings: $t = "TAIL-OF-A-LARGE-FILE" condition: $t }\n',
+    );
     writeFileSync(join(dir, 'rules', 'README.txt'), 'not a rule file');
     files = join(dir, 'files');
     mkdirSync(join(files, 'uploads'), { recursive: true });
@@ -49,7 +66,8 @@ describe('YARA rules compiled from folders', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const scan = (path: string) => new YaraScanner({ compiled: () => compiled }).scan(factsOf(path, statSync(path)));
+  const scan = (path: string) =>
+    new YaraScanner({ compiled: () => compiled }).scan(factsOf(path, statSync(path)));
 
   it('reports rule, tags, metadata and string offsets (not the matched text)', async () => {
     const p = join(files, 'a.txt');
@@ -93,7 +111,9 @@ describe('YARA rules compiled from folders', () => {
     writeSync(fd, 'TAIL-OF-A-LARGE-FILE');
     closeSync(fd);
     const v = await scan(p);
-    expect(v.status === 'infected' && v.hits.map((h) => [h.name, h.strings?.[0]?.offset])).toEqual([['Tail_Marker', 55 << 20]]);
+    expect(v.status === 'infected' && v.hits.map((h) => [h.name, h.strings?.[0]?.offset])).toEqual([
+      ['Tail_Marker', 55 << 20],
+    ]);
   });
 
   it('a file that vanished or is a directory is an error, not clean', async () => {
@@ -129,14 +149,27 @@ describe('YARA compile errors name the file and line', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it.each([
-    ['syntax.yar', 'rule ok { condition: true }\n\nrule broken {\n  condition:\n    and\n}\n', 5, /syntax error/],
-    ['unknown.yar', 'rule u {\n  condition:\n    not_an_external == 1\n}\n', 3, /unknown identifier `not_an_external`/],
+    [
+      'syntax.yar',
+      'rule ok { condition: true }\n\nrule broken {\n  condition:\n    and\n}\n',
+      5,
+      /syntax error/,
+    ],
+    [
+      'unknown.yar',
+      'rule u {\n  condition:\n    not_an_external == 1\n}\n',
+      3,
+      /unknown identifier `not_an_external`/,
+    ],
   ])('%s', async (name, src, line, message) => {
     const d = join(dir, name.replace('.yar', ''));
     mkdirSync(d);
     writeFileSync(join(d, 'fine.yar'), 'rule fine { condition: filesize > 0 }\n');
     writeFileSync(join(d, name), src);
-    const err = await compileRuleDirs([d]).then(() => undefined, (e: Error & { code?: string }) => e);
+    const err = await compileRuleDirs([d]).then(
+      () => undefined,
+      (e: Error & { code?: string }) => e,
+    );
     expect(err?.code).toBe('SCN_YARA_COMPILE');
     expect(err?.message).toContain(`${join(d, name)}:${line}:`);
     expect(err?.message).toMatch(message);
@@ -147,7 +180,10 @@ describe('YARA compile errors name the file and line', () => {
     mkdirSync(d);
     writeFileSync(join(d, 'a.yar'), 'rule same { condition: filesize > 1 }\n');
     writeFileSync(join(d, 'b.yar'), '// second file\n\nrule same { condition: filesize > 2 }\n');
-    const err = await compileRuleDirs([d]).then(() => undefined, (e: Error) => e);
+    const err = await compileRuleDirs([d]).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(err?.message).toContain(`${join(d, 'b.yar')}:3:`);
     expect(err?.message).toMatch(/duplicate rule `same`/);
   });
@@ -161,9 +197,13 @@ describe('YARA compile errors name the file and line', () => {
     mkdirSync(d);
     writeFileSync(join(d, 'r.yar'), 'rule R { strings: $a = "needle" condition: $a }\n');
     writeFileSync(join(d, 'f.txt'), 'hay needle hay');
-    const out = execFileSync('yara', [join(d, 'r.yar'), join(d, 'f.txt')]).toString().trim();
+    const out = execFileSync('yara', [join(d, 'r.yar'), join(d, 'f.txt')])
+      .toString()
+      .trim();
     const compiled = await compileRuleDirs([d]);
-    const v = await new YaraScanner({ compiled: () => compiled }).scan(factsOf(join(d, 'f.txt'), statSync(join(d, 'f.txt'))));
+    const v = await new YaraScanner({ compiled: () => compiled }).scan(
+      factsOf(join(d, 'f.txt'), statSync(join(d, 'f.txt'))),
+    );
     expect(out).toBe(`R ${join(d, 'f.txt')}`);
     expect(v.status === 'infected' && v.hits.map((h) => h.name)).toEqual(['R']);
   });
@@ -176,14 +216,23 @@ describe('YARA externals with values @litko/yara-x would misread', () => {
       mkdirSync(join(dir, 'uses'));
       mkdirSync(join(dir, 'ignores'));
       writeFileSync(join(dir, 'uses', 'r.yar'), 'rule ByName { condition: filename == "2024" }\n');
-      writeFileSync(join(dir, 'ignores', 'r.yar'), 'rule ByContent { strings: $a = "payload" condition: $a }\n');
+      writeFileSync(
+        join(dir, 'ignores', 'r.yar'),
+        'rule ByContent { strings: $a = "payload" condition: $a }\n',
+      );
       const p = join(dir, '2024');
       writeFileSync(p, 'payload');
       const f = factsOf(p, statSync(p));
       const uses = await compileRuleDirs([join(dir, 'uses')]);
       const ignores = await compileRuleDirs([join(dir, 'ignores')]);
-      expect(await new YaraScanner({ compiled: () => uses }).scan(f)).toMatchObject({ status: 'error', reason: expect.stringMatching(/filename="2024"/) });
-      expect(await new YaraScanner({ compiled: () => ignores }).scan(f)).toMatchObject({ status: 'infected', hits: [{ name: 'ByContent' }] });
+      expect(await new YaraScanner({ compiled: () => uses }).scan(f)).toMatchObject({
+        status: 'error',
+        reason: expect.stringMatching(/filename="2024"/),
+      });
+      expect(await new YaraScanner({ compiled: () => ignores }).scan(f)).toMatchObject({
+        status: 'infected',
+        hits: [{ name: 'ByContent' }],
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
