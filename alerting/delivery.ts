@@ -77,6 +77,7 @@ export class Delivery {
           .execute();
       });
     }
+    // Rows enqueued before start are among `rows` too; the queue ignores an id it already holds.
     for (const row of rows) this.#queue.push(row, now);
     this.kick();
   }
@@ -149,27 +150,27 @@ export class Delivery {
   /** Marks a batch in flight with one statement, then sends each. */
   #launch(batch: QueuedRow[], now: number): void {
     this.#running += batch.length;
-    this.#o.db
-      .updateTable('alerting_notifications')
-      .set({ in_flight_since: now })
-      .where(
-        'notification_id',
-        'in',
-        batch.map((q) => q.row.notification_id),
-      )
-      .execute()
-      .then(
-        () => batch.forEach((q) => this.#send(q)),
-        (err: unknown) => {
-          this.#o.log.error({ err: errorMessage(err) }, 'cannot mark notifications in flight; retrying');
-          for (const q of batch) {
-            q.row = { ...q.row, next_attempt_at: now + this.#o.retryInitialMs };
-            this.#queue.settle(q, false, now);
-          }
-          this.#running -= batch.length;
-          this.kick();
-        },
-      );
+    // Marked in flight before the send, so a crash mid-send shows as an interrupted attempt; the
+    // mark rides in the same transaction as the outcomes finishing meanwhile (group commit).
+    new Promise<void>((resolve, reject) => {
+      this.#marks.push({
+        ids: batch.map((q) => q.row.notification_id),
+        at: now,
+        done: (err) => (err ? reject(err) : resolve()),
+      });
+      this.#scheduleFlush();
+    }).then(
+      () => batch.forEach((q) => this.#send(q)),
+      (err: unknown) => {
+        this.#o.log.error({ err: errorMessage(err) }, 'cannot mark notifications in flight; retrying');
+        for (const q of batch) {
+          q.row = { ...q.row, next_attempt_at: now + this.#o.retryInitialMs };
+          this.#queue.settle(q, false, now);
+        }
+        this.#running -= batch.length;
+        this.kick();
+      },
+    );
   }
 
   #send(q: QueuedRow): void {
@@ -235,16 +236,38 @@ export class Delivery {
   #record(o: Outcome): Promise<void> {
     return new Promise((resolve, reject) => {
       this.#pendingRecords.push({ o, done: (err) => (err ? reject(err) : resolve()) });
-      if (this.#pendingRecords.length === 1) setImmediate(() => this.#flushRecords());
+      this.#scheduleFlush();
+    });
+  }
+
+  #marks: { ids: string[]; at: number; done: (err?: unknown) => void }[] = [];
+  #flushScheduled = false;
+
+  #scheduleFlush(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    setImmediate(() => {
+      this.#flushScheduled = false;
+      this.#flushRecords();
     });
   }
 
   #flushRecords(): void {
     const batch = this.#pendingRecords.splice(0);
-    if (batch.length === 0) return;
+    const marks = this.#marks.splice(0);
+    if (batch.length === 0 && marks.length === 0) return;
     this.#o.db
       .transaction()
       .execute(async (trx) => {
+        for (const m of marks) {
+          await trx
+            .updateTable('alerting_notifications')
+            .set({ in_flight_since: m.at })
+            .where('status', '=', 'pending')
+            .where('notification_id', 'in', m.ids)
+            .execute();
+        }
+        if (batch.length === 0) return;
         await writeOutcomes(
           trx as unknown as AlertingDb,
           batch.map((b) => b.o),
@@ -254,8 +277,15 @@ export class Delivery {
         }
       })
       .then(
-        () => batch.forEach((b) => b.done()),
-        (err: unknown) => batch.forEach((b) => b.done(err)),
+        () => {
+          marks.forEach((m) => m.done());
+          batch.forEach((b) => b.done());
+        },
+        (err: unknown) => {
+          this.#o.log.error({ err: errorMessage(err) }, 'recording notification attempts failed');
+          marks.forEach((m) => m.done(err));
+          batch.forEach((b) => b.done(err));
+        },
       );
   }
 

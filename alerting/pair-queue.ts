@@ -17,6 +17,8 @@ export class PairQueue {
   #ready: QueuedRow[] = [];
   #readyAt = 0;
   readonly #waiting = new Set<QueuedRow>();
+  /** Ids of the rows held, so the same row pushed twice (enqueued, then read at start) is sent once. */
+  readonly #ids = new Set<string>();
 
   /** Number of (group, integration) pairs with work left. */
   get size(): number {
@@ -24,6 +26,8 @@ export class PairQueue {
   }
 
   push(row: NotificationRow, now: number): void {
+    if (this.#ids.has(row.notification_id)) return;
+    this.#ids.add(row.notification_id);
     const pair = `${row.group_key}\u0000${row.receiver}\u0000${row.integration}`;
     const q: QueuedRow = { row, pair, inFlight: false, done: false };
     let list = this.#byPair.get(pair);
@@ -71,7 +75,7 @@ export class PairQueue {
   #advance(pair: string, now: number): void {
     const list = this.#byPair.get(pair);
     if (!list) return;
-    while (list.length > 0 && list[0]!.done) list.shift();
+    while (list.length > 0 && list[0]!.done) this.#ids.delete(list.shift()!.row.notification_id);
     if (list.length === 0) this.#byPair.delete(pair);
     else if (!list[0]!.inFlight) this.#consider(list[0]!, now);
   }

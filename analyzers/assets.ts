@@ -19,9 +19,18 @@ export class AssetMap {
     for (const c of customers) {
       for (const n of c.networks) {
         try {
-          this.nets.push({ range: n.includes('/') ? ipaddr.parseCIDR(n) : [ipaddr.parse(n), ipaddr.parse(n).kind() === 'ipv4' ? 32 : 128], customer: c.id });
+          this.nets.push({
+            range: n.includes('/')
+              ? ipaddr.parseCIDR(n)
+              : [ipaddr.parse(n), ipaddr.parse(n).kind() === 'ipv4' ? 32 : 128],
+            customer: c.id,
+          });
         } catch (err) {
-          throw new VigilError('CFG_NETWORK', `customers "${c.id}": network "${n}" is not an address or CIDR`, { cause: err });
+          throw new VigilError(
+            'CFG_NETWORK',
+            `customers "${c.id}": network "${n}" is not an address or CIDR`,
+            { cause: err },
+          );
         }
       }
     }
@@ -35,7 +44,8 @@ export class AssetMap {
     let found: string | undefined;
     if (ipaddr.isValid(ip)) {
       let addr = ipaddr.parse(ip);
-      if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()) addr = (addr as ipaddr.IPv6).toIPv4Address();
+      if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress())
+        addr = (addr as ipaddr.IPv6).toIPv4Address();
       for (const n of this.nets) {
         if (n.range[0].kind() === addr.kind() && addr.match(n.range)) {
           found = n.customer;

@@ -8,16 +8,48 @@ const toggle = { enabled: z.boolean().default(true) };
 /** Per-detector options (docs/analyzers.md documents every key and its algorithm). */
 export const detectorsSchema = z.strictObject({
   'signature-alerts': z
-    .strictObject({ ...toggle, suppress_sids: z.array(z.number().int()).optional(), suppress_notices: z.array(z.string()).optional(), severity_map: z.record(z.string(), severity).optional(), min_severity: severity.optional() })
+    .strictObject({
+      ...toggle,
+      suppress_sids: z.array(z.number().int()).optional(),
+      suppress_notices: z.array(z.string()).optional(),
+      severity_map: z.record(z.string(), severity).optional(),
+      min_severity: severity.optional(),
+    })
     .optional(),
   intel: z.strictObject({ ...toggle, severity: severity.optional() }).optional(),
   beaconing: z
-    .strictObject({ ...toggle, min_connections: z.number().int().min(3).optional(), threshold: z.number().min(0).max(1).optional(), max_samples: z.number().int().positive().optional(), ignore_destinations: z.array(z.string()).optional(), ignore_ports: ports.optional() })
+    .strictObject({
+      ...toggle,
+      min_connections: z.number().int().min(3).optional(),
+      threshold: z.number().min(0).max(1).optional(),
+      max_samples: z.number().int().positive().optional(),
+      ignore_destinations: z.array(z.string()).optional(),
+      ignore_ports: ports.optional(),
+    })
     .optional(),
-  'long-connections': z.strictObject({ ...toggle, min_duration: duration().optional(), high_duration: duration().optional(), allow_ports: ports.optional() }).optional(),
-  'brute-force': z.strictObject({ ...toggle, threshold: z.number().int().positive().optional(), allow_sources: z.array(z.string()).optional() }).optional(),
+  'long-connections': z
+    .strictObject({
+      ...toggle,
+      min_duration: duration().optional(),
+      high_duration: duration().optional(),
+      allow_ports: ports.optional(),
+    })
+    .optional(),
+  'brute-force': z
+    .strictObject({
+      ...toggle,
+      threshold: z.number().int().positive().optional(),
+      allow_sources: z.array(z.string()).optional(),
+    })
+    .optional(),
   scans: z
-    .strictObject({ ...toggle, horizontal_threshold: z.number().int().min(2).optional(), vertical_threshold: z.number().int().min(2).optional(), only_failed: z.boolean().optional(), allow_sources: z.array(z.string()).optional() })
+    .strictObject({
+      ...toggle,
+      horizontal_threshold: z.number().int().min(2).optional(),
+      vertical_threshold: z.number().int().min(2).optional(),
+      only_failed: z.boolean().optional(),
+      allow_sources: z.array(z.string()).optional(),
+    })
     .optional(),
   'dns-tunnelling': z
     .strictObject({
@@ -31,11 +63,33 @@ export const detectorsSchema = z.strictObject({
     })
     .optional(),
   'tls-hygiene': z
-    .strictObject({ ...toggle, ignore: z.array(z.enum(['invalid_chain', 'expired', 'self_signed', 'weak_key', 'old_protocol', 'sni_mismatch'])).optional(), min_rsa_bits: z.number().int().optional(), min_ec_bits: z.number().int().optional() })
+    .strictObject({
+      ...toggle,
+      ignore: z
+        .array(
+          z.enum(['invalid_chain', 'expired', 'self_signed', 'weak_key', 'old_protocol', 'sni_mismatch']),
+        )
+        .optional(),
+      min_rsa_bits: z.number().int().optional(),
+      min_ec_bits: z.number().int().optional(),
+    })
     .optional(),
-  'large-transfers': z.strictObject({ ...toggle, min_bytes: z.number().positive().optional(), high_bytes: z.number().positive().optional(), allow_destinations: z.array(z.string()).optional() }).optional(),
+  'large-transfers': z
+    .strictObject({
+      ...toggle,
+      min_bytes: z.number().positive().optional(),
+      high_bytes: z.number().positive().optional(),
+      allow_destinations: z.array(z.string()).optional(),
+    })
+    .optional(),
   'sensor-health': z
-    .strictObject({ ...toggle, max_capture_loss: z.number().min(0).max(100).optional(), weird_spike_factor: z.number().positive().optional(), weird_spike_min: z.number().int().positive().optional(), missing_hours: z.boolean().optional() })
+    .strictObject({
+      ...toggle,
+      max_capture_loss: z.number().min(0).max(100).optional(),
+      weird_spike_factor: z.number().positive().optional(),
+      weird_spike_min: z.number().int().positive().optional(),
+      missing_hours: z.boolean().optional(),
+    })
     .optional(),
   sigma: z.strictObject({ ...toggle }).optional(),
 });
@@ -51,11 +105,21 @@ export const analyzersSchema = z.strictObject({
   settle: duration().default(10 * 60_000),
   /** How many bad records per input are kept with their line numbers. */
   max_errors_per_input: z.number().int().positive().default(100),
-  zeek: z.strictObject({ paths: z.array(z.string()).default([]), exclude: z.array(z.string()).default([]) }).default({ paths: [], exclude: [] }),
+  zeek: z
+    .strictObject({ paths: z.array(z.string()).default([]), exclude: z.array(z.string()).default([]) })
+    .default({ paths: [], exclude: [] }),
   suricata: z.strictObject({ eve: z.array(z.string()).default([]) }).default({ eve: [] }),
   intel: z
     .strictObject({
-      files: z.array(z.strictObject({ path: z.string(), type: z.enum(['ip', 'cidr', 'domain', 'url', 'hash', 'ja3', 'email', 'user']).optional(), source: z.string().optional() })).default([]),
+      files: z
+        .array(
+          z.strictObject({
+            path: z.string(),
+            type: z.enum(['ip', 'cidr', 'domain', 'url', 'hash', 'ja3', 'email', 'user']).optional(),
+            source: z.string().optional(),
+          }),
+        )
+        .default([]),
     })
     .default({ files: [] }),
   sigma: z.strictObject({ rules: z.array(z.string()).default([]) }).default({ rules: [] }),
@@ -87,7 +151,12 @@ const YEAR_MS = 366 * DAY_MS;
 export function checkSchedule(expr: string, tz: string, from = new Date()): string | undefined {
   const bad = validateCron(expr, tz);
   if (bad) return bad;
-  const { min, windowStart } = minRunsInWindow(expr, { timezone: tz, from, until: new Date(from.getTime() + YEAR_MS), windowMs: DAY_MS });
+  const { min, windowStart } = minRunsInWindow(expr, {
+    timezone: tz,
+    from,
+    until: new Date(from.getTime() + YEAR_MS),
+    windowMs: DAY_MS,
+  });
   if (min < MIN_RUNS_PER_DAY) {
     return `schedule "${expr}" (${tz}) gives only ${min} run(s) in the 24 h from ${windowStart.toISOString()}; the contract needs at least ${MIN_RUNS_PER_DAY} in every 24 h`;
   }

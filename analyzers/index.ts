@@ -1,5 +1,19 @@
-export type { LogRecord, LogSource, BadRecord, Detector, DetectorContext, DetectorFactory, DetectedFinding } from './types.js';
-export { analyzersSections, analyzersSchema, checkSchedule, MIN_RUNS_PER_DAY, type AnalyzersConfig } from './config.js';
+export type {
+  LogRecord,
+  LogSource,
+  BadRecord,
+  Detector,
+  DetectorContext,
+  DetectorFactory,
+  DetectedFinding,
+} from './types.js';
+export {
+  analyzersSections,
+  analyzersSchema,
+  checkSchedule,
+  MIN_RUNS_PER_DAY,
+  type AnalyzersConfig,
+} from './config.js';
 export * from './readers/index.js';
 export { detectorRegistry, beaconScore, type DetectorType } from './detectors/index.js';
 export { compileSigmaRule, loadSigmaRules, type CompiledSigmaRule } from './sigma/index.js';

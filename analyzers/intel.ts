@@ -107,7 +107,9 @@ export function loadIntel(files: IntelFile[]): IntelSet {
     try {
       text = readFileSync(f.path, 'utf8');
     } catch (err) {
-      throw new VigilError('ANL_INTEL', `cannot read intel file ${f.path}: ${(err as Error).message}`, { cause: err });
+      throw new VigilError('ANL_INTEL', `cannot read intel file ${f.path}: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
     const source = f.source ?? f.path.split('/').pop() ?? f.path;
     const lines = text.split(/\r?\n/);
@@ -120,9 +122,18 @@ export function loadIntel(files: IntelFile[]): IntelSet {
         if (r.kind !== 'record') return;
         const value = String(r.rec.fields.indicator ?? '');
         const t = ZEEK_TYPES[String(r.rec.fields.indicator_type ?? '')];
-        if (!value || !t) throw new VigilError('ANL_INTEL', `${f.path}:${i + 1}: unknown indicator_type "${String(r.rec.fields.indicator_type)}"`);
+        if (!value || !t)
+          throw new VigilError(
+            'ANL_INTEL',
+            `${f.path}:${i + 1}: unknown indicator_type "${String(r.rec.fields.indicator_type)}"`,
+          );
         const desc = r.rec.fields['meta.desc'];
-        set.add({ value, type: t, source: String(r.rec.fields['meta.source'] ?? source), ...(typeof desc === 'string' ? { desc } : {}) });
+        set.add({
+          value,
+          type: t,
+          source: String(r.rec.fields['meta.source'] ?? source),
+          ...(typeof desc === 'string' ? { desc } : {}),
+        });
       });
       continue;
     }

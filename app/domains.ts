@@ -2,16 +2,18 @@ import { coreSections, type ConfigSection } from '../core/index.js';
 import { probesConfigSections } from '../probes/index.js';
 import { slaConfigSections } from '../sla/index.js';
 import { alertingSections } from '../alerting/index.js';
-import { analyzersSections } from '../analyzers/index.js';
+import { analyzersSections, scannersConfigSections } from '../analyzers/index.js';
 import type { DomainWiring, WireContext, RegisterCommands } from './wire/types.js';
 import { demoSection } from './demo-target.js';
 import { wireAlerting } from './wire/alerting.js';
 import { wireProbes } from './wire/probes.js';
 import { wireSla } from './wire/sla.js';
+import { wireScanners } from './wire/scanners.js';
 import { registerProbeCommands } from './commands/probes.js';
 import { registerSlaCommands } from './commands/sla.js';
 import { registerAlertCommands } from './commands/alerts.js';
 import { registerAnalyzeCommands } from './commands/analyze.js';
+import { registerScanCommands } from './commands/scan.js';
 
 /** Every config section vigil knows: core's, the app's and each domain's. */
 export const allSections: ConfigSection[] = [
@@ -21,6 +23,7 @@ export const allSections: ConfigSection[] = [
   ...slaConfigSections,
   ...alertingSections,
   ...analyzersSections,
+  ...scannersConfigSections,
 ];
 
 /** The domains `vigil start` wires, in start order (alert routing first, so sinks have a target). */
@@ -28,6 +31,7 @@ export const domainWirings: Array<{ name: string; wire: (ctx: WireContext) => Pr
   { name: 'alerting', wire: wireAlerting },
   { name: 'sla', wire: wireSla },
   { name: 'probes', wire: wireProbes },
+  { name: 'scanners', wire: wireScanners },
 ];
 
 /** The domains' CLI commands. */
@@ -36,4 +40,5 @@ export const domainCommands: RegisterCommands[] = [
   registerSlaCommands,
   registerAlertCommands,
   registerAnalyzeCommands,
+  registerScanCommands,
 ];

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { extname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -32,7 +33,15 @@ function devEntry(entry: URL): URL {
   const esbuild = require('esbuild') as typeof import('esbuild');
   const root = fileURLToPath(new URL('../', import.meta.url));
   const outfile = join(root, 'node_modules', '.cache', 'vigil', `probe-thread-${process.pid}.mjs`);
-  esbuild.buildSync({ entryPoints: [fileURLToPath(entry)], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile, logLevel: 'silent' });
+  esbuild.buildSync({
+    entryPoints: [fileURLToPath(entry)],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    outfile,
+    logLevel: 'silent',
+  });
   bundled = pathToFileURL(outfile);
   return bundled;
 }
@@ -116,5 +125,10 @@ export class ThreadedScheduler {
           }),
       ),
     );
+    if (bundled) {
+      // The development bundle is loaded by now; remove it so none accumulate.
+      rmSync(fileURLToPath(bundled), { force: true });
+      bundled = undefined;
+    }
   }
 }

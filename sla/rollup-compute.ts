@@ -1,6 +1,6 @@
 import { verdict } from './timeline.js';
 import { intersectMs, mergeMs, type MsRange } from './ranges.js';
-import { bucketValue, type ProbeRollup } from './store.js';
+import { ROLLUP_MAX_BUCKET, bucketValue, type ProbeRollup } from './store.js';
 import type { Exclusion } from './compute.js';
 
 const MINUTE = 60_000;
@@ -27,12 +27,12 @@ export interface RollupFigures {
   approximate: true;
 }
 
-function histPercentile(hist: Map<number, number>, total: number, p: number): number | null {
+function bucketPercentile(counts: Float64Array, total: number, p: number): number | null {
   if (total === 0) return null;
   const rank = Math.max(1, Math.ceil((p / 100) * total));
   let seen = 0;
-  for (const b of [...hist.keys()].sort((a, c) => a - c)) {
-    seen += hist.get(b)!;
+  for (let b = 0; b < counts.length; b++) {
+    seen += counts[b]!;
     if (seen >= rank) return bucketValue(b);
   }
   return null;
@@ -46,35 +46,29 @@ function histPercentile(hist: Map<number, number>, total: number, p: number): nu
  * month costs O(rollups + minutes). Month reports use the raw results (exact to the ms).
  */
 export function computeFromRollups(args: RollupWindow & { rollups: readonly ProbeRollup[] }): RollupFigures {
-  const minutes = new Map<number, MinuteCounts>();
-  const hist = new Map<number, number>();
-  for (const r of args.rollups) {
-    let m = minutes.get(r.minuteAt);
-    if (!m)
-      minutes.set(
-        r.minuteAt,
-        (m = { minuteAt: r.minuteAt, up: 0, down: 0, latSum: 0, latCount: 0, flagged: 0 }),
-      );
-    if (r.failCount > r.okCount) m.down++;
-    else if (r.okCount + r.failCount > 0) m.up++;
-    m.latSum += r.latSum;
-    m.latCount += r.latCount;
-    m.flagged += r.flaggedCount;
-  }
-  const f = computeFromMinuteCounts({ ...args, minutes: [...minutes.values()] });
+  // One MinuteCounts per rollup: computeFromMinuteCounts sums entries of the same minute.
+  const minutes: MinuteCounts[] = args.rollups.map((r) => ({
+    minuteAt: r.minuteAt,
+    up: r.failCount > r.okCount || r.okCount + r.failCount === 0 ? 0 : 1,
+    down: r.failCount > r.okCount ? 1 : 0,
+    latSum: r.latSum,
+    latCount: r.latCount,
+    flagged: r.flaggedCount,
+  }));
+  const f = computeFromMinuteCounts({ ...args, minutes });
   // Percentiles over the rollups whose minute has eligible time, as the average.
-  const { eligibleMinute } = f;
+  const counts = new Float64Array(ROLLUP_MAX_BUCKET + 1);
   let n = 0;
   for (const r of args.rollups) {
-    if (!eligibleMinute(r.minuteAt)) continue;
+    if (!f.eligibleMinute(r.minuteAt)) continue;
     n += r.latCount;
-    for (const [b, c] of r.hist) hist.set(b, (hist.get(b) ?? 0) + c);
+    for (const [b, c] of r.hist) counts[b] = counts[b]! + c;
   }
   return {
     ...f.figures,
-    p50Ms: histPercentile(hist, n, 50),
-    p95Ms: histPercentile(hist, n, 95),
-    p99Ms: histPercentile(hist, n, 99),
+    p50Ms: bucketPercentile(counts, n, 50),
+    p95Ms: bucketPercentile(counts, n, 95),
+    p99Ms: bucketPercentile(counts, n, 99),
   };
 }
 

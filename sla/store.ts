@@ -5,6 +5,7 @@ export {
   queryRollups,
   latencyBucket,
   bucketValue,
+  ROLLUP_MAX_BUCKET,
   upsertIncident,
   getIncident,
   listIncidents,

@@ -42,7 +42,15 @@ export function beaconScore(times: number[], sizes: number[], madmDivisor = 30, 
   const tsScore = (tsSkewScore + tsMadmScore) / 2;
   const dsScore = (dsSkewScore + dsMadmScore) / 2;
   const score = (tsScore + dsScore + histScore) / 3;
-  return { score, tsScore, dsScore, histScore, medianInterval: t.median, intervalMadm: t.madm, medianSize: d.median };
+  return {
+    score,
+    tsScore,
+    dsScore,
+    histScore,
+    medianInterval: t.median,
+    intervalMadm: t.madm,
+    medianSize: d.median,
+  };
 }
 
 /**
@@ -59,7 +67,10 @@ export function beaconing(options: Record<string, unknown>): Detector {
   const ignoreDst = new Set(opt(options, 'ignore_destinations', [] as string[]));
   // NTP polls every 64–1024 s by design
   const ignorePorts = new Set(opt(options, 'ignore_ports', [123] as number[]));
-  const pairs = new Map<string, { t: Tally; times: number[]; sizes: number[]; src: string; dst: string; dport: number }>();
+  const pairs = new Map<
+    string,
+    { t: Tally; times: number[]; sizes: number[]; src: string; dst: string; dport: number }
+  >();
   return {
     name: 'beaconing',
     paths: ['conn', 'eve.flow'],
@@ -69,11 +80,22 @@ export function beaconing(options: Record<string, unknown>): Detector {
       // a beacon is answered: unanswered or rejected attempts are scanning, not command and control
       if (r.source === 'zeek' && UNANSWERED.has(str(r, 'conn_state') ?? '')) return;
       if (ignorePorts.has(dport) || (str(r, 'proto') ?? '') === 'icmp') return;
-      const p = upsert(pairs, `${src}|${dst}|${dport}`, () => ({ t: new Tally(), times: [], sizes: [], src, dst, dport }));
+      const p = upsert(pairs, `${src}|${dst}|${dport}`, () => ({
+        t: new Tally(),
+        times: [],
+        sizes: [],
+        src,
+        dst,
+        dport,
+      }));
       p.t.add(r);
       if (p.times.length < maxSamples) {
         p.times.push(r.ts);
-        p.sizes.push(r.source === 'zeek' ? (num(r, 'orig_bytes') ?? 0) : Number((r.fields.flow as Record<string, unknown> | undefined)?.bytes_toserver ?? 0));
+        p.sizes.push(
+          r.source === 'zeek'
+            ? (num(r, 'orig_bytes') ?? 0)
+            : Number((r.fields.flow as Record<string, unknown> | undefined)?.bytes_toserver ?? 0),
+        );
       }
     },
     finish() {

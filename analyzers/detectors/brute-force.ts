@@ -18,7 +18,13 @@ export function bruteForce(options: Record<string, unknown>): Detector {
   const fail = (r: LogRecord, kind: string, n: number, success = false): void => {
     const { src, dst } = endpoints(r);
     if (!src || !dst || allow.has(src)) return;
-    const g = upsert(groups, `${kind}|${src}|${dst}|${dayOf(r.ts)}`, () => ({ t: new Tally(), kind, src, dst, successes: 0 }));
+    const g = upsert(groups, `${kind}|${src}|${dst}|${dayOf(r.ts)}`, () => ({
+      t: new Tally(),
+      kind,
+      src,
+      dst,
+      successes: 0,
+    }));
     if (success) {
       if (g.t.count > 0) g.successes++;
       return;
@@ -34,9 +40,16 @@ export function bruteForce(options: Record<string, unknown>): Detector {
         if (ok === false) fail(r, 'ssh', Math.max(1, num(r, 'auth_attempts') ?? 1));
         else if (ok === true) fail(r, 'ssh', 0, true);
       } else if (r.path === 'http' || r.path === 'eve.http') {
-        const status = r.source === 'zeek' ? num(r, 'status_code') : Number((r.fields.http as Record<string, unknown> | undefined)?.status);
-        const uri = r.source === 'zeek' ? (str(r, 'uri') ?? '') : String((r.fields.http as Record<string, unknown> | undefined)?.url ?? '');
-        if (status === 401 || (status === 403 && /login|signin|auth|wp-login|admin/i.test(uri))) fail(r, 'http', 1);
+        const status =
+          r.source === 'zeek'
+            ? num(r, 'status_code')
+            : Number((r.fields.http as Record<string, unknown> | undefined)?.status);
+        const uri =
+          r.source === 'zeek'
+            ? (str(r, 'uri') ?? '')
+            : String((r.fields.http as Record<string, unknown> | undefined)?.url ?? '');
+        if (status === 401 || (status === 403 && /login|signin|auth|wp-login|admin/i.test(uri)))
+          fail(r, 'http', 1);
       } else if (r.path === 'ftp') {
         if (num(r, 'reply_code') === 530) fail(r, 'ftp', 1);
         else if (num(r, 'reply_code') === 230) fail(r, 'ftp', 0, true);
@@ -58,7 +71,12 @@ export function bruteForce(options: Record<string, unknown>): Detector {
           src: g.src,
           dst: g.dst,
           ...g.t.span(),
-          details: { protocol: g.kind, failures: g.t.count, successesAfterFailures: g.successes, attemptedUnauthorisedAccess: true },
+          details: {
+            protocol: g.kind,
+            failures: g.t.count,
+            successesAfterFailures: g.successes,
+            attemptedUnauthorisedAccess: true,
+          },
         });
       }
       return out;

@@ -27,7 +27,18 @@ export function dnsTunnelling(options: Record<string, unknown>): Detector {
   const entBits = opt(options, 'entropy_bits', 4.0);
   const minSusp = opt(options, 'min_suspicious', 20);
   const allow = new Set(opt(options, 'allow_domains', [] as string[]));
-  const doms = new Map<string, { t: Tally; subs: Set<string>; subsOver: boolean; suspicious: number; sources: Set<string>; domain: string; example?: string }>();
+  const doms = new Map<
+    string,
+    {
+      t: Tally;
+      subs: Set<string>;
+      subsOver: boolean;
+      suspicious: number;
+      sources: Set<string>;
+      domain: string;
+      example?: string;
+    }
+  >();
   return {
     name: 'dns-tunnelling',
     paths: ['dns', 'eve.dns'],
@@ -37,7 +48,15 @@ export function dnsTunnelling(options: Record<string, unknown>): Detector {
         const domain = getDomain(q, { allowPrivateDomains: true });
         if (!domain || allow.has(domain) || q === domain) continue;
         const sub = q.slice(0, q.length - domain.length - 1);
-        const d = upsert(doms, `${domain}|${dayOf(r.ts)}`, () => ({ t: new Tally(), subs: new Set<string>(), subsOver: false, suspicious: 0, sources: new Set<string>(), domain, example: undefined as string | undefined }));
+        const d = upsert(doms, `${domain}|${dayOf(r.ts)}`, () => ({
+          t: new Tally(),
+          subs: new Set<string>(),
+          subsOver: false,
+          suspicious: 0,
+          sources: new Set<string>(),
+          domain,
+          example: undefined as string | undefined,
+        }));
         d.t.add(r);
         if (d.subs.size <= uniqueT) d.subs.add(sub);
         const { src } = endpoints(r);
@@ -62,7 +81,13 @@ export function dnsTunnelling(options: Record<string, unknown>): Detector {
           title: `Possible DNS tunnelling via ${d.domain}: ${many ? `> ${uniqueT}` : d.subs.size} unique subdomains, ${d.suspicious} long/high-entropy queries`,
           ...(srcs.length === 1 ? { src: srcs[0]! } : {}),
           ...d.t.span(),
-          details: { domain: d.domain, uniqueSubdomains: d.subs.size, suspiciousQueries: d.suspicious, example: d.example, sources: srcs },
+          details: {
+            domain: d.domain,
+            uniqueSubdomains: d.subs.size,
+            suspiciousQueries: d.suspicious,
+            example: d.example,
+            sources: srcs,
+          },
         });
       }
       return out;

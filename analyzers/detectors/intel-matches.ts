@@ -15,7 +15,13 @@ export function intelMatches(options: Record<string, unknown>, ctx: DetectorCont
   const hit = (r: LogRecord, ind: Indicator | undefined, where: string): void => {
     if (!ind) return;
     const { src, dst } = endpoints(r);
-    const h = upsert(hits, `${ind.type}:${ind.value}|${src ?? ''}|${dst ?? ''}|${dayOf(r.ts)}`, () => ({ t: new Tally(), ind, where, ...(src ? { src } : {}), ...(dst ? { dst } : {}) }));
+    const h = upsert(hits, `${ind.type}:${ind.value}|${src ?? ''}|${dst ?? ''}|${dayOf(r.ts)}`, () => ({
+      t: new Tally(),
+      ind,
+      where,
+      ...(src ? { src } : {}),
+      ...(dst ? { dst } : {}),
+    }));
     h.t.add(r);
   };
   return {
@@ -60,12 +66,28 @@ export function intelMatches(options: Record<string, unknown>, ctx: DetectorCont
       if (host) hit(r, intel.match('url', `${host}${String(deep(r, 'http.url') ?? '')}`), 'HTTP URL');
       hit(r, intel.matchDomain(deep(r, 'tls.sni') as string | undefined), 'TLS SNI');
       hit(r, intel.match('ja3', deep(r, 'tls.ja3.hash') as string | undefined), 'JA3');
-      for (const k of ['md5', 'sha1', 'sha256']) hit(r, intel.match('hash', deep(r, `fileinfo.${k}`) as string | undefined), `file ${k}`);
+      for (const k of ['md5', 'sha1', 'sha256'])
+        hit(r, intel.match('hash', deep(r, `fileinfo.${k}`) as string | undefined), `file ${k}`);
     },
     finish() {
       const out: DetectedFinding[] = [];
       for (const [key, h] of hits) {
-        out.push({ detector: 'intel', key, severity, title: `Threat intel match: ${h.ind.type} ${h.ind.value} (${h.where}, source ${h.ind.source})`, ...(h.src ? { src: h.src } : {}), ...(h.dst ? { dst: h.dst } : {}), ...h.t.span(), details: { indicator: h.ind.value, type: h.ind.type, source: h.ind.source, desc: h.ind.desc, where: h.where } });
+        out.push({
+          detector: 'intel',
+          key,
+          severity,
+          title: `Threat intel match: ${h.ind.type} ${h.ind.value} (${h.where}, source ${h.ind.source})`,
+          ...(h.src ? { src: h.src } : {}),
+          ...(h.dst ? { dst: h.dst } : {}),
+          ...h.t.span(),
+          details: {
+            indicator: h.ind.value,
+            type: h.ind.type,
+            source: h.ind.source,
+            desc: h.ind.desc,
+            where: h.where,
+          },
+        });
       }
       return out;
     },

@@ -18,7 +18,10 @@ export function largeTransfers(options: Record<string, unknown>, ctx: DetectorCo
     observe(r: LogRecord) {
       const { src, dst } = endpoints(r);
       if (!src || !dst || allow.has(dst)) return;
-      const bytes = r.source === 'zeek' ? (num(r, 'orig_bytes') ?? 0) : Number((r.fields.flow as Record<string, unknown> | undefined)?.bytes_toserver ?? 0);
+      const bytes =
+        r.source === 'zeek'
+          ? (num(r, 'orig_bytes') ?? 0)
+          : Number((r.fields.flow as Record<string, unknown> | undefined)?.bytes_toserver ?? 0);
       if (bytes <= 0) return;
       const srcLocal = ctx.customerOf(src) !== undefined || r.fields.local_orig === true;
       const dstLocal = ctx.customerOf(dst) !== undefined || r.fields.local_resp === true;
@@ -31,7 +34,16 @@ export function largeTransfers(options: Record<string, unknown>, ctx: DetectorCo
       const out: DetectedFinding[] = [];
       for (const [key, p] of pairs) {
         if (p.bytes < minB) continue;
-        out.push({ detector: 'large-transfers', key, severity: p.bytes >= highB ? 'high' : 'medium', title: `Large outbound transfer ${p.src} → ${p.dst}: ${(p.bytes / 1024 ** 2).toFixed(0)} MiB`, src: p.src, dst: p.dst, ...p.t.span(), details: { bytes: p.bytes, connections: p.t.count } });
+        out.push({
+          detector: 'large-transfers',
+          key,
+          severity: p.bytes >= highB ? 'high' : 'medium',
+          title: `Large outbound transfer ${p.src} → ${p.dst}: ${(p.bytes / 1024 ** 2).toFixed(0)} MiB`,
+          src: p.src,
+          dst: p.dst,
+          ...p.t.span(),
+          details: { bytes: p.bytes, connections: p.t.count },
+        });
       }
       return out;
     },

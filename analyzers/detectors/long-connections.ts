@@ -11,7 +11,19 @@ export function longConnections(options: Record<string, unknown>): Detector {
   const minS = opt(options, 'min_duration', 3_600_000) / 1000;
   const highS = opt(options, 'high_duration', 86_400_000) / 1000;
   const allow = new Set(opt(options, 'allow_ports', [] as number[]));
-  const conns = new Map<string, { t: Tally; src?: string; dst?: string; dport?: number; proto?: string; service?: string; max: number; open: boolean }>();
+  const conns = new Map<
+    string,
+    {
+      t: Tally;
+      src?: string;
+      dst?: string;
+      dport?: number;
+      proto?: string;
+      service?: string;
+      max: number;
+      open: boolean;
+    }
+  >();
   return {
     name: 'long-connections',
     paths: ['conn', 'open_conn'],
@@ -21,7 +33,16 @@ export function longConnections(options: Record<string, unknown>): Detector {
       const { src, dst, dport } = endpoints(r);
       if (dport !== undefined && allow.has(dport)) return;
       const uid = str(r, 'uid') ?? `${src}|${dst}|${dport}|${r.ts}`;
-      const c = upsert(conns, uid, () => ({ t: new Tally(), ...(src ? { src } : {}), ...(dst ? { dst } : {}), ...(dport !== undefined ? { dport } : {}), proto: str(r, 'proto') ?? '', service: str(r, 'service') ?? '', max: 0, open: false }));
+      const c = upsert(conns, uid, () => ({
+        t: new Tally(),
+        ...(src ? { src } : {}),
+        ...(dst ? { dst } : {}),
+        ...(dport !== undefined ? { dport } : {}),
+        proto: str(r, 'proto') ?? '',
+        service: str(r, 'service') ?? '',
+        max: 0,
+        open: false,
+      }));
       c.t.add(r);
       if (d > c.max) c.max = d;
       if (r.path === 'open_conn') c.open = true;
@@ -40,7 +61,14 @@ export function longConnections(options: Record<string, unknown>): Detector {
           ...(c.src ? { src: c.src } : {}),
           ...(c.dst ? { dst: c.dst } : {}),
           ...c.t.span(),
-          details: { uid, durationSeconds: c.max, stillOpen: c.open, dport: c.dport, proto: c.proto, service: c.service },
+          details: {
+            uid,
+            durationSeconds: c.max,
+            stillOpen: c.open,
+            dport: c.dport,
+            proto: c.proto,
+            service: c.service,
+          },
         });
       }
       return out;

@@ -29,14 +29,27 @@ export function sensorHealth(options: Record<string, unknown>): Detector {
         const peer = str(r, 'peer_descr') ?? str(r, 'peer_name') ?? 'sensor';
         const msg = str(r, 'msg') ?? '';
         const pct = Number(/([\d.]+)%/.exec(msg)?.[1] ?? NaN);
-        upsert(loss, `capture_loss|${peer}|${hourOf(r.ts)}`, () => ({ t: new Tally(), peer, pct, msg })).t.add(r);
+        upsert(loss, `capture_loss|${peer}|${hourOf(r.ts)}`, () => ({
+          t: new Tally(),
+          peer,
+          pct,
+          msg,
+        })).t.add(r);
       } else if (r.path === 'capture_loss') {
         const pct = num(r, 'percent_lost') ?? 0;
         if (pct < maxLoss) return;
         const peer = str(r, 'peer') ?? 'sensor';
-        upsert(loss, `capture_loss|${peer}|${hourOf(r.ts)}`, () => ({ t: new Tally(), peer, pct, msg: `${pct}% of packets lost` })).t.add(r);
+        upsert(loss, `capture_loss|${peer}|${hourOf(r.ts)}`, () => ({
+          t: new Tally(),
+          peer,
+          pct,
+          msg: `${pct}% of packets lost`,
+        })).t.add(r);
       } else if (r.path === 'weird') {
-        const h = upsert(weirdHours, Math.floor(r.ts / 3600), () => ({ t: new Tally(), names: new Map<string, number>() }));
+        const h = upsert(weirdHours, Math.floor(r.ts / 3600), () => ({
+          t: new Tally(),
+          names: new Map<string, number>(),
+        }));
         h.t.add(r);
         const n = str(r, 'name') ?? '?';
         if (h.names.size < 50 || h.names.has(n)) h.names.set(n, (h.names.get(n) ?? 0) + 1);
@@ -45,21 +58,49 @@ export function sensorHealth(options: Record<string, unknown>): Detector {
     finish() {
       const out: DetectedFinding[] = [];
       for (const [key, l] of loss) {
-        out.push({ detector: 'sensor-health', key, severity: 'medium', title: `Capture loss on ${l.peer}: ${l.msg}`, ...l.t.span(), details: { check: 'capture_loss', peer: l.peer, percentLost: Number.isFinite(l.pct) ? l.pct : undefined } });
+        out.push({
+          detector: 'sensor-health',
+          key,
+          severity: 'medium',
+          title: `Capture loss on ${l.peer}: ${l.msg}`,
+          ...l.t.span(),
+          details: {
+            check: 'capture_loss',
+            peer: l.peer,
+            percentLost: Number.isFinite(l.pct) ? l.pct : undefined,
+          },
+        });
       }
       const counts = [...weirdHours.values()].map((h) => h.t.count).sort((a, b) => a - b);
       const median = counts.length > 0 ? counts[Math.floor(counts.length / 2)]! : 0;
       for (const [hour, h] of weirdHours) {
         if (h.t.count < spikeMin || h.t.count < factor * Math.max(1, median)) continue;
         const top = [...h.names.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5);
-        out.push({ detector: 'sensor-health', key: `weird_spike|${hourOf(hour * 3600)}`, severity: 'low', title: `Weird spike: ${h.t.count} weird events in hour ${hourOf(hour * 3600)} (median ${median})`, ...h.t.span(), details: { check: 'weird_spike', count: h.t.count, median, top: Object.fromEntries(top) } });
+        out.push({
+          detector: 'sensor-health',
+          key: `weird_spike|${hourOf(hour * 3600)}`,
+          severity: 'low',
+          title: `Weird spike: ${h.t.count} weird events in hour ${hourOf(hour * 3600)} (median ${median})`,
+          ...h.t.span(),
+          details: { check: 'weird_spike', count: h.t.count, median, top: Object.fromEntries(top) },
+        });
       }
       if (missing && connHours.size > 0) {
         const hours = [...connHours].sort((a, b) => a - b);
         for (let h = hours[0]!; h <= hours[hours.length - 1]!; h++) {
           if (connHours.has(h)) continue;
           const at = new Date(h * 3600_000).toISOString();
-          out.push({ detector: 'sensor-health', key: `missing_hour|${hourOf(h * 3600)}`, severity: 'medium', title: `No conn.log records in hour ${hourOf(h * 3600)}: sensor down or logs missing`, firstSeen: at, lastSeen: at, count: 1, evidence: [], details: { check: 'missing_hour' } });
+          out.push({
+            detector: 'sensor-health',
+            key: `missing_hour|${hourOf(h * 3600)}`,
+            severity: 'medium',
+            title: `No conn.log records in hour ${hourOf(h * 3600)}: sensor down or logs missing`,
+            firstSeen: at,
+            lastSeen: at,
+            count: 1,
+            evidence: [],
+            details: { check: 'missing_hour' },
+          });
         }
       }
       return out;

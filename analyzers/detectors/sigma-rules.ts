@@ -20,13 +20,27 @@ export function sigmaRules(_options: Record<string, unknown>, ctx: DetectorConte
       for (const rule of rules) {
         if (!rule.match(r.fields)) continue;
         const { src, dst } = endpoints(r);
-        upsert(hits, `${rule.id}|${src ?? ''}|${dst ?? ''}|${dayOf(r.ts)}`, () => ({ t: new Tally(), rule, ...(src ? { src } : {}), ...(dst ? { dst } : {}) })).t.add(r);
+        upsert(hits, `${rule.id}|${src ?? ''}|${dst ?? ''}|${dayOf(r.ts)}`, () => ({
+          t: new Tally(),
+          rule,
+          ...(src ? { src } : {}),
+          ...(dst ? { dst } : {}),
+        })).t.add(r);
       }
     },
     finish() {
       const out: DetectedFinding[] = [];
       for (const [key, h] of hits) {
-        out.push({ detector: 'sigma', key, severity: h.rule.level, title: `Sigma: ${h.rule.title}`, ...(h.src ? { src: h.src } : {}), ...(h.dst ? { dst: h.dst } : {}), ...h.t.span(), details: { ruleId: h.rule.id, rule: h.rule.title, file: h.rule.file } });
+        out.push({
+          detector: 'sigma',
+          key,
+          severity: h.rule.level,
+          title: `Sigma: ${h.rule.title}`,
+          ...(h.src ? { src: h.src } : {}),
+          ...(h.dst ? { dst: h.dst } : {}),
+          ...h.t.span(),
+          details: { ruleId: h.rule.id, rule: h.rule.title, file: h.rule.file },
+        });
       }
       return out;
     },

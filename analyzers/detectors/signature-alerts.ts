@@ -30,7 +30,10 @@ export function signatureAlerts(options: Record<string, unknown>): Detector {
   const suppressNotices = new Set(opt(o as Record<string, unknown>, 'suppress_notices', [] as string[]));
   const map = { ...DEFAULT_MAP, ...(o.severity_map ?? {}) };
   const minIdx = ORDER.indexOf(o.min_severity ?? 'info');
-  const groups = new Map<string, { t: Tally; sev: Severity; title: string; src?: string; dst?: string; details: Record<string, unknown> }>();
+  const groups = new Map<
+    string,
+    { t: Tally; sev: Severity; title: string; src?: string; dst?: string; details: Record<string, unknown> }
+  >();
   return {
     name: 'signature-alerts',
     paths: ['eve.alert', 'notice'],
@@ -48,7 +51,14 @@ export function signatureAlerts(options: Record<string, unknown>): Detector {
         const sig = String(deep(r, 'alert.signature') ?? '') || `SID ${sid}`;
         title = `IDS alert: ${sig}`;
         key = `${gid}:${sid}|${src ?? ''}|${dst ?? ''}|${dayOf(r.ts)}`;
-        details = { sid, gid, signature: sig, category: deep(r, 'alert.category'), action: deep(r, 'alert.action'), dport };
+        details = {
+          sid,
+          gid,
+          signature: sig,
+          category: deep(r, 'alert.category'),
+          action: deep(r, 'alert.action'),
+          dport,
+        };
       } else {
         const note = str(r, 'note') ?? 'unknown';
         if (SENSOR_NOTICE.test(note) || suppressNotices.has(note)) return;
@@ -58,13 +68,29 @@ export function signatureAlerts(options: Record<string, unknown>): Detector {
         details = { note, msg: str(r, 'msg'), sub: str(r, 'sub') };
       }
       if (ORDER.indexOf(sev) > minIdx) return;
-      const g = upsert(groups, key, () => ({ t: new Tally(), sev, title, ...(src ? { src } : {}), ...(dst ? { dst } : {}), details }));
+      const g = upsert(groups, key, () => ({
+        t: new Tally(),
+        sev,
+        title,
+        ...(src ? { src } : {}),
+        ...(dst ? { dst } : {}),
+        details,
+      }));
       g.t.add(r);
     },
     finish() {
       const out: DetectedFinding[] = [];
       for (const [key, g] of groups) {
-        out.push({ detector: 'signature-alerts', key, severity: g.sev, title: g.title, ...(g.src ? { src: g.src } : {}), ...(g.dst ? { dst: g.dst } : {}), ...g.t.span(), details: g.details });
+        out.push({
+          detector: 'signature-alerts',
+          key,
+          severity: g.sev,
+          title: g.title,
+          ...(g.src ? { src: g.src } : {}),
+          ...(g.dst ? { dst: g.dst } : {}),
+          ...g.t.span(),
+          details: g.details,
+        });
       }
       return rank(out);
     },

@@ -36,7 +36,8 @@ export const dayOf = (s: number): string => {
   return lastDayText;
 };
 /** UTC hour of epoch seconds, `YYYY-MM-DDTHH`. */
-export const hourOf = (s: number): string => (Number.isFinite(s) ? new Date(s * 1000).toISOString().slice(0, 13) : 'unknown');
+export const hourOf = (s: number): string =>
+  Number.isFinite(s) ? new Date(s * 1000).toISOString().slice(0, 13) : 'unknown';
 
 const ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 /** Whether severity a is at least as severe as b. */

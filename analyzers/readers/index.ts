@@ -1,4 +1,11 @@
-export { readLog, pathFromFileName, type LogFormat, type ReadState, type ReadResult, type ReadLogOptions } from './log-reader.js';
+export {
+  readLog,
+  pathFromFileName,
+  type LogFormat,
+  type ReadState,
+  type ReadResult,
+  type ReadLogOptions,
+} from './log-reader.js';
 export { readLines, headHash, isGzip, type LineBatch, type LineSourceResult } from './line-source.js';
 export { ZeekTsvParser, compileHeader, type ZeekTsvHeader } from './zeek-tsv.js';
 export { parseZeekJsonLine } from './zeek-json.js';

@@ -48,7 +48,10 @@ export async function isGzip(path: string): Promise<boolean> {
 }
 
 /** Yields batches of lines; returns where it stopped. */
-export async function* readLines(path: string, opts: LineSourceOptions = {}): AsyncGenerator<LineBatch, LineSourceResult> {
+export async function* readLines(
+  path: string,
+  opts: LineSourceOptions = {},
+): AsyncGenerator<LineBatch, LineSourceResult> {
   const gz = await isGzip(path);
   const from = opts.fromOffset ?? 0;
   const batchSize = opts.batchSize ?? 2048;
@@ -110,7 +113,10 @@ export async function* readLines(path: string, opts: LineSourceOptions = {}): As
 }
 
 /** SHA-256 (hex) of the first `n` content bytes (decompressed for gzip) and how many there were. */
-export async function headHash(path: string, n = 1024): Promise<{ hash: string; length: number; bytes: Buffer }> {
+export async function headHash(
+  path: string,
+  n = 1024,
+): Promise<{ hash: string; length: number; bytes: Buffer }> {
   const gz = await isGzip(path);
   const raw = createReadStream(path, gz ? {} : { start: 0, end: n - 1 });
   const stream: AsyncIterable<Buffer> = gz ? raw.pipe(createGunzip()) : raw;

@@ -40,7 +40,8 @@ export function pathFromFileName(file: string): string {
 }
 
 function sniff(line: string): LogFormat {
-  if (line.startsWith('{')) return /"event_type"\s*:/.test(line) && /"timestamp"\s*:/.test(line) ? 'suricata-eve' : 'zeek-json';
+  if (line.startsWith('{'))
+    return /"event_type"\s*:/.test(line) && /"timestamp"\s*:/.test(line) ? 'suricata-eve' : 'zeek-json';
   return 'zeek-tsv';
 }
 
@@ -49,10 +50,14 @@ function sniff(line: string): LogFormat {
  * as batches of records. Bad lines are counted and skipped, never thrown: the result says how
  * many and where. Memory stays constant: only a batch of lines is held at a time.
  */
-export async function* readLog(path: string, opts: ReadLogOptions = {}): AsyncGenerator<LogRecord[], ReadResult> {
+export async function* readLog(
+  path: string,
+  opts: ReadLogOptions = {},
+): AsyncGenerator<LogRecord[], ReadResult> {
   const maxErrors = opts.maxErrors ?? 100;
   let format = opts.state?.format;
-  let tsv: ZeekTsvParser | undefined = format === 'zeek-tsv' ? new ZeekTsvParser(path, opts.state?.header) : undefined;
+  let tsv: ZeekTsvParser | undefined =
+    format === 'zeek-tsv' ? new ZeekTsvParser(path, opts.state?.header) : undefined;
   const defaultPath = pathFromFileName(path);
   const errors: BadRecord[] = [];
   let records = 0;
@@ -77,7 +82,11 @@ export async function* readLog(path: string, opts: ReadLogOptions = {}): AsyncGe
         records,
         badRecords: bad,
         errors,
-        state: { ...(format ? { format } : {}), ...(tsv?.header ? { header: tsv.header } : {}), line: r.lastLine },
+        state: {
+          ...(format ? { format } : {}),
+          ...(tsv?.header ? { header: tsv.header } : {}),
+          line: r.lastLine,
+        },
         pendingBytes: r.pendingBytes,
         ...(format ? { format } : {}),
       };
@@ -100,7 +109,10 @@ export async function* readLog(path: string, opts: ReadLogOptions = {}): AsyncGe
         else if (r.kind === 'bad') addBad(lineNo, r.message);
         continue;
       }
-      const r = format === 'zeek-json' ? parseZeekJsonLine(text, path, lineNo, defaultPath) : parseEveLine(text, path, lineNo);
+      const r =
+        format === 'zeek-json'
+          ? parseZeekJsonLine(text, path, lineNo, defaultPath)
+          : parseEveLine(text, path, lineNo);
       if (r.kind === 'record') out.push(r.rec);
       else addBad(lineNo, r.message);
     }

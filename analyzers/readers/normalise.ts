@@ -13,7 +13,12 @@ export function normaliseRecord(rec: LogRecord): Record<string, unknown> {
   if ('ts' in rec.fields) keys.unshift(...keys.splice(keys.indexOf('ts'), 1));
   for (const k of keys) {
     const v = rec.fields[k];
-    if (times.has(k)) out[k] = Array.isArray(v) ? v.map((x) => (typeof x === 'number' ? formatIsoMicros(x) : x)) : typeof v === 'number' ? formatIsoMicros(v) : v;
+    if (times.has(k))
+      out[k] = Array.isArray(v)
+        ? v.map((x) => (typeof x === 'number' ? formatIsoMicros(x) : x))
+        : typeof v === 'number'
+          ? formatIsoMicros(v)
+          : v;
     else out[k] = v;
   }
   return out;

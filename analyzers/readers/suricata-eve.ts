@@ -15,7 +15,8 @@ export function parseEveLine(line: string, file: string, lineNo: number): JsonLi
   } catch (err) {
     return { kind: 'bad', message: `broken JSON: ${(err as Error).message}` };
   }
-  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return { kind: 'bad', message: 'not a JSON object' };
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj))
+    return { kind: 'bad', message: 'not a JSON object' };
   const fields = obj as Record<string, unknown>;
   const et = fields.event_type;
   if (typeof et !== 'string') return { kind: 'bad', message: 'EVE record without event_type' };
@@ -30,8 +31,12 @@ export function parseEveLine(line: string, file: string, lineNo: number): JsonLi
   }
   const out: Record<string, unknown> = { ...fields, ts };
   delete out.timestamp;
-  if (et === 'dns' && typeof fields.dns === 'object' && fields.dns !== null) out.dns = normaliseDns(fields.dns as Record<string, unknown>);
-  return { kind: 'record', rec: { source: 'suricata', path: `eve.${et}`, ts, fields: out, timeFields: ['ts'], file, line: lineNo } };
+  if (et === 'dns' && typeof fields.dns === 'object' && fields.dns !== null)
+    out.dns = normaliseDns(fields.dns as Record<string, unknown>);
+  return {
+    kind: 'record',
+    rec: { source: 'suricata', path: `eve.${et}`, ts, fields: out, timeFields: ['ts'], file, line: lineNo },
+  };
 }
 
 function normaliseDns(d: Record<string, unknown>): Record<string, unknown> {

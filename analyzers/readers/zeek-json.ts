@@ -9,7 +9,14 @@ import type { LogRecord } from '../types.js';
  */
 
 /** Fields Zeek logs type as `time` (for the epoch-double JSON form, where types are not written). */
-const KNOWN_TIME_FIELDS = new Set(['ts', 'certificate.not_valid_before', 'certificate.not_valid_after', 'seen.ts', 'start_time', 'end_time']);
+const KNOWN_TIME_FIELDS = new Set([
+  'ts',
+  'certificate.not_valid_before',
+  'certificate.not_valid_after',
+  'seen.ts',
+  'start_time',
+  'end_time',
+]);
 
 /**
  * Zeek's ASCII writer prints intervals and doubles with six decimals (`%.6f`, its time resolution
@@ -21,14 +28,20 @@ const roundMicros = (x: number): number => Math.round(x * 1e6) / 1e6;
 export type JsonLineResult = { kind: 'record'; rec: LogRecord } | { kind: 'bad'; message: string };
 
 /** Parses one line of a Zeek JSON log; `defaultPath` is used when the record has no `_path` (named from the file). */
-export function parseZeekJsonLine(line: string, file: string, lineNo: number, defaultPath: string): JsonLineResult {
+export function parseZeekJsonLine(
+  line: string,
+  file: string,
+  lineNo: number,
+  defaultPath: string,
+): JsonLineResult {
   let obj: unknown;
   try {
     obj = JSON.parse(line);
   } catch (err) {
     return { kind: 'bad', message: `broken JSON: ${(err as Error).message}` };
   }
-  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return { kind: 'bad', message: 'not a JSON object' };
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj))
+    return { kind: 'bad', message: 'not a JSON object' };
   const src = obj as Record<string, unknown>;
   const fields: Record<string, unknown> = {};
   const timeFields: string[] = [];
@@ -50,7 +63,11 @@ export function parseZeekJsonLine(line: string, file: string, lineNo: number, de
     else if (Array.isArray(v) && v.some((x) => typeof x === 'number' && !Number.isInteger(x)))
       fields[k] = v.map((x: unknown) => (typeof x === 'number' ? roundMicros(x) : x));
     else fields[k] = v;
-    if ((k.endsWith('_p') || k.endsWith('.port')) && typeof v === 'number' && (!Number.isInteger(v) || v < 0 || v > 65535)) {
+    if (
+      (k.endsWith('_p') || k.endsWith('.port')) &&
+      typeof v === 'number' &&
+      (!Number.isInteger(v) || v < 0 || v > 65535)
+    ) {
       return { kind: 'bad', message: `${k}: port ${v} out of range 0–65535` };
     }
   }

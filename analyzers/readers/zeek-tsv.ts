@@ -49,7 +49,9 @@ function scalarConv(type: string, field: string, h: ZeekTsvHeader): Conv {
     case 'port':
       return (r) => {
         const n = Number(r);
-        return Number.isInteger(n) && n >= 0 && n <= 65535 && r !== '' ? n : bad(`${field}: port "${r}" out of range 0–65535`);
+        return Number.isInteger(n) && n >= 0 && n <= 65535 && r !== ''
+          ? n
+          : bad(`${field}: port "${r}" out of range 0–65535`);
       };
     case 'bool':
       return (r) => (r === 'T' ? true : r === 'F' ? false : bad(`${field}: "${r}" is not T or F`));
@@ -92,16 +94,31 @@ export function compileHeader(h: ZeekTsvHeader): CompiledHeader {
   const convs = h.fields.map((f, i) => converter(h.types[i] ?? 'string', f, h));
   const timeFields = h.fields.filter((_f, i) => /^(time|(set|vector)\[time\])$/.test(h.types[i] ?? ''));
   const strict = h.fields.map((f, i) => f === 'ts' || /^(addr|port)$|\[(addr|port)\]/.test(h.types[i] ?? ''));
-  const body = h.fields.map((f, i) => `${JSON.stringify(f)}: c[${i}] === u ? undefined : v[${i}](c[${i}])`).join(',\n');
-  const make = new Function('c', 'v', 'u', `return {\n${body}\n};`) as (c: string[], v: Conv[], u: string) => Record<string, unknown>;
+  const body = h.fields
+    .map((f, i) => `${JSON.stringify(f)}: c[${i}] === u ? undefined : v[${i}](c[${i}])`)
+    .join(',\n');
+  const make = new Function('c', 'v', 'u', `return {\n${body}\n};`) as (
+    c: string[],
+    v: Conv[],
+    u: string,
+  ) => Record<string, unknown>;
   const unset = h.unsetField;
   return { header: h, convs, timeFields, strict, build: (cols) => make(cols, convs, unset) };
 }
 
-const defaults = (): ZeekTsvHeader => ({ separator: '\t', setSeparator: ',', emptyField: '(empty)', unsetField: '-', path: '', fields: [], types: [] });
+const defaults = (): ZeekTsvHeader => ({
+  separator: '\t',
+  setSeparator: ',',
+  emptyField: '(empty)',
+  unsetField: '-',
+  path: '',
+  fields: [],
+  types: [],
+});
 
 /** Result of feeding one line. */
-export type TsvLineResult = { kind: 'record'; rec: LogRecord } | { kind: 'meta' } | { kind: 'bad'; message: string };
+export type TsvLineResult =
+  { kind: 'record'; rec: LogRecord } | { kind: 'meta' } | { kind: 'bad'; message: string };
 
 export class ZeekTsvParser {
   private pending: ZeekTsvHeader = defaults();
@@ -128,7 +145,8 @@ export class ZeekTsvParser {
   private metaPrefix = '#';
 
   feed(line: string, lineNo: number): TsvLineResult {
-    if (line.startsWith(this.metaPrefix)) return this.meta(this.metaPrefix === '#' ? line : `#${line.slice(this.metaPrefix.length)}`);
+    if (line.startsWith(this.metaPrefix))
+      return this.meta(this.metaPrefix === '#' ? line : `#${line.slice(this.metaPrefix.length)}`);
     if (!this.compiled && !this.sawAnyLine) {
       const m = /^([^\t#]{1,16}?)separator /.exec(line);
       if (m) {
@@ -144,12 +162,18 @@ export class ZeekTsvParser {
         this.compiled = compileHeader({ ...defaults(), fields, types: fields.map(() => 'string') });
         return { kind: 'meta' };
       }
-      return { kind: 'bad', message: 'no Zeek #fields header before this line (not a Zeek log, or the start is missing)' };
+      return {
+        kind: 'bad',
+        message: 'no Zeek #fields header before this line (not a Zeek log, or the start is missing)',
+      };
     }
     const { header: h, convs, strict } = this.compiled;
     const cols = line.split(h.separator);
     if (cols.length !== h.fields.length) {
-      return { kind: 'bad', message: `has ${cols.length} columns, the #fields header names ${h.fields.length} (truncated line?)` };
+      return {
+        kind: 'bad',
+        message: `has ${cols.length} columns, the #fields header names ${h.fields.length} (truncated line?)`,
+      };
     }
     let fields: Record<string, unknown>;
     try {
@@ -163,7 +187,15 @@ export class ZeekTsvParser {
     const ts = typeof fields.ts === 'number' ? fields.ts : NaN;
     return {
       kind: 'record',
-      rec: { source: 'zeek', path: h.path, ts, fields, timeFields: this.compiled.timeFields, file: this.file, line: lineNo },
+      rec: {
+        source: 'zeek',
+        path: h.path,
+        ts,
+        fields,
+        timeFields: this.compiled.timeFields,
+        file: this.file,
+        line: lineNo,
+      },
     };
   }
 
@@ -172,7 +204,12 @@ export class ZeekTsvParser {
    * ports locate the event, so without them the record is bad (the message is returned); any other
    * field that does not fit (an unknown extra column) is kept as text rather than losing the record.
    */
-  private slowFields(cols: string[], h: ZeekTsvHeader, convs: Conv[], strict: boolean[]): Record<string, unknown> | string {
+  private slowFields(
+    cols: string[],
+    h: ZeekTsvHeader,
+    convs: Conv[],
+    strict: boolean[],
+  ): Record<string, unknown> | string {
     const fields: Record<string, unknown> = {};
     for (let i = 0; i < cols.length; i++) {
       const raw = cols[i]!;
@@ -230,5 +267,9 @@ export class ZeekTsvParser {
 
 function looksLikeTsvModeHeader(line: string): boolean {
   const cols = line.split('\t');
-  return cols.length >= 2 && cols.every((c) => /^[A-Za-z_][\w.]*$/.test(c)) && (cols.includes('ts') || cols.includes('t') || cols.includes('uid'));
+  return (
+    cols.length >= 2 &&
+    cols.every((c) => /^[A-Za-z_][\w.]*$/.test(c)) &&
+    (cols.includes('ts') || cols.includes('t') || cols.includes('uid'))
+  );
 }

@@ -3,7 +3,11 @@ import type { AnalyzersConfig } from '../config.js';
 import type { Detector, DetectorContext } from '../types.js';
 
 /** The enabled detectors of a config (all of them, with defaults, when `detectors` names none). */
-export function buildDetectors(cfg: Pick<AnalyzersConfig, 'detectors'>, ctx: DetectorContext, only?: string[]): Detector[] {
+export function buildDetectors(
+  cfg: Pick<AnalyzersConfig, 'detectors'>,
+  ctx: DetectorContext,
+  only?: string[],
+): Detector[] {
   const out: Detector[] = [];
   const opts = cfg.detectors as Record<string, (Record<string, unknown> & { enabled?: boolean }) | undefined>;
   for (const [type, factory] of Object.entries(detectorRegistry)) {

@@ -1,6 +1,16 @@
 import type { Kysely } from 'kysely';
 import { Counter, Gauge } from 'prom-client';
-import { createScheduler, type Alert, type AlertSink, type AnalysisDb, type Clock, type Component, type FindingSink, type Logger, type Registry } from '../../core/index.js';
+import {
+  createScheduler,
+  type Alert,
+  type AlertSink,
+  type AnalysisDb,
+  type Clock,
+  type Component,
+  type FindingSink,
+  type Logger,
+  type Registry,
+} from '../../core/index.js';
 import { AssetMap, type CustomerNetworks } from '../assets.js';
 import type { AnalyzersConfig } from '../config.js';
 import { checkDeadMan } from './dead-man.js';
@@ -29,13 +39,30 @@ export function analyzersComponent(o: AnalyzersComponentOptions): Component {
   const log = o.log.child({ component: 'analyzers' });
   const tz = o.config.timezone;
   const scheduler = createScheduler({ log, metrics: o.metrics, clock: o.clock });
-  const runs = new Counter({ name: 'vigil_analysis_runs_total', help: 'Analysis runs by analyzer and status', labelNames: ['analyzer', 'status'], registers: [o.metrics] });
-  const lastOk = new Gauge({ name: 'vigil_analysis_last_finished_timestamp_seconds', help: 'End of the last finished analysis run', labelNames: ['analyzer'], registers: [o.metrics] });
-  const tailAlerts = new Counter({ name: 'vigil_ids_tail_alerts_total', help: 'IDS alerts sent at once by the alert tail', registers: [o.metrics] });
+  const runs = new Counter({
+    name: 'vigil_analysis_runs_total',
+    help: 'Analysis runs by analyzer and status',
+    labelNames: ['analyzer', 'status'],
+    registers: [o.metrics],
+  });
+  const lastOk = new Gauge({
+    name: 'vigil_analysis_last_finished_timestamp_seconds',
+    help: 'End of the last finished analysis run',
+    labelNames: ['analyzer'],
+    registers: [o.metrics],
+  });
+  const tailAlerts = new Counter({
+    name: 'vigil_ids_tail_alerts_total',
+    help: 'IDS alerts sent at once by the alert tail',
+    registers: [o.metrics],
+  });
   const assets = new AssetMap(o.customers);
   const startedAt = o.clock.now();
   let deadManFiring: Alert | undefined;
-  const tailPaths = o.config.tail.paths ?? [...o.config.suricata.eve, ...o.config.zeek.paths.filter((p) => /notice/.test(p))];
+  const tailPaths = o.config.tail.paths ?? [
+    ...o.config.suricata.eve,
+    ...o.config.zeek.paths.filter((p) => /notice/.test(p)),
+  ];
   const tail = new AlertTail({
     paths: tailPaths,
     minSeverity: o.config.tail.min_severity,
@@ -54,7 +81,15 @@ export function analyzersComponent(o: AnalyzersComponentOptions): Component {
         o.config.schedule,
         async ({ scheduledFor }) => {
           try {
-            const res = await runAnalysis({ db: o.db, analyzer, config: o.config, customers: o.customers, scheduledFor, log, now: () => o.clock.now() });
+            const res = await runAnalysis({
+              db: o.db,
+              analyzer,
+              config: o.config,
+              customers: o.customers,
+              scheduledFor,
+              log,
+              now: () => o.clock.now(),
+            });
             runs.inc({ analyzer, status: res.run.status });
             lastOk.set({ analyzer }, o.clock.now() / 1000);
             if (res.newFindings.length > 0) await o.findings(res.newFindings);
@@ -66,7 +101,15 @@ export function analyzersComponent(o: AnalyzersComponentOptions): Component {
         { timezone: tz },
       );
       scheduler.addInterval('analysis-dead-man', 60_000, async () => {
-        const alert = await checkDeadMan({ db: o.db, analyzer, schedule: o.config.schedule, timezone: tz, graceMs: o.config.grace, nowMs: o.clock.now(), sinceMs: startedAt });
+        const alert = await checkDeadMan({
+          db: o.db,
+          analyzer,
+          schedule: o.config.schedule,
+          timezone: tz,
+          graceMs: o.config.grace,
+          nowMs: o.clock.now(),
+          sinceMs: startedAt,
+        });
         if (alert) {
           deadManFiring = alert;
           await o.alerts([alert]);
@@ -76,9 +119,14 @@ export function analyzersComponent(o: AnalyzersComponentOptions): Component {
         }
       });
       if (o.config.tail.enabled && tailPaths.length > 0) {
-        scheduler.addInterval('ids-alert-tail', o.config.tail.interval, async () => {
-          tailAlerts.inc(await tail.poll());
-        }, { runAtStart: true });
+        scheduler.addInterval(
+          'ids-alert-tail',
+          o.config.tail.interval,
+          async () => {
+            tailAlerts.inc(await tail.poll());
+          },
+          { runAtStart: true },
+        );
       }
       scheduler.start();
     },

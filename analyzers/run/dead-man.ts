@@ -20,7 +20,11 @@ export interface DeadManCheck {
  * when the analyzer is on time.
  */
 export async function checkDeadMan(c: DeadManCheck): Promise<Alert | undefined> {
-  const due = nextRuns(c.schedule, { timezone: c.timezone, from: new Date(Math.max(c.sinceMs, c.nowMs - 2 * DAY_MS)), until: new Date(c.nowMs - c.graceMs + 1) });
+  const due = nextRuns(c.schedule, {
+    timezone: c.timezone,
+    from: new Date(Math.max(c.sinceMs, c.nowMs - 2 * DAY_MS)),
+    until: new Date(c.nowMs - c.graceMs + 1),
+  });
   const expected = due.pop();
   if (!expected) return undefined;
   const last = await lastFinishedRun(c.db, c.analyzer);

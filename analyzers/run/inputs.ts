@@ -61,7 +61,10 @@ export async function planInputs(paths: string[]): Promise<PlannedInput[]> {
 }
 
 /** The checkpoint of a file: same head, or a checkpoint taken when the file's head was shorter. */
-export function findCheckpoint(cps: Checkpoint[], input: Pick<PlannedInput, 'inputKey' | 'head' | 'headLen'>): Checkpoint | undefined {
+export function findCheckpoint(
+  cps: Checkpoint[],
+  input: Pick<PlannedInput, 'inputKey' | 'head' | 'headLen'>,
+): Checkpoint | undefined {
   const exact = cps.find((c) => c.inputKey === input.inputKey);
   if (exact) return exact;
   for (const c of cps) {

@@ -61,7 +61,11 @@ export async function runAnalysis(o: RunAnalysisOptions): Promise<RunAnalysisRes
   const now = o.now ?? Date.now;
   const log = o.log;
   await failStaleRuns(o.db, analyzer, now());
-  const run = await createRun(o.db, { analyzer, scheduledFor: o.scheduledFor ?? new Date(now()), startedAt: new Date(now()) });
+  const run = await createRun(o.db, {
+    analyzer,
+    scheduledFor: o.scheduledFor ?? new Date(now()),
+    startedAt: new Date(now()),
+  });
   const assets = new AssetMap(o.customers ?? []);
   try {
     const ctx: DetectorContext = { customerOf: assets.customerOf };
@@ -69,7 +73,9 @@ export async function runAnalysis(o: RunAnalysisOptions): Promise<RunAnalysisRes
     if (o.config.sigma.rules.length > 0) ctx.sigma = loadSigmaRules(o.config.sigma.rules);
     const detectors = buildDetectors(o.config, ctx, o.detectors);
     const fan = new DetectorFanout(detectors);
-    const paths = o.inputs ?? (await expandInputs([...o.config.zeek.paths, ...o.config.suricata.eve], o.config.zeek.exclude));
+    const paths =
+      o.inputs ??
+      (await expandInputs([...o.config.zeek.paths, ...o.config.suricata.eve], o.config.zeek.exclude));
     const planned = await planInputs(paths);
     const cps = await listCheckpoints(o.db, analyzer);
     const newCps: Checkpoint[] = [];
@@ -84,7 +90,12 @@ export async function runAnalysis(o: RunAnalysisOptions): Promise<RunAnalysisRes
       const final = p.gzip || now() - p.mtimeMs > o.config.settle;
       const from = cp && (p.gzip || cp.offset <= p.size) ? cp.offset : 0;
       const state = (from > 0 ? cp?.state : undefined) as (ReadState & Record<string, unknown>) | undefined;
-      const it = readLog(p.path, { fromOffset: from, ...(state ? { state } : {}), final, maxErrors: o.config.max_errors_per_input });
+      const it = readLog(p.path, {
+        fromOffset: from,
+        ...(state ? { state } : {}),
+        final,
+        maxErrors: o.config.max_errors_per_input,
+      });
       let res;
       try {
         for (;;) {
@@ -102,7 +113,15 @@ export async function runAnalysis(o: RunAnalysisOptions): Promise<RunAnalysisRes
         // an unreadable input (broken gzip, vanished file) is recorded, not fatal to the run
         partial = true;
         log?.warn({ file: p.path, err }, 'input could not be read to the end');
-        inputs.push({ path: p.path, sha256: '', fromOffset: from, toOffset: from, records: 0, badRecords: 1, errors: [{ line: 0, message: (err as Error).message }] });
+        inputs.push({
+          path: p.path,
+          sha256: '',
+          fromOffset: from,
+          toOffset: from,
+          records: 0,
+          badRecords: 1,
+          errors: [{ line: 0, message: (err as Error).message }],
+        });
         continue;
       }
       if (res.pendingBytes < 0) {
@@ -111,7 +130,15 @@ export async function runAnalysis(o: RunAnalysisOptions): Promise<RunAnalysisRes
       }
       if (res.badRecords > 0) partial = true;
       const sha256 = p.gzip ? await sha256File(p.path) : res.sha256;
-      inputs.push({ path: p.path, sha256, fromOffset: from, toOffset: res.endOffset, records: res.records, badRecords: res.badRecords, errors: res.errors.map((e) => ({ line: e.line, message: e.message })) });
+      inputs.push({
+        path: p.path,
+        sha256,
+        fromOffset: from,
+        toOffset: res.endOffset,
+        records: res.records,
+        badRecords: res.badRecords,
+        errors: res.errors.map((e) => ({ line: e.line, message: e.message })),
+      });
       const next: Checkpoint = {
         analyzer,
         inputKey: p.inputKey,
@@ -138,11 +165,30 @@ export async function runAnalysis(o: RunAnalysisOptions): Promise<RunAnalysisRes
     const res = await commitAnalysis(o.db, run.id, { findings: detected, checkpoints: newCps });
     const newFindings = await listFindings(o.db, { newInRun: run.id });
     const summary = summarise(res.findings, newFindings, recordsPerPath, inputs);
-    const done = await finishRun(o.db, run.id, { status: partial ? 'partial' : 'ok', inputs, summary, finishedAt: new Date(now()) });
-    log?.info({ run: run.id, status: done.status, findings: done.findings, new: done.newFindings, inputs: inputs.length }, 'analysis run finished');
+    const done = await finishRun(o.db, run.id, {
+      status: partial ? 'partial' : 'ok',
+      inputs,
+      summary,
+      finishedAt: new Date(now()),
+    });
+    log?.info(
+      {
+        run: run.id,
+        status: done.status,
+        findings: done.findings,
+        new: done.newFindings,
+        inputs: inputs.length,
+      },
+      'analysis run finished',
+    );
     return { run: done, findings: res.findings, newFindings };
   } catch (err) {
-    await finishRun(o.db, run.id, { status: 'failed', inputs: [], summary: { error: (err as Error).message }, finishedAt: new Date(now()) });
+    await finishRun(o.db, run.id, {
+      status: 'failed',
+      inputs: [],
+      summary: { error: (err as Error).message },
+      finishedAt: new Date(now()),
+    });
     throw err;
   }
 }

@@ -18,7 +18,12 @@ const bump = (m: Record<string, number>, k: string): void => {
   m[k] = (m[k] ?? 0) + 1;
 };
 
-export function summarise(findings: Finding[], fresh: Finding[], recordsPerPath: Record<string, number>, inputs: RecordedAnalysisInput[]): RunSummary {
+export function summarise(
+  findings: Finding[],
+  fresh: Finding[],
+  recordsPerPath: Record<string, number>,
+  inputs: RecordedAnalysisInput[],
+): RunSummary {
   const perDetector: Record<string, number> = {};
   const newPerDetector: Record<string, number> = {};
   const perSeverity: Record<string, number> = {};
@@ -33,8 +38,14 @@ export function summarise(findings: Finding[], fresh: Finding[], recordsPerPath:
     perDetector,
     newPerDetector,
     perSeverity,
-    topSources: [...bySrc.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([src, n]) => ({ src, findings: n })),
-    sensorHealth: findings.filter((f) => f.detector === 'sensor-health').slice(0, 50).map((f) => ({ title: f.title, severity: f.severity })),
+    topSources: [...bySrc.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 10)
+      .map(([src, n]) => ({ src, findings: n })),
+    sensorHealth: findings
+      .filter((f) => f.detector === 'sensor-health')
+      .slice(0, 50)
+      .map((f) => ({ title: f.title, severity: f.severity })),
     recordsPerPath,
     records: inputs.reduce((a, i) => a + i.records, 0),
     badRecords: inputs.reduce((a, i) => a + i.badRecords, 0),

@@ -1,6 +1,14 @@
 import { stat } from 'node:fs/promises';
 import type { Kysely } from 'kysely';
-import { getCheckpoint, setCheckpoint, type Alert, type AlertSink, type AnalysisDb, type Logger, type Severity } from '../../core/index.js';
+import {
+  getCheckpoint,
+  setCheckpoint,
+  type Alert,
+  type AlertSink,
+  type AnalysisDb,
+  type Logger,
+  type Severity,
+} from '../../core/index.js';
 import { readLog, type ReadState } from '../readers/index.js';
 import { deep, endpoints, str } from '../detectors/util.js';
 import type { LogRecord } from '../types.js';
@@ -26,7 +34,10 @@ export interface AlertTailOptions {
 }
 
 /** The Alertmanager-model alert of an IDS record, or undefined when it is not urgent. */
-export function alertOf(r: LogRecord, o: Pick<AlertTailOptions, 'minSeverity' | 'suppressSids' | 'noticeSeverity' | 'customerOf'>): Alert | undefined {
+export function alertOf(
+  r: LogRecord,
+  o: Pick<AlertTailOptions, 'minSeverity' | 'suppressSids' | 'noticeSeverity' | 'customerOf'>,
+): Alert | undefined {
   const { src, dst, dport } = endpoints(r);
   let severity: Severity;
   const labels: Record<string, string> = { alertname: 'IDSAlert' };
@@ -103,8 +114,20 @@ export class AlertTail {
       const n = await it.next();
       if (n.done) {
         if (alerts.length > 0) await this.o.sink(alerts);
-        await setCheckpoint(this.o.db, { analyzer: this.analyzer, inputKey: key, path, dev: String(st.dev), ino: String(st.ino), offset: n.value.endOffset, state: { ...n.value.state } });
-        if (n.value.badRecords > 0) this.o.log?.warn({ file: path, bad: n.value.badRecords, first: n.value.errors[0] }, 'bad records in followed file');
+        await setCheckpoint(this.o.db, {
+          analyzer: this.analyzer,
+          inputKey: key,
+          path,
+          dev: String(st.dev),
+          ino: String(st.ino),
+          offset: n.value.endOffset,
+          state: { ...n.value.state },
+        });
+        if (n.value.badRecords > 0)
+          this.o.log?.warn(
+            { file: path, bad: n.value.badRecords, first: n.value.errors[0] },
+            'bad records in followed file',
+          );
         return alerts.length;
       }
       if (learning) continue;

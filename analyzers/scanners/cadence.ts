@@ -1,4 +1,4 @@
-import { Cron } from 'croner';
+import { minRunsInWindow } from '../../core/index.js';
 
 const DAY = 24 * 3600_000;
 
@@ -23,33 +23,13 @@ export function checkCadence(
 ): CadenceCheck {
   const min = opts.min ?? 4;
   const from = opts.from ?? new Date();
-  const end = from.getTime() + (opts.horizonDays ?? 366) * DAY;
-  const cron = new Cron(pattern, { paused: true, ...(opts.timezone ? { timezone: opts.timezone } : {}) });
-  const runs: number[] = [from.getTime()];
-  let prev: Date | undefined = from;
-  // Bounded: at most one run a minute over a year is 527k; a denser pattern trivially passes.
-  while (runs.length < 600_000) {
-    const next: Date | null = cron.nextRun(prev);
-    if (!next || next.getTime() > end) break;
-    runs.push(next.getTime());
-    prev = next;
-  }
-  cron.stop();
-  let minRuns = Infinity;
-  let worst: number | undefined;
-  for (let i = 0; i < runs.length; i++) {
-    const start = runs[i]!;
-    if (start + DAY > end) break;
-    // Runs strictly after `start` and at most 24 h later: what the window (start, start + 24h] holds.
-    let n = 0;
-    for (let j = i + 1; j < runs.length && runs[j]! <= start + DAY; j++) if (++n >= min) break;
-    if (n < minRuns) {
-      minRuns = n;
-      worst = start;
-    }
-    if (minRuns === 0) break;
-  }
-  const out: CadenceCheck = { ok: minRuns >= min, minRuns: minRuns === Infinity ? 0 : minRuns };
-  if (worst !== undefined) out.worstWindowStart = new Date(worst).toISOString();
-  return out;
+  // core/schedule decides what a cron time means around clock changes, for the proof and the
+  // scheduler alike, so the proof is about the runs that really happen.
+  const { min: minRuns, windowStart } = minRunsInWindow(pattern, {
+    timezone: opts.timezone ?? 'UTC',
+    from,
+    until: new Date(from.getTime() + (opts.horizonDays ?? 366) * DAY - DAY),
+    windowMs: DAY,
+  });
+  return { ok: minRuns >= min, minRuns, worstWindowStart: windowStart.toISOString() };
 }

@@ -18,7 +18,13 @@ export interface CompiledSigmaRule {
   match: SigmaPredicate;
 }
 
-const LEVELS: Record<string, Severity> = { informational: 'info', low: 'low', medium: 'medium', high: 'high', critical: 'critical' };
+const LEVELS: Record<string, Severity> = {
+  informational: 'info',
+  low: 'low',
+  medium: 'medium',
+  high: 'high',
+  critical: 'critical',
+};
 
 /** One search identifier: a map (AND of fields) or a list of maps (OR). */
 function compileSearch(def: unknown, where: string): SigmaPredicate {
@@ -27,10 +33,16 @@ function compileSearch(def: unknown, where: string): SigmaPredicate {
       const alts = def.map((d, i) => compileSearch(d, `${where}[${i}]`));
       return (f) => alts.some((a) => a(f));
     }
-    throw new VigilError('ANL_SIGMA', `${where}: keyword lists are not supported for Zeek logs (name the field)`);
+    throw new VigilError(
+      'ANL_SIGMA',
+      `${where}: keyword lists are not supported for Zeek logs (name the field)`,
+    );
   }
-  if (typeof def !== 'object' || def === null) throw new VigilError('ANL_SIGMA', `${where}: a search must be a map of fields`);
-  const parts = Object.entries(def as Record<string, unknown>).map(([k, v]) => compileFieldValue(k, v, `${where}.${k}`));
+  if (typeof def !== 'object' || def === null)
+    throw new VigilError('ANL_SIGMA', `${where}: a search must be a map of fields`);
+  const parts = Object.entries(def as Record<string, unknown>).map(([k, v]) =>
+    compileFieldValue(k, v, `${where}.${k}`),
+  );
   return (f) => parts.every((p) => p.pred(f[p.field]));
 }
 
@@ -50,16 +62,22 @@ export function compileSigmaRule(text: string, file: string): CompiledSigmaRule 
   }
   const ls = (doc.logsource ?? {}) as Record<string, unknown>;
   if (ls.product !== 'zeek' || typeof ls.service !== 'string') {
-    throw new VigilError('ANL_SIGMA', `${file}: logsource must be product zeek with a service (got ${JSON.stringify(ls)})`);
+    throw new VigilError(
+      'ANL_SIGMA',
+      `${file}: logsource must be product zeek with a service (got ${JSON.stringify(ls)})`,
+    );
   }
   const det = doc.detection as Record<string, unknown> | undefined;
-  if (!det || det.condition === undefined) throw new VigilError('ANL_SIGMA', `${file}: detection.condition is missing`);
+  if (!det || det.condition === undefined)
+    throw new VigilError('ANL_SIGMA', `${file}: detection.condition is missing`);
   const searches = new Map<string, SigmaPredicate>();
   for (const [name, def] of Object.entries(det)) {
     if (name === 'condition' || name === 'timeframe') continue;
     searches.set(name, compileSearch(def, `${file}: detection.${name}`));
   }
-  const conds = Array.isArray(det.condition) ? (det.condition as unknown[]).map(String) : [String(det.condition)];
+  const conds = Array.isArray(det.condition)
+    ? (det.condition as unknown[]).map(String)
+    : [String(det.condition)];
   const compiled = conds.map((c) => compileCondition(c, searches, file));
   const level = LEVELS[String(doc.level ?? 'medium')] ?? 'medium';
   return {

@@ -12,7 +12,10 @@ const SUPPORTED = new Set(['contains', 'startswith', 'endswith', 're', 'cidr', '
  * one character; `\*`, `\?` and `\\` are the literal characters (Sigma specification,
  * "Value modifiers" and "Wildcards"). Returns a function over the lowercased text.
  */
-function textMatcher(pattern: string, mode: 'eq' | 'contains' | 'startswith' | 'endswith'): (s: string) => boolean {
+function textMatcher(
+  pattern: string,
+  mode: 'eq' | 'contains' | 'startswith' | 'endswith',
+): (s: string) => boolean {
   let hasWildcard = false;
   let re = '';
   let lit = '';
@@ -37,12 +40,14 @@ function textMatcher(pattern: string, mode: 'eq' | 'contains' | 'startswith' | '
     if (mode === 'startswith') return (s) => s.startsWith(l);
     return (s) => s.endsWith(l);
   }
-  const full = mode === 'eq' ? re : mode === 'contains' ? `.*${re}.*` : mode === 'startswith' ? `${re}.*` : `.*${re}`;
+  const full =
+    mode === 'eq' ? re : mode === 'contains' ? `.*${re}.*` : mode === 'startswith' ? `${re}.*` : `.*${re}`;
   const compiled = RE2JS.compile(`(?s)${full.toLowerCase()}`);
   return (s) => compiled.testExact(s);
 }
 
-const asText = (v: unknown): string => (typeof v === 'boolean' ? (v ? 'true' : 'false') : String(v)).toLowerCase();
+const asText = (v: unknown): string =>
+  (typeof v === 'boolean' ? (v ? 'true' : 'false') : String(v)).toLowerCase();
 
 function one(value: unknown, mods: string[], where: string): ValuePredicate {
   if (value === null) return (v) => v === undefined || v === null;
@@ -64,12 +69,23 @@ function one(value: unknown, mods: string[], where: string): ValuePredicate {
     try {
       re = RE2JS.compile(String(value));
     } catch (err) {
-      throw new VigilError('ANL_SIGMA', `${where}: bad regular expression "${String(value)}": ${(err as Error).message}`, { cause: err });
+      throw new VigilError(
+        'ANL_SIGMA',
+        `${where}: bad regular expression "${String(value)}": ${(err as Error).message}`,
+        { cause: err },
+      );
     }
     return (v) => v !== undefined && v !== null && re.test(typeof v === 'string' ? v : String(v));
   }
-  const mode = mods.includes('contains') ? 'contains' : mods.includes('startswith') ? 'startswith' : mods.includes('endswith') ? 'endswith' : 'eq';
-  if (typeof value === 'number' && mode === 'eq') return (v) => v === value || (typeof v === 'string' && v === String(value));
+  const mode = mods.includes('contains')
+    ? 'contains'
+    : mods.includes('startswith')
+      ? 'startswith'
+      : mods.includes('endswith')
+        ? 'endswith'
+        : 'eq';
+  if (typeof value === 'number' && mode === 'eq')
+    return (v) => v === value || (typeof v === 'string' && v === String(value));
   const m = textMatcher(String(value), mode);
   return (v) => v !== undefined && v !== null && m(asText(v));
 }
@@ -78,9 +94,15 @@ function one(value: unknown, mods: string[], where: string): ValuePredicate {
  * Compiles `field|mod1|mod2: value-or-list` into a predicate over a record's field value.
  * A list is OR (AND with `|all`); a Zeek set/vector value matches when any element does.
  */
-export function compileFieldValue(spec: string, value: unknown, where: string): { field: string; pred: ValuePredicate } {
+export function compileFieldValue(
+  spec: string,
+  value: unknown,
+  where: string,
+): { field: string; pred: ValuePredicate } {
   const [field, ...mods] = spec.split('|');
-  for (const m of mods) if (!SUPPORTED.has(m)) throw new VigilError('ANL_SIGMA', `${where}: unsupported Sigma modifier "${m}" on ${field}`);
+  for (const m of mods)
+    if (!SUPPORTED.has(m))
+      throw new VigilError('ANL_SIGMA', `${where}: unsupported Sigma modifier "${m}" on ${field}`);
   const values = Array.isArray(value) ? value : [value];
   const preds = values.map((v) => one(v, mods, where));
   const all = mods.includes('all');

@@ -14,7 +14,8 @@ function lex(s: string): Tok[] {
     const lw = w.toLowerCase();
     if (w === '(') out.push({ t: 'lp', v: w });
     else if (w === ')') out.push({ t: 'rp', v: w });
-    else if (lw === 'and' || lw === 'or' || lw === 'not' || lw === 'of' || lw === 'all') out.push({ t: lw, v: w });
+    else if (lw === 'and' || lw === 'or' || lw === 'not' || lw === 'of' || lw === 'all')
+      out.push({ t: lw, v: w });
     else if (w === '1' || lw === 'any') out.push({ t: 'one', v: w });
     else out.push({ t: 'id', v: w });
   }
@@ -23,7 +24,11 @@ function lex(s: string): Tok[] {
 }
 
 /** Compiles a Sigma condition (and, or, not, parentheses, `1 of`/`all of` pattern or `them`). */
-export function compileCondition(cond: string, searches: Map<string, SigmaPredicate>, file: string): SigmaPredicate {
+export function compileCondition(
+  cond: string,
+  searches: Map<string, SigmaPredicate>,
+  file: string,
+): SigmaPredicate {
   const fail = (msg: string): never => {
     throw new VigilError('ANL_SIGMA', `${file}: condition "${cond}": ${msg}`);
   };
@@ -37,7 +42,9 @@ export function compileCondition(cond: string, searches: Map<string, SigmaPredic
   const peek = (): Tok | undefined => toks[i];
   const select = (pattern: string): SigmaPredicate[] => {
     const names = [...searches.keys()].filter((n) =>
-      pattern === 'them' ? !n.startsWith('_') : new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(n),
+      pattern === 'them'
+        ? !n.startsWith('_')
+        : new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(n),
     );
     if (names.length === 0) fail(`"${pattern}" names no search`);
     return names.map((n) => searches.get(n)!);

@@ -11,7 +11,9 @@ export function loadSigmaRules(dirs: string[]): CompiledSigmaRule[] {
     try {
       entries = readdirSync(d).sort();
     } catch (err) {
-      throw new VigilError('ANL_SIGMA', `cannot read Sigma rules directory ${d}: ${(err as Error).message}`, { cause: err });
+      throw new VigilError('ANL_SIGMA', `cannot read Sigma rules directory ${d}: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
     for (const e of entries) {
       const p = join(d, e);

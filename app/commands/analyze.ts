@@ -4,8 +4,25 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Kysely } from 'kysely';
 import { ConfigError, VigilError, errorMessage, openStore, type Store } from '../../core/index.js';
-import { getRun, lastFinishedRun, listFindings, listRunReviews, listRuns, reviewRun, type AnalysisDb } from '../../core/index.js';
-import { analyzersSchema, readLog, recordToNdjson, runAnalysis, runReportHtml, runReportJson, type AnalyzersConfig, type CustomerNetworks } from '../../analyzers/index.js';
+import {
+  getRun,
+  lastFinishedRun,
+  listFindings,
+  listRunReviews,
+  listRuns,
+  reviewRun,
+  type AnalysisDb,
+} from '../../core/index.js';
+import {
+  analyzersSchema,
+  readLog,
+  recordToNdjson,
+  runAnalysis,
+  runReportHtml,
+  runReportJson,
+  type AnalyzersConfig,
+  type CustomerNetworks,
+} from '../../analyzers/index.js';
 import { issueLines, loadVigilConfig } from '../load.js';
 import { defaultConfigPath, defaultDataDir } from '../paths.js';
 import type { LoadedConfig } from '../wire/types.js';
@@ -28,7 +45,11 @@ function maybeConfig(file: string, optional: boolean): LoadedConfig | undefined 
   return loadVigilConfig(file);
 }
 
-async function withStore<T>(opts: StoreOpts, config: LoadedConfig | undefined, fn: (store: Store) => Promise<T>): Promise<T> {
+async function withStore<T>(
+  opts: StoreOpts,
+  config: LoadedConfig | undefined,
+  fn: (store: Store) => Promise<T>,
+): Promise<T> {
   const url = opts.store ?? (config?.store as { url?: string } | undefined)?.url ?? 'sqlite:vigil.db';
   const store = await openStore(url, { baseDir: resolve(opts.data) });
   try {
@@ -49,7 +70,9 @@ export function registerAnalyzeCommands(program: Command): void {
   const logs = program.command('logs').description('IDS logs: Zeek TSV/JSON and Suricata EVE');
   logs
     .command('cat')
-    .description('Zeek TSV/JSON or Suricata EVE (plain or .gz) → normalised NDJSON records; bad lines to stderr, exit 2 if any')
+    .description(
+      'Zeek TSV/JSON or Suricata EVE (plain or .gz) → normalised NDJSON records; bad lines to stderr, exit 2 if any',
+    )
     .argument('<files...>', 'log files')
     .option('--json', 'NDJSON output (the only format; accepted for the documented form)')
     .action(async (files: string[]) => {
@@ -62,7 +85,10 @@ export function registerAnalyzeCommands(program: Command): void {
             if (n.done) {
               bad += n.value.badRecords;
               for (const e of n.value.errors) process.stderr.write(`${e.file}:${e.line}: ${e.message}\n`);
-              if (n.value.badRecords > n.value.errors.length) process.stderr.write(`${f}: ${n.value.badRecords - n.value.errors.length} more bad records\n`);
+              if (n.value.badRecords > n.value.errors.length)
+                process.stderr.write(
+                  `${f}: ${n.value.badRecords - n.value.errors.length} more bad records\n`,
+                );
               break;
             }
             const out = n.value.map(recordToNdjson).join('\n');
@@ -79,7 +105,9 @@ export function registerAnalyzeCommands(program: Command): void {
   storeOptions(
     analyze
       .command('run')
-      .description('one analysis run now; prints the run and its findings; exit 0 no findings, 1 findings, 2 error')
+      .description(
+        'one analysis run now; prints the run and its findings; exit 0 no findings, 1 findings, 2 error',
+      )
       .option('--analyzer <name>', 'analyzer name (runs and checkpoints are kept per name)', 'ids')
       .option('--input <paths...>', 'read these files instead of the configured ones')
       .option('--json', 'print one JSON object {run, findings}'),
@@ -87,17 +115,30 @@ export function registerAnalyzeCommands(program: Command): void {
     try {
       const config = maybeConfig(opts.config, opts.input !== undefined);
       const cfg = (config?.analyzers as AnalyzersConfig | undefined) ?? analyzersSchema.parse({});
-      const customers = ((config?.customers as CustomerNetworks[] | undefined) ?? []).map((c) => ({ id: c.id, networks: c.networks }));
+      const customers = ((config?.customers as CustomerNetworks[] | undefined) ?? []).map((c) => ({
+        id: c.id,
+        networks: c.networks,
+      }));
       const res = await withStore(opts, config, (store) =>
-        runAnalysis({ db: store.db as Kysely<AnalysisDb>, analyzer: opts.analyzer, config: cfg, customers, ...(opts.input ? { inputs: opts.input.map((p) => resolve(p)) } : {}) }),
+        runAnalysis({
+          db: store.db as Kysely<AnalysisDb>,
+          analyzer: opts.analyzer,
+          config: cfg,
+          customers,
+          ...(opts.input ? { inputs: opts.input.map((p) => resolve(p)) } : {}),
+        }),
       );
       if (opts.json) process.stdout.write(`${JSON.stringify({ run: res.run, findings: res.findings })}\n`);
       else {
         const r = res.run;
-        process.stdout.write(`run ${r.id} ${r.status}: ${r.inputs.length} inputs, ${r.findings} findings (${r.newFindings} new)\n`);
-        for (const f of res.findings) process.stdout.write(`${f.severity.padEnd(8)} ${f.detector.padEnd(16)} ${f.title} ×${f.count}\n`);
+        process.stdout.write(
+          `run ${r.id} ${r.status}: ${r.inputs.length} inputs, ${r.findings} findings (${r.newFindings} new)\n`,
+        );
+        for (const f of res.findings)
+          process.stdout.write(`${f.severity.padEnd(8)} ${f.detector.padEnd(16)} ${f.title} ×${f.count}\n`);
       }
-      for (const i of res.run.inputs) if (i.badRecords > 0) process.stderr.write(`${i.path}: ${i.badRecords} bad records\n`);
+      for (const i of res.run.inputs)
+        if (i.badRecords > 0) process.stderr.write(`${i.path}: ${i.badRecords} bad records\n`);
       process.exitCode = res.findings.length > 0 ? 1 : 0;
     } catch (err) {
       fail('analyze run', err);
@@ -114,7 +155,9 @@ export function registerAnalyzeCommands(program: Command): void {
   ).action(async (runId: string, opts: StoreOpts & { by: string; note: string }) => {
     try {
       const config = maybeConfig(opts.config, true);
-      const run = await withStore(opts, config, (store) => reviewRun(store.db as Kysely<AnalysisDb>, runId, { by: opts.by, note: opts.note }));
+      const run = await withStore(opts, config, (store) =>
+        reviewRun(store.db as Kysely<AnalysisDb>, runId, { by: opts.by, note: opts.note }),
+      );
       process.stdout.write(`run ${run.id} reviewed by ${run.reviewedBy} at ${run.reviewedAt}\n`);
     } catch (err) {
       fail('analyze review', err);
@@ -129,40 +172,71 @@ export function registerAnalyzeCommands(program: Command): void {
       .option('--analyzer <name>', 'analyzer of the latest run', 'ids')
       .option('--format <fmt>', 'html or json', 'html')
       .option('--out <file>', 'write to this file instead of stdout'),
-  ).action(async (runId: string | undefined, opts: StoreOpts & { analyzer: string; format: string; out?: string }) => {
-    try {
-      if (!['html', 'json'].includes(opts.format)) throw new VigilError('ANL_ARGS', `--format "${opts.format}" must be html or json`);
-      const config = maybeConfig(opts.config, true);
-      const text = await withStore(opts, config, async (store) => {
-        const db = store.db as Kysely<AnalysisDb>;
-        const run = runId ? await getRun(db, runId) : await lastFinishedRun(db, opts.analyzer);
-        if (!run) throw new VigilError('ANL_RUN_UNKNOWN', runId ? `no analysis run with id "${runId}"` : `no finished run of analyzer "${opts.analyzer}"`);
-        const earlier = (await listRuns(db, { analyzer: run.analyzer, limit: 50 })).find((r) => r.startedAt < run.startedAt && r.status !== 'failed');
-        const report = {
-          run,
-          findings: await listFindings(db, { runId: run.id }),
-          newFindings: await listFindings(db, { newInRun: run.id }),
-          reviews: await listRunReviews(db, run.id),
-          ...(earlier ? { previousRun: { id: earlier.id, ...(earlier.finishedAt ? { finishedAt: earlier.finishedAt } : {}) } } : {}),
-        };
-        return opts.format === 'html' ? runReportHtml(report) : `${JSON.stringify(runReportJson(report), null, 2)}\n`;
-      });
-      if (opts.out) await writeFile(opts.out, text);
-      else process.stdout.write(text);
-    } catch (err) {
-      fail('analyze report', err);
-    }
-  });
+  ).action(
+    async (
+      runId: string | undefined,
+      opts: StoreOpts & { analyzer: string; format: string; out?: string },
+    ) => {
+      try {
+        if (!['html', 'json'].includes(opts.format))
+          throw new VigilError('ANL_ARGS', `--format "${opts.format}" must be html or json`);
+        const config = maybeConfig(opts.config, true);
+        const text = await withStore(opts, config, async (store) => {
+          const db = store.db as Kysely<AnalysisDb>;
+          const run = runId ? await getRun(db, runId) : await lastFinishedRun(db, opts.analyzer);
+          if (!run)
+            throw new VigilError(
+              'ANL_RUN_UNKNOWN',
+              runId ? `no analysis run with id "${runId}"` : `no finished run of analyzer "${opts.analyzer}"`,
+            );
+          const earlier = (await listRuns(db, { analyzer: run.analyzer, limit: 50 })).find(
+            (r) => r.startedAt < run.startedAt && r.status !== 'failed',
+          );
+          const report = {
+            run,
+            findings: await listFindings(db, { runId: run.id }),
+            newFindings: await listFindings(db, { newInRun: run.id }),
+            reviews: await listRunReviews(db, run.id),
+            ...(earlier
+              ? {
+                  previousRun: {
+                    id: earlier.id,
+                    ...(earlier.finishedAt ? { finishedAt: earlier.finishedAt } : {}),
+                  },
+                }
+              : {}),
+          };
+          return opts.format === 'html'
+            ? runReportHtml(report)
+            : `${JSON.stringify(runReportJson(report), null, 2)}\n`;
+        });
+        if (opts.out) await writeFile(opts.out, text);
+        else process.stdout.write(text);
+      } catch (err) {
+        fail('analyze report', err);
+      }
+    },
+  );
 
   storeOptions(
-    analyze.command('list').description('recent runs, newest first').option('--analyzer <name>', 'only this analyzer').option('--unreviewed', 'only runs not signed off'),
+    analyze
+      .command('list')
+      .description('recent runs, newest first')
+      .option('--analyzer <name>', 'only this analyzer')
+      .option('--unreviewed', 'only runs not signed off'),
   ).action(async (opts: StoreOpts & { analyzer?: string; unreviewed?: boolean }) => {
     try {
       const config = maybeConfig(opts.config, true);
       const runs = await withStore(opts, config, (store) =>
-        listRuns(store.db as Kysely<AnalysisDb>, { ...(opts.analyzer ? { analyzer: opts.analyzer } : {}), ...(opts.unreviewed ? { unreviewed: true } : {}) }),
+        listRuns(store.db as Kysely<AnalysisDb>, {
+          ...(opts.analyzer ? { analyzer: opts.analyzer } : {}),
+          ...(opts.unreviewed ? { unreviewed: true } : {}),
+        }),
       );
-      for (const r of runs) process.stdout.write(`${r.id} ${r.analyzer} ${r.startedAt} ${r.status} findings=${r.findings} new=${r.newFindings} reviewed=${r.reviewedBy ?? '-'}\n`);
+      for (const r of runs)
+        process.stdout.write(
+          `${r.id} ${r.analyzer} ${r.startedAt} ${r.status} findings=${r.findings} new=${r.newFindings} reviewed=${r.reviewedBy ?? '-'}\n`,
+        );
     } catch (err) {
       fail('analyze list', err);
     }

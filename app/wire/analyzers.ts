@@ -1,6 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { AnalysisDb } from '../../core/index.js';
-import { analyzersComponent, analyzersSchema, type AnalyzersConfig, type CustomerNetworks } from '../../analyzers/index.js';
+import {
+  analyzersComponent,
+  analyzersSchema,
+  type AnalyzersConfig,
+  type CustomerNetworks,
+} from '../../analyzers/index.js';
 import type { DomainWiring, WireContext } from './types.js';
 
 /**
@@ -11,7 +16,10 @@ import type { DomainWiring, WireContext } from './types.js';
 export async function wireAnalyzers(ctx: WireContext): Promise<DomainWiring> {
   if (ctx.config.analyzers === undefined) return { components: [] };
   const config = (ctx.config.analyzers as AnalyzersConfig | undefined) ?? analyzersSchema.parse({});
-  const customers = ((ctx.config.customers as CustomerNetworks[] | undefined) ?? []).map((c) => ({ id: c.id, networks: c.networks }));
+  const customers = ((ctx.config.customers as CustomerNetworks[] | undefined) ?? []).map((c) => ({
+    id: c.id,
+    networks: c.networks,
+  }));
   const component = analyzersComponent({
     config,
     customers,

@@ -10,7 +10,11 @@ import fg from 'fast-glob';
  * (rita-missing-host, 105,918 records with the `_node_name` column) with times shifted by whole
  * 3-day periods and uids made unique, so the file has the corpus's shape at any size.
  */
-export async function generateConnLog(corpus: string, outDir: string, records: number): Promise<{ plain: string; gz: string; records: number }> {
+export async function generateConnLog(
+  corpus: string,
+  outDir: string,
+  records: number,
+): Promise<{ plain: string; gz: string; records: number }> {
   mkdirSync(outDir, { recursive: true });
   const plain = join(outDir, `conn-${records}.log`);
   const gz = `${plain}.gz`;

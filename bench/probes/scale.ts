@@ -2,8 +2,9 @@
 // SQLite through the same sink path as `vigil start`.
 //   SCALE_SECONDS=300 nice node --import tsx bench/probes/scale.ts [targets]
 // SCALE_SINK=none keeps results in memory only, to tell the prober's cost from SQLite's.
-// Reports CPU seconds (process.cpuUsage of this process: scheduler, probes, metrics, SQLite),
-// event-loop delay p50/p99/max (perf_hooks histogram), runs against the plan, missed, late and
+// Reports CPU seconds (process.cpuUsage of this process, all threads: scheduler, probes, metrics,
+// SQLite), the probes' own loop delay (loopDelayMs of the samples, measured in the probe thread),
+// the main thread's event-loop delay p50/p99/max (perf_hooks histogram), runs against the plan, missed, late and
 // flagged samples. The service is a local server in a child process.
 import { fork } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -45,6 +46,7 @@ const probes: ResolvedProbe[] = Array.from({ length: TARGETS }, (_, i) => ({
 }));
 let stored = 0;
 const totals: number[] = [];
+const sampleLoop: number[] = [];
 let failed = 0;
 const runner = new ProbeRunner({
   probes,
@@ -52,9 +54,11 @@ const runner = new ProbeRunner({
   log: silentLogger(),
   metrics: createMetricsRegistry(),
   sink: async (results) => {
-    stored += process.env.SCALE_SINK === 'none' ? results.length : await insertProbeResults(store.db, results);
+    stored +=
+      process.env.SCALE_SINK === 'none' ? results.length : await insertProbeResults(store.db, results);
     for (const r of results) {
       totals.push(r.totalMs);
+      sampleLoop.push(r.loopDelayMs);
       if (!r.ok) failed++;
     }
   },
@@ -96,7 +100,9 @@ console.log(
       cpuSeconds: +cpuS.toFixed(2),
       cpuPerSecond: +(cpuS / (elapsed / 1000)).toFixed(3),
       cpuSecondsPer1000Probes: +((cpuS / Math.max(1, s.runs)) * 1000).toFixed(3),
-      loopDelayMs: {
+      threads: probesSectionSchema.parse({}).threads,
+      probeLoopDelayMs: { p50: +q(sampleLoop, 0.5).toFixed(2), p99: +q(sampleLoop, 0.99).toFixed(2) },
+      mainLoopDelayMs: {
         p50: +(loop.percentile(50) / 1e6).toFixed(2),
         p99: +(loop.percentile(99) / 1e6).toFixed(2),
         max: +(loop.max / 1e6).toFixed(2),

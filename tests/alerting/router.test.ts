@@ -131,6 +131,24 @@ describeStores('alert router with a durable store', (getStore) => {
     });
   });
 
+  it('alerts taken before start are sent once when the queue starts', async () => {
+    const [main, fb] = [await startReceiver(), await startReceiver()];
+    open.push(main, fb);
+    const r = await AlertRouter.create({
+      config: config(main, fb),
+      store: getStore(),
+      log: silentLogger(),
+      clock: systemClock,
+    });
+    open.push({ close: () => r.stop(1000) });
+    await r.ingest([firing('Early')]);
+    await r.start();
+    await main.waitFor(1);
+    await r.delivery.idle();
+    await new Promise((res) => setTimeout(res, 200));
+    expect(main.got).toHaveLength(1);
+  });
+
   it('state survives a restart: no second page for the same group', async () => {
     const [main, fb] = [await startReceiver(), await startReceiver()];
     open.push(main, fb);

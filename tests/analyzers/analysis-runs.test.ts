@@ -42,14 +42,32 @@ describeStores('analysis runs repository', (getStore) => {
     await upsertFindings(db, run.id, [finding('a'), finding('b')]);
     const done = await finishRun(db, run.id, {
       status: 'partial',
-      inputs: [{ path: '/x/conn.log', sha256: 'ab', fromOffset: 0, toOffset: 10, records: 5, badRecords: 1, errors: [{ line: 4, message: 'bad port' }] }],
+      inputs: [
+        {
+          path: '/x/conn.log',
+          sha256: 'ab',
+          fromOffset: 0,
+          toOffset: 10,
+          records: 5,
+          badRecords: 1,
+          errors: [{ line: 4, message: 'bad port' }],
+        },
+      ],
       summary: { perDetector: { 'ssh-bruteforce': 2 } },
     });
     expect(done.status).toBe('partial');
     expect(done.findings).toBe(2);
     expect(done.newFindings).toBe(2);
     expect(done.inputs).toEqual([
-      { path: '/x/conn.log', sha256: 'ab', fromOffset: 0, toOffset: 10, records: 5, badRecords: 1, errors: [{ line: 4, message: 'bad port' }] },
+      {
+        path: '/x/conn.log',
+        sha256: 'ab',
+        fromOffset: 0,
+        toOffset: 10,
+        records: 5,
+        badRecords: 1,
+        errors: [{ line: 4, message: 'bad port' }],
+      },
     ]);
     expect(done.summary).toEqual({ perDetector: { 'ssh-bruteforce': 2 } });
     expect((await listRuns(db, { analyzer: 'ids' })).map((r) => r.id)).toEqual([run.id]);
@@ -67,17 +85,33 @@ describeStores('analysis runs repository', (getStore) => {
 
   it('deduplicates findings by detector and key: a re-sight updates count, lastSeen and evidence', async () => {
     const r1 = await createRun(db, { analyzer: 'ids', scheduledFor: new Date() });
-    expect(await upsertFindings(db, r1.id, [finding('k'), finding('k', { count: 2, evidence: [{ file: 'ssh.log', line: 12 }] })])).toMatchObject({
+    expect(
+      await upsertFindings(db, r1.id, [
+        finding('k'),
+        finding('k', { count: 2, evidence: [{ file: 'ssh.log', line: 12 }] }),
+      ]),
+    ).toMatchObject({
       inserted: 1,
       updated: 0,
     });
     const r2 = await createRun(db, { analyzer: 'ids', scheduledFor: new Date() });
-    const res = await upsertFindings(db, r2.id, [finding('k', { lastSeen: '2024-04-20T00:00:00.000Z', count: 4 })]);
+    const res = await upsertFindings(db, r2.id, [
+      finding('k', { lastSeen: '2024-04-20T00:00:00.000Z', count: 4 }),
+    ]);
     expect(res).toMatchObject({ inserted: 0, updated: 1 });
     const all = await listFindings(db);
     expect(all).toHaveLength(1);
-    expect(all[0]).toMatchObject({ count: 9, firstSeen: '2024-04-19T10:00:00.000Z', lastSeen: '2024-04-20T00:00:00.000Z', runId: r1.id, status: 'new' });
-    expect(all[0]!.evidence).toEqual([{ file: 'ssh.log', line: 9 }, { file: 'ssh.log', line: 12 }]);
+    expect(all[0]).toMatchObject({
+      count: 9,
+      firstSeen: '2024-04-19T10:00:00.000Z',
+      lastSeen: '2024-04-20T00:00:00.000Z',
+      runId: r1.id,
+      status: 'new',
+    });
+    expect(all[0]!.evidence).toEqual([
+      { file: 'ssh.log', line: 9 },
+      { file: 'ssh.log', line: 12 },
+    ]);
     expect(await listFindings(db, { newInRun: r2.id })).toHaveLength(0);
     expect(await listFindings(db, { runId: r2.id })).toHaveLength(1);
     // the same key under another detector is another finding
@@ -89,13 +123,35 @@ describeStores('analysis runs repository', (getStore) => {
     const run = await createRun(db, { analyzer: 'ids', scheduledFor: new Date() });
     await commitAnalysis(db, run.id, {
       findings: [finding('a')],
-      checkpoints: [{ analyzer: 'ids', inputKey: 'dev:1/ino:2', path: '/x/conn.log', dev: '1', ino: '2', headHash: 'h', offset: 100, state: { header: ['ts'] } }],
+      checkpoints: [
+        {
+          analyzer: 'ids',
+          inputKey: 'dev:1/ino:2',
+          path: '/x/conn.log',
+          dev: '1',
+          ino: '2',
+          headHash: 'h',
+          offset: 100,
+          state: { header: ['ts'] },
+        },
+      ],
     });
-    expect(await getCheckpoint(db, 'ids', 'dev:1/ino:2')).toMatchObject({ offset: 100, dev: '1', ino: '2', headHash: 'h', state: { header: ['ts'] } });
+    expect(await getCheckpoint(db, 'ids', 'dev:1/ino:2')).toMatchObject({
+      offset: 100,
+      dev: '1',
+      ino: '2',
+      headHash: 'h',
+      state: { header: ['ts'] },
+    });
     await expect(
       db.transaction().execute(async (trx) => {
         await upsertFindings(trx, run.id, [finding('b')]);
-        await setCheckpoint(trx, { analyzer: 'ids', inputKey: 'dev:1/ino:2', path: '/x/conn.log', offset: 200 });
+        await setCheckpoint(trx, {
+          analyzer: 'ids',
+          inputKey: 'dev:1/ino:2',
+          path: '/x/conn.log',
+          offset: 200,
+        });
         throw new Error('crash');
       }),
     ).rejects.toThrow('crash');
@@ -109,7 +165,11 @@ describeStores('analysis runs repository', (getStore) => {
     await expect(reviewRun(db, run.id, { by: ' ' })).rejects.toMatchObject({ code: 'ANL_REVIEW' });
     await reviewRun(db, run.id, { by: 'alice', note: 'first look', at: '2026-11-21T07:00:00Z' });
     const r = await reviewRun(db, run.id, { by: 'bob', note: 'signed off', at: '2026-11-21T08:00:00Z' });
-    expect(r).toMatchObject({ reviewedBy: 'bob', reviewNote: 'signed off', reviewedAt: '2026-11-21T08:00:00.000Z' });
+    expect(r).toMatchObject({
+      reviewedBy: 'bob',
+      reviewNote: 'signed off',
+      reviewedAt: '2026-11-21T08:00:00.000Z',
+    });
     expect(await listRunReviews(db, run.id)).toEqual([
       { by: 'alice', at: '2026-11-21T07:00:00.000Z', note: 'first look' },
       { by: 'bob', at: '2026-11-21T08:00:00.000Z', note: 'signed off' },

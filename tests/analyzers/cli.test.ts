@@ -33,29 +33,91 @@ describe('vigil analyze run / review / report', () => {
     const cfg = join(dir, 'none.yaml');
     const day = `${CORPUS}zeek-tsv/rita-missing-host/2024-04-19`;
     const inputs = fg.sync(`${day}/{ssh,conn,open_conn}.*.log.gz`).sort();
-    const first = await run(['analyze', 'run', '--json', '--config', cfg, '--data', dir, '--input', ...inputs]);
+    const first = await run([
+      'analyze',
+      'run',
+      '--json',
+      '--config',
+      cfg,
+      '--data',
+      dir,
+      '--input',
+      ...inputs,
+    ]);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(1);
-    const out = JSON.parse(first.stdout) as { run: { id: string; status: string; inputs: { sha256: string; records: number }[] }; findings: { detector: string }[] };
+    const out = JSON.parse(first.stdout) as {
+      run: { id: string; status: string; inputs: { sha256: string; records: number }[] };
+      findings: { detector: string }[];
+    };
     expect(out.run.status).toBe('ok');
     expect(out.run.inputs).toHaveLength(72);
     expect(out.run.inputs.every((i) => /^[0-9a-f]{64}$/.test(i.sha256))).toBe(true);
-    expect([...new Set(out.findings.map((f) => f.detector))]).toEqual(expect.arrayContaining(['brute-force', 'long-connections', 'beaconing']));
-    const again = await run(['analyze', 'run', '--json', '--config', cfg, '--data', dir, '--input', ...inputs]);
+    expect([...new Set(out.findings.map((f) => f.detector))]).toEqual(
+      expect.arrayContaining(['brute-force', 'long-connections', 'beaconing']),
+    );
+    const again = await run([
+      'analyze',
+      'run',
+      '--json',
+      '--config',
+      cfg,
+      '--data',
+      dir,
+      '--input',
+      ...inputs,
+    ]);
     const second = JSON.parse(again.stdout) as { run: { inputs: unknown[] }; findings: unknown[] };
     expect(second.run.inputs).toHaveLength(0); // everything was read already
     expect(second.findings).toHaveLength(0);
     expect(again.code).toBe(0);
 
-    const rev = await run(['analyze', 'review', out.run.id, '--by', 'Sam Officer', '--note', 'guessing blocked at the firewall', '--config', cfg, '--data', dir]);
+    const rev = await run([
+      'analyze',
+      'review',
+      out.run.id,
+      '--by',
+      'Sam Officer',
+      '--note',
+      'guessing blocked at the firewall',
+      '--config',
+      cfg,
+      '--data',
+      dir,
+    ]);
     expect(rev.code).toBe(0);
-    const html = await run(['analyze', 'report', out.run.id, '--format', 'html', '--config', cfg, '--data', dir]);
+    const html = await run([
+      'analyze',
+      'report',
+      out.run.id,
+      '--format',
+      'html',
+      '--config',
+      cfg,
+      '--data',
+      dir,
+    ]);
     expect(html.stdout).toContain('Sam Officer');
     expect(html.stdout).toContain('guessing blocked at the firewall');
     expect(html.stdout).toMatch(/SSH password guessing from/);
-    const json = await run(['analyze', 'report', out.run.id, '--format', 'json', '--out', join(dir, 'r.json'), '--config', cfg, '--data', dir]);
+    const json = await run([
+      'analyze',
+      'report',
+      out.run.id,
+      '--format',
+      'json',
+      '--out',
+      join(dir, 'r.json'),
+      '--config',
+      cfg,
+      '--data',
+      dir,
+    ]);
     expect(json.code).toBe(0);
-    const rep = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as { run: { reviewedBy: string; summary: { perDetector: Record<string, number> } }; newFindings: unknown[] };
+    const rep = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as {
+      run: { reviewedBy: string; summary: { perDetector: Record<string, number> } };
+      newFindings: unknown[];
+    };
     expect(rep.run.reviewedBy).toBe('Sam Officer');
     expect(rep.newFindings.length).toBe(out.findings.length);
     expect(rep.run.summary.perDetector['brute-force']).toBeGreaterThan(0);

@@ -16,9 +16,14 @@ const day1 = fg.sync(`${CORPUS}zeek-tsv/rita-missing-host/2024-04-19/*.log.gz`).
 const all = fg.sync(`${CORPUS}zeek-tsv/rita-missing-host/*/*.log.gz`).sort();
 
 /** Runs the child until it has read half its inputs, then kills it with SIGKILL. */
-function runAndKillHalfWay(url: string, inputs: string[]): Promise<{ killedAfter: number; signal: string | null }> {
+function runAndKillHalfWay(
+  url: string,
+  inputs: string[],
+): Promise<{ killedAfter: number; signal: string | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, url, ...inputs], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, url, ...inputs], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     let killedAfter = 0;
@@ -32,12 +37,18 @@ function runAndKillHalfWay(url: string, inputs: string[]): Promise<{ killedAfter
     });
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', reject);
-    child.on('close', (_code, signal) => (killedAfter > 0 ? resolve({ killedAfter, signal }) : reject(new Error(`child ended before half way: ${out}${err}`))));
+    child.on('close', (_code, signal) =>
+      killedAfter > 0
+        ? resolve({ killedAfter, signal })
+        : reject(new Error(`child ended before half way: ${out}${err}`)),
+    );
   });
 }
 
 const snapshot = async (db: Kysely<AnalysisDb>) =>
-  (await listFindings(db)).map((f) => `${f.detector}|${f.key}|${f.count}|${f.firstSeen}|${f.lastSeen}`).sort();
+  (await listFindings(db))
+    .map((f) => `${f.detector}|${f.key}|${f.count}|${f.firstSeen}|${f.lastSeen}`)
+    .sort();
 
 describe('a run killed half way (SIGKILL)', () => {
   it('is re-read by the next run: each finding exactly once, with the counts of an uninterrupted history', async () => {

@@ -16,8 +16,14 @@ describe('detectors on rita-missing-host (3 days, real sensor)', () => {
   let status: string;
   beforeAll(async () => {
     const store = await openStore('sqlite::memory:');
-    const config = analyzersSchema.parse({ zeek: { paths: [`${CORPUS}zeek-tsv/rita-missing-host/**/*.log.gz`] } });
-    const res = await runAnalysis({ db: store.db as Kysely<AnalysisDb>, config, customers: [{ id: 'acme', networks: ['64.225.56.0/24'] }] });
+    const config = analyzersSchema.parse({
+      zeek: { paths: [`${CORPUS}zeek-tsv/rita-missing-host/**/*.log.gz`] },
+    });
+    const res = await runAnalysis({
+      db: store.db as Kysely<AnalysisDb>,
+      config,
+      customers: [{ id: 'acme', networks: ['64.225.56.0/24'] }],
+    });
     findings = res.findings;
     status = res.run.status;
     await store.close();

@@ -13,7 +13,23 @@ const tmp = mkdtempSync(join(tmpdir(), 'vigil-readers-'));
 describe("Zeek's ASCII escaping fixtures read back exactly", () => {
   it.each([
     ['ascii-escape_ssh.log', 'status', ['success', 'failure', 'fa||ure', 'su||ess', 'failure']],
-    ['ascii-escape-binary_test.log', 's', ['AB\0CD\0', 'AB\\xffCD\0', 'AB\\xffCD\0', ' ', 'abc\\x00def', ' ', 'abc\0def', ' ', 'foo ® bar \\xc2\\xae baz', 'foo\0bar\\0baz', 'foo \x0e bar ^N baz']],
+    [
+      'ascii-escape-binary_test.log',
+      's',
+      [
+        'AB\0CD\0',
+        'AB\\xffCD\0',
+        'AB\\xffCD\0',
+        ' ',
+        'abc\\x00def',
+        ' ',
+        'abc\0def',
+        ' ',
+        'foo ® bar \\xc2\\xae baz',
+        'foo\0bar\\0baz',
+        'foo \x0e bar ^N baz',
+      ],
+    ],
     ['ascii-escape-notset-str_test.log', 'x', ['-']],
     ['ascii-escape-notset-str_test.log', 'z', ['']],
     ['ascii-escape-empty-str_test.log', 'ss', [['EMPTY']]],
@@ -41,12 +57,23 @@ describe("Zeek's ASCII escaping fixtures read back exactly", () => {
     const want = [...text.matchAll(/"t":"([^"]+)"/g)].map((m) => m[1]!);
     const { records } = await readAll(`${CORPUS}zeek-escaping/ascii-json-iso-timestamps_ssh.log`);
     expect(records.map((r) => JSON.parse(recordToNdjson(r)).t)).toEqual(want);
-    expect(formatIsoMicros(parseIsoSeconds('1969-12-31T23:59:59.600000Z'))).toBe('1969-12-31T23:59:59.600000Z');
+    expect(formatIsoMicros(parseIsoSeconds('1969-12-31T23:59:59.600000Z'))).toBe(
+      '1969-12-31T23:59:59.600000Z',
+    );
   });
 });
 
 const HEADER = (path: string, fields: string[], types: string[]): string =>
-  ['#separator \\x09', '#set_separator\t,', '#empty_field\t(empty)', '#unset_field\t-', `#path\t${path}`, '#open\t2024-01-01-00-00-00', `#fields\t${fields.join('\t')}`, `#types\t${types.join('\t')}`].join('\n') + '\n';
+  [
+    '#separator \\x09',
+    '#set_separator\t,',
+    '#empty_field\t(empty)',
+    '#unset_field\t-',
+    `#path\t${path}`,
+    '#open\t2024-01-01-00-00-00',
+    `#fields\t${fields.join('\t')}`,
+    `#types\t${types.join('\t')}`,
+  ].join('\n') + '\n';
 
 describe('Zeek TSV edge cases', () => {
   it('a new header block mid-file (concatenated logs) switches schema', async () => {
@@ -71,7 +98,9 @@ describe('Zeek TSV edge cases', () => {
     writeFileSync(f, HEADER('conn', ['ts', 'id.resp_p'], ['time', 'port']) + '1\t80\n2\t70000\n3\t443\n');
     const { records, result } = await readAll(f);
     expect(records.map((r) => r.fields['id.resp_p'])).toEqual([80, 443]);
-    expect(result.errors).toEqual([{ file: f, line: 10, message: expect.stringMatching(/port "70000" out of range/) as string }]);
+    expect(result.errors).toEqual([
+      { file: f, line: 10, message: expect.stringMatching(/port "70000" out of range/) as string },
+    ]);
   });
 
   it('keeps extra _ columns (zeekctl _node_name) and reads gzip and plain alike', async () => {

@@ -27,13 +27,25 @@ describeStores('alert tail', (getStore) => {
 
   it('sends a Suricata alert appended to eve.json on the next poll, once, and skips history', async () => {
     const eve = join(dir, 'eve.json');
-    const lines = readFileSync(`${CORPUS}suricata-eve/generated-suricata-7.0.10/alert-testmyids-async.eve.json`, 'utf8').trim().split('\n');
+    const lines = readFileSync(
+      `${CORPUS}suricata-eve/generated-suricata-7.0.10/alert-testmyids-async.eve.json`,
+      'utf8',
+    )
+      .trim()
+      .split('\n');
     const alert = lines.find((l) => l.includes('"event_type":"alert"'))!;
     writeFileSync(eve, `${alert}\n`);
     expect(await tail.poll()).toBe(0); // history: the runs analyse it
     appendFileSync(eve, `${lines.filter((l) => !l.includes('"alert"')).join('\n')}\n${alert}\n`);
     expect(await tail.poll()).toBe(1);
-    expect(sent[0]!.labels).toMatchObject({ alertname: 'IDSAlert', source: 'suricata', severity: 'medium', sid: '2100498', customer: 'acme', dest_ip: '10.16.1.11' });
+    expect(sent[0]!.labels).toMatchObject({
+      alertname: 'IDSAlert',
+      source: 'suricata',
+      severity: 'medium',
+      sid: '2100498',
+      customer: 'acme',
+      dest_ip: '10.16.1.11',
+    });
     expect(sent[0]!.annotations.evidence).toBe(`${eve}:3`);
     expect(await tail.poll()).toBe(0);
     // an unfinished line waits for its newline
@@ -45,11 +57,18 @@ describeStores('alert tail', (getStore) => {
 
   it('follows a Zeek notice.log (header learned first) and leaves out sensor notices and suppressed SIDs', async () => {
     const notice = join(dir, 'notice.log');
-    const head = '#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n#path\tnotice\n#fields\tts\tnote\tmsg\tsrc\tdst\n#types\ttime\tenum\tstring\taddr\taddr\n';
+    const head =
+      '#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n#path\tnotice\n#fields\tts\tnote\tmsg\tsrc\tdst\n#types\ttime\tenum\tstring\taddr\taddr\n';
     writeFileSync(notice, head);
     await tail.poll();
-    appendFileSync(notice, '1713484800.5\tSSH::Password_Guessing\t10.0.0.1 guessed\t203.0.113.5\t10.16.1.11\n1713484801.5\tCaptureLoss::Too_Much_Loss\tloss\t-\t-\n');
-    const dns = readFileSync(`${CORPUS}suricata-eve/generated-suricata-7.0.10/dns_dns-eve.eve.json`, 'utf8').split('\n')[0]!; // SID 2200075, suppressed
+    appendFileSync(
+      notice,
+      '1713484800.5\tSSH::Password_Guessing\t10.0.0.1 guessed\t203.0.113.5\t10.16.1.11\n1713484801.5\tCaptureLoss::Too_Much_Loss\tloss\t-\t-\n',
+    );
+    const dns = readFileSync(
+      `${CORPUS}suricata-eve/generated-suricata-7.0.10/dns_dns-eve.eve.json`,
+      'utf8',
+    ).split('\n')[0]!; // SID 2200075, suppressed
     writeFileSync(join(dir, 'eve.json'), '');
     expect(await tail.poll()).toBe(1);
     appendFileSync(join(dir, 'eve.json'), `${dns}\n`);
@@ -63,18 +82,38 @@ describeStores('dead-man alert', (getStore) => {
   const H = 3_600_000;
   const base = Date.parse('2026-11-21T00:00:00Z');
   const check = (nowMs: number) =>
-    checkDeadMan({ db: getStore().db as Kysely<AnalysisDb>, analyzer: 'ids', schedule: '0 0,6,12,18 * * *', timezone: 'UTC', graceMs: 30 * 60_000, nowMs, sinceMs: base - 24 * H });
+    checkDeadMan({
+      db: getStore().db as Kysely<AnalysisDb>,
+      analyzer: 'ids',
+      schedule: '0 0,6,12,18 * * *',
+      timezone: 'UTC',
+      graceMs: 30 * 60_000,
+      nowMs,
+      sinceMs: base - 24 * H,
+    });
 
   it('fires when the last scheduled run is overdue by its grace, and clears when a run finishes', async () => {
     const db = getStore().db as Kysely<AnalysisDb>;
-    const run = await createRun(db, { analyzer: 'ids', scheduledFor: new Date(base), startedAt: new Date(base) });
+    const run = await createRun(db, {
+      analyzer: 'ids',
+      scheduledFor: new Date(base),
+      startedAt: new Date(base),
+    });
     await finishRun(db, run.id, { status: 'ok', inputs: [], finishedAt: new Date(base + 60_000) });
     expect(await check(base + 6 * H + 29 * 60_000)).toBeUndefined(); // 06:00 run still within grace
     const alert = await check(base + 6 * H + 31 * 60_000);
-    expect(alert?.labels).toEqual({ alertname: 'VigilAnalysisRunMissed', analyzer: 'ids', severity: 'critical' });
+    expect(alert?.labels).toEqual({
+      alertname: 'VigilAnalysisRunMissed',
+      analyzer: 'ids',
+      severity: 'critical',
+    });
     expect(alert?.startsAt).toBe('2026-11-21T06:30:00.000Z');
     const late = await createRun(db, { analyzer: 'ids', scheduledFor: new Date(base + 6 * H) });
-    await finishRun(db, late.id, { status: 'partial', inputs: [], finishedAt: new Date(base + 6 * H + 40 * 60_000) });
+    await finishRun(db, late.id, {
+      status: 'partial',
+      inputs: [],
+      finishedAt: new Date(base + 6 * H + 40 * 60_000),
+    });
     expect(await check(base + 6 * H + 41 * 60_000)).toBeUndefined();
   });
 });

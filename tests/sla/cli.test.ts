@@ -6,14 +6,14 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const RUNNER = 'tests/sla/fixtures/run-sla-cli.ts';
+const CLI = 'app/cli.ts';
 const POLICY = 'tests/sla/fixtures/policy.yaml';
 const tmp = mkdtempSync(join(tmpdir(), 'vigil-sla-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', RUNNER, ...args], { cwd: ROOT }, (err, stdout, stderr) => {
+    execFile(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: ROOT }, (err, stdout, stderr) => {
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });

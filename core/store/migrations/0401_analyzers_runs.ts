@@ -20,7 +20,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('reviewed_at', 'bigint')
     .addColumn('review_note', 'text')
     .execute();
-  await db.schema.createIndex('analysis_runs_analyzer_started').on('analysis_runs').columns(['analyzer', 'started_at']).execute();
+  await db.schema
+    .createIndex('analysis_runs_analyzer_started')
+    .on('analysis_runs')
+    .columns(['analyzer', 'started_at'])
+    .execute();
 
   await withAutoId(db, db.schema.createTable('analysis_inputs'))
     .addColumn('run_id', 'text', (c) => c.notNull().references('analysis_runs.id').onDelete('cascade'))
@@ -54,7 +58,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('details_json', 'text')
     .execute();
   // The stable key is unique per detector: a re-read finds the row instead of adding one.
-  await db.schema.createIndex('findings_detector_key').on('findings').columns(['detector', 'key']).unique().execute();
+  await db.schema
+    .createIndex('findings_detector_key')
+    .on('findings')
+    .columns(['detector', 'key'])
+    .unique()
+    .execute();
   await db.schema.createIndex('findings_run').on('findings').column('run_id').execute();
   await db.schema.createIndex('findings_last_seen').on('findings').column('last_seen').execute();
 

@@ -119,6 +119,7 @@ describe('vigil scan / signatures (spawned, real clamd)', { timeout: 180_000 }, 
   });
 
   it('--no-clamav says so; an error is exit 2 even next to a hit', async () => {
+    writeFileSync(join(files, 'marked.txt'), 'xx YARA-MARKER xx'); // the previous test quarantined it
     const r = await vigil(
       [
         'scan',

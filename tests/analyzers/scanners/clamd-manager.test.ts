@@ -1,0 +1,115 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { silentLogger } from '../../../core/index.js';
+import { ClamdClient, ManagedClamd, SignatureDb } from '../../../analyzers/scanners/index.js';
+import { requireBinary, writeTestDatabase } from './clamd-fixture.js';
+import { tempDir } from './run-fixture.js';
+
+describe('ManagedClamd (clamav.manage: true)', () => {
+  let dir: string;
+  beforeEach(() => {
+    requireBinary('clamd', 'clamav-daemon');
+    dir = tempDir('managed-clamd');
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const managed = (onUnexpectedExit?: () => void) =>
+    new ManagedClamd({
+      dir: join(dir, 'clamav'),
+      databaseDir: join(dir, 'clamav', 'db'),
+      maxFileSize: 50 * 1024 * 1024,
+      log: silentLogger(),
+      ...(onUnexpectedExit ? { onUnexpectedExit } : {}),
+    });
+
+  it('refuses to start on an empty database, saying how to add signatures', async () => {
+    await expect(managed().start()).rejects.toThrow(
+      /refuses to start without signatures: .*db is empty; add one with "vigil signatures add-hash/,
+    );
+  });
+
+  it('writes its clamd.conf (socket in the data dir, Foreground, limits) and answers PING', async () => {
+    writeTestDatabase(join(dir, 'clamav', 'db'));
+    const m = managed();
+    await m.start();
+    try {
+      const conf = readFileSync(join(dir, 'clamav', 'clamd.conf'), 'utf8');
+      for (const line of [
+        `LocalSocket ${join(dir, 'clamav', 'clamd.sock')}`,
+        `DatabaseDirectory ${join(dir, 'clamav', 'db')}`,
+        'Foreground yes',
+        'MaxFileSize 52428800',
+        'AlertExceedsMax yes',
+        'ConcurrentDatabaseReload no',
+      ]) {
+        expect(conf.split('\n')).toContain(line);
+      }
+      expect(await new ClamdClient({ socket: m.socket, timeoutMs: 5000 }).ping()).toBe(true);
+    } finally {
+      await m.stop();
+    }
+  });
+
+  it('restarts clamd when it dies, and reports the exit', async () => {
+    writeTestDatabase(join(dir, 'clamav', 'db'));
+    let exits = 0;
+    const m = managed(() => exits++);
+    await m.start();
+    try {
+      const first = m.pid!;
+      process.kill(first, 'SIGKILL');
+      const client = new ClamdClient({ socket: m.socket, timeoutMs: 2000 });
+      // Bounded wait for the supervisor (1 s back-off, then the database load).
+      for (
+        let i = 0;
+        i < 300 && !(m.pid !== undefined && m.pid !== first && (await client.ping().catch(() => false)));
+        i++
+      )
+        await sleep(100);
+      expect(exits).toBe(1);
+      expect(m.pid).not.toBe(first);
+      expect(await client.ping()).toBe(true);
+    } finally {
+      await m.stop();
+    }
+  });
+
+  it('shuts down a clamd an earlier vigil left running on the socket, then starts its own', async () => {
+    writeTestDatabase(join(dir, 'clamav', 'db'));
+    const leftover = managed();
+    await leftover.start();
+    const oldPid = leftover.pid!;
+    const m = managed();
+    await m.start();
+    try {
+      expect(m.pid).not.toBe(oldPid);
+      expect(await new ClamdClient({ socket: m.socket, timeoutMs: 5000 }).ping()).toBe(true);
+      await sleep(100);
+      expect(() => process.kill(oldPid, 0)).toThrow();
+    } finally {
+      await m.stop();
+      await leftover.stop();
+    }
+  });
+
+  it('a hash signature added after start is used after RELOAD', async () => {
+    writeTestDatabase(join(dir, 'clamav', 'db'));
+    const m = managed();
+    await m.start();
+    try {
+      const f = join(dir, 'late.bin');
+      writeFileSync(f, 'listed after start\n');
+      const client = new ClamdClient({ socket: m.socket, timeoutMs: 30_000 });
+      expect((await client.scanPath(f))[0]?.status).toBe('ok');
+      await new SignatureDb(join(dir, 'clamav', 'db')).addHash(f, 'Vigil.Late');
+      expect(await client.reload()).toBe('RELOADING');
+      expect(await client.scanPath(f)).toEqual([
+        { path: f, status: 'found', signature: 'Vigil.Late.UNOFFICIAL' },
+      ]);
+    } finally {
+      await m.stop();
+    }
+  });
+});
