@@ -1,17 +1,24 @@
 import {
   createMetricsRegistry,
   errorMessage,
-  insertProbeResults,
+  insertNewProbeResults,
+  upsertRollups,
   openStore,
   systemClock,
   type Alert,
   type Component,
   type Logger,
   type Store,
+  type ProbeResultsDb,
+  type ProbeRollupsDb,
 } from '../core/index.js';
+import type { Kysely } from 'kysely';
 import { createServer, parseListen, type Readiness } from '../server/index.js';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { overviewPlugin } from '../dashboards/index.js';
+import { slaServicesFrom, timeIntervalsFrom } from '../sla/index.js';
 import { domainWirings } from './domains.js';
+import { OpenAlerts } from './open-alerts.js';
 import { demoTarget, type DemoConfig } from './demo-target.js';
 import type { LoadedConfig, Sinks, WireContext } from './wire/types.js';
 
@@ -45,10 +52,19 @@ export async function startRuntime(config: LoadedConfig, opts: StartOptions): Pr
   let alertTarget: (alerts: Alert[]) => Promise<void> = async (alerts) => {
     log.warn({ count: alerts.length }, 'alerts raised but no alert routing is configured');
   };
+  const openAlerts = new OpenAlerts(() => Date.now());
   const sinks: Sinks = {
-    alerts: (alerts) => alertTarget(alerts),
+    alerts: async (alerts) => {
+      openAlerts.observe(alerts);
+      await alertTarget(alerts);
+    },
+    // Raw samples and their per-minute rollups in one transaction, each new sample rolled up
+    // exactly once (a re-sent agent batch is neither stored nor counted twice).
     probeResults: async (results) => {
-      await insertProbeResults(store.db, results);
+      await store.db.transaction().execute(async (trx) => {
+        const fresh = await insertNewProbeResults(trx as Kysely<ProbeResultsDb>, results);
+        if (fresh.length > 0) await upsertRollups(trx as Kysely<ProbeRollupsDb>, fresh);
+      });
     },
     findings: async () => undefined,
   };
@@ -79,6 +95,15 @@ export async function startRuntime(config: LoadedConfig, opts: StartOptions): Pr
       for (const c of started) if (c.ready && !c.ready()) reasons.push(`${c.name}: not ready`);
       return { ok: reasons.length === 0, reasons };
     };
+    plugins.push(
+      overviewPlugin({
+        store,
+        services: slaServicesFrom(config),
+        timeIntervals: timeIntervalsFrom(config),
+        clock: systemClock,
+        listOpenAlerts: () => openAlerts.list(),
+      }),
+    );
     const server = await createServer({ log, metrics, readiness, plugins });
     const listen = (config.server as { listen?: string } | undefined)?.listen ?? '127.0.0.1:8080';
     const { host, port } = parseListen(listen);

@@ -104,7 +104,8 @@ export const probesConfigSections: ConfigSection[] = [
             if (!locations.has(l)) report([...at, 'locations', k], `location "${l}" is not in locations`);
           });
           const interval = p.interval ?? 30_000;
-          if (p.timeout !== undefined && p.timeout > interval)
+          // An item whose shape is invalid may hold unparsed strings: compare numbers only.
+          if (typeof p.timeout === "number" && typeof interval === "number" && p.timeout > interval)
             report([...at, 'timeout'], `timeout is longer than the interval`);
           if (p.type === 'backup' && (p.path === undefined) === (p.manifest_url === undefined)) {
             report(at, 'a backup probe needs exactly one of path or manifest_url');

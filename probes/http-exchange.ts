@@ -3,6 +3,7 @@ import { Client } from 'undici';
 import type { IncomingHttpHeaders } from 'undici/types/header.js';
 import type { ProbeErrorKind, ProbePhases, ProbeTlsInfo } from '../core/index.js';
 import { classifyError, describeError } from './error-kind.js';
+import { afterIo } from './io-yield.js';
 import { timingConnector, type ConnectorOptions, type PhaseMarks } from './timing-connector.js';
 
 export interface ExchangeRequest {
@@ -64,10 +65,11 @@ export class HttpExchanger {
 
   /** Runs one request; never rejects: failures come back as `error`. */
   exchange(req: ExchangeRequest, signal: AbortSignal): Promise<ExchangeResult> {
-    const start = performance.now();
-    const marks: PhaseMarks = { start, phase: 'resolve' };
-    this.#marks = marks;
+    // The client object is built before the clock starts: its construction is vigil's cost, not
+    // the service's. It connects only on dispatch, so each probe still gets a fresh connection.
     const client = this.#clientFor(req.url.origin);
+    const marks: PhaseMarks = { start: performance.now(), phase: 'resolve' };
+    this.#marks = marks;
     const chunks: Buffer[] = [];
     let kept = 0;
     let status: number | undefined;
@@ -78,13 +80,19 @@ export class HttpExchanger {
       const finish = (err?: unknown, timedOut = false): void => {
         if (settled) return;
         settled = true;
-        signal.removeEventListener('abort', onAbort);
         const now = performance.now();
-        const out: ExchangeResult = { phases: phasesOf(marks, now), headers, body: Buffer.concat(chunks) };
+        // On a failure the connection may still move on before the report: keep the marks as now.
+        const at = err === undefined ? marks : { ...marks };
+        // Everything past the stamp waits until pending I/O is read (see io-yield.ts).
+        afterIo(() => report(now, at, err, timedOut));
+      };
+      const report = (now: number, at: PhaseMarks, err: unknown, timedOut: boolean): void => {
+        signal.removeEventListener('abort', onAbort);
+        const out: ExchangeResult = { phases: phasesOf(at, now), headers, body: Buffer.concat(chunks) };
         if (status !== undefined) out.status = status;
-        if (marks.tls) out.tls = marks.tls;
+        if (at.tls) out.tls = at.tls;
         if (err !== undefined) {
-          const kind = classifyError(err, marks.phase, timedOut);
+          const kind = classifyError(err, at.phase, timedOut);
           out.error = { kind, message: describeError(kind, err, where) };
         }
         if (err !== undefined || !this.#opts.keepAlive) void client.destroy().catch(() => undefined);
@@ -111,7 +119,8 @@ export class HttpExchanger {
             }
           },
           onResponseStart(_c, code, h) {
-            marks.headers = performance.now();
+            // The first byte was stamped on the socket before undici parsed it (timing-connector).
+            marks.headers = marks.firstByte ?? performance.now();
             status = code;
             headers = h;
           },

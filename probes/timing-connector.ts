@@ -15,6 +15,8 @@ export interface PhaseMarks {
   resolved?: number;
   connected?: number;
   tlsDone?: number;
+  /** First response byte readable on the socket (Go's GotFirstResponseByte). */
+  firstByte?: number;
   headers?: number;
   end?: number;
   /** The phase in progress, for classifying a failure. */
@@ -60,6 +62,19 @@ export function tlsInfoOf(sock: TLSSocket): ProbeTlsInfo | undefined {
 }
 
 /**
+ * Stamps the first response byte in a 'readable' listener put on the socket before undici's own,
+ * so the stamp precedes undici's parsing of the chunk. The marks are looked up when the event
+ * fires: a kept-alive socket serves several exchanges, each with its own marks.
+ */
+function stampFirstByte(sock: Socket, current: () => PhaseMarks): void {
+  sock.prependListener('readable', () => {
+    const now = performance.now();
+    const m = current();
+    if (m.phase === 'request' && m.firstByte === undefined) m.firstByte = now;
+  });
+}
+
+/**
  * An undici `connect` function that resolves, connects and handshakes itself so each phase gets
  * a performance.now() mark (the probe must time the service, not itself). `current()` returns the
  * marks of the exchange in progress; a kept-alive client reuses its socket and never calls this.
@@ -100,6 +115,7 @@ export function timingConnector(current: () => PhaseMarks, opts: ConnectorOption
           marks.phase = 'request';
           done = true;
           sock.removeAllListeners('error');
+          stampFirstByte(sock, current);
           callback(null, sock);
           return;
         }
@@ -120,6 +136,7 @@ export function timingConnector(current: () => PhaseMarks, opts: ConnectorOption
           marks.phase = 'request';
           done = true;
           tsock.removeAllListeners('error');
+          stampFirstByte(tsock, current);
           callback(null, tsock);
         });
       });

@@ -3,6 +3,7 @@ export { migrateToLatest } from './migrate.js';
 export { engineOf, withAutoId } from './schema-helpers.js';
 export {
   insertProbeResults,
+  insertNewProbeResults,
   queryProbeResults,
   pruneProbeResults,
   type ProbeResultsDb,

@@ -87,6 +87,32 @@ export async function insertProbeResults(db: Kysely<ProbeResultsDb>, results: Pr
   return inserted;
 }
 
+/**
+ * Inserts results and returns those that were new (a duplicate of a stored sample is skipped),
+ * so derived data such as per-minute rollups is fed each sample exactly once. Uses RETURNING,
+ * which both SQLite (>= 3.35) and PostgreSQL support.
+ */
+export async function insertNewProbeResults(
+  db: Kysely<ProbeResultsDb>,
+  results: readonly ProbeResult[],
+): Promise<ProbeResult[]> {
+  const fresh: ProbeResult[] = [];
+  for (let i = 0; i < results.length; i += 500) {
+    const batch = results.slice(i, i + 500);
+    const rows = await db
+      .insertInto('probe_results')
+      .values(batch.map(toRow))
+      .onConflict((oc) => oc.columns(['target_id', 'location', 'started_at']).doNothing())
+      .returning(['target_id', 'location', 'started_at'])
+      .execute();
+    const isNew = new Set(rows.map((r) => `${r.target_id}\u0000${r.location}\u0000${Number(r.started_at)}`));
+    for (const r of batch) {
+      if (isNew.has(`${r.targetId}\u0000${r.location}\u0000${Date.parse(r.startedAt)}`)) fresh.push(r);
+    }
+  }
+  return fresh;
+}
+
 /** Results for the given targets with startedAt in [from, to), oldest first. */
 export async function queryProbeResults(
   db: Kysely<ProbeResultsDb>,

@@ -120,7 +120,9 @@ export async function upsertRollups(
     if (!g) groups.set(k, (g = { key: [p.targetId, p.location, minute], items: [] }));
     g.items.push([p, at]);
   }
-  await db.transaction().execute(async (tx) => {
+  // Inside a caller's transaction (the results sink stores samples and rollups together) run in
+  // it; otherwise open one, so a minute's read-modify-write is atomic.
+  const inTx = async (tx: Kysely<ProbeRollupsDb>): Promise<void> => {
     for (const { key, items } of groups.values()) {
       const [targetId, location, minuteAt] = key;
       const row = await tx
@@ -171,7 +173,9 @@ export async function upsertRollups(
           .execute();
       }
     }
-  });
+  };
+  if (db.isTransaction) await inTx(db);
+  else await db.transaction().execute(inTx);
   return groups.size;
 }
 

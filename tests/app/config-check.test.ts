@@ -42,7 +42,17 @@ describe('vigil config check', () => {
 
   it.each(['configs/demo.yaml', 'configs/vigil.example.yaml'])('accepts %s (exit 0)', async (cfg) => {
     const { code, stdout, stderr } = await runCli(['config', 'check', '--config', cfg], {
-      env: { VIGIL_EXAMPLE_TOKEN: 'x', SMTP_PASSWORD: 'x', PAGERDUTY_ROUTING_KEY: 'x', OPSGENIE_API_KEY: 'x', SLACK_WEBHOOK_URL: 'https://hooks.slack.example/T0/B0/x' },
+      env: {
+        VIGIL_EXAMPLE_TOKEN: 'x',
+        SMTP_PASSWORD: 'x',
+        PAGERDUTY_ROUTING_KEY: 'x',
+        OPSGENIE_API_KEY: 'x',
+        SLACK_WEBHOOK_URL: 'https://hooks.slack.example/T0/B0/x',
+        // the example's probe and acknowledgement-link secrets (configs/vigil.example.yaml header)
+        OFFICE_MONITOR_PASSWORD: 'x',
+        OFFICE_TOTP_SECRET: 'JBSWY3DPEHPK3PXP',
+        VIGIL_ACK_SECRET: 'x',
+      },
     });
     expect(stderr).toBe('');
     expect(stdout).toBe(`${cfg}: configuration is valid\n`);
