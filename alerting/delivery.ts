@@ -1,8 +1,10 @@
 import { errorMessage, type Clock, type Logger } from '../core/index.js';
 import type { AlertingDb, NotificationRow } from './repo.js';
 import type { Integration, NotificationMessage, NotifyResult } from './notify/index.js';
-import { failingRows, writeOutcomes, type Outcome } from './queue-rows.js';
+import { failingRows, messageOf, type Outcome } from './queue-rows.js';
 import { PairQueue, type QueuedRow } from './pair-queue.js';
+import { closeInterrupted } from './attempt-log.js';
+import { GroupCommit } from './group-commit.js';
 
 export interface DeliveryOptions {
   db: AlertingDb;
@@ -35,9 +37,13 @@ export class Delivery {
   #timer: NodeJS.Timeout | undefined;
   #stopped = true;
   readonly #idle: (() => void)[] = [];
+  readonly #commit: GroupCommit;
 
   constructor(o: DeliveryOptions) {
     this.#o = o;
+    this.#commit = new GroupCommit(o.db, o.log, async (trx, batch) => {
+      for (const b of batch) await this.#trackFailing(trx, b.row, b.result, b.attempts, b.now);
+    });
   }
 
   async start(): Promise<void> {
@@ -51,31 +57,11 @@ export class Delivery {
       .where('status', '=', 'pending')
       .orderBy('id')
       .execute();
-    const cut = rows.filter((r) => r.in_flight_since !== null && r.in_flight_since !== undefined);
-    if (cut.length > 0) {
-      await this.#o.db.transaction().execute(async (trx) => {
-        await trx
-          .insertInto('alerting_attempts')
-          .values(
-            cut.map((r) => ({
-              notification_id: r.notification_id,
-              started_at: Number(r.in_flight_since),
-              finished_at: now,
-              outcome: 'interrupted',
-              reason: 'vigil stopped during the attempt',
-            })),
-          )
-          .execute();
-        await trx
-          .updateTable('alerting_notifications')
-          .set({ in_flight_since: null })
-          .where(
-            'notification_id',
-            'in',
-            cut.map((r) => r.notification_id),
-          )
-          .execute();
-      });
+    if (rows.length > 0) {
+      const cut = await this.#o.db
+        .transaction()
+        .execute((trx) => closeInterrupted(trx as unknown as AlertingDb, rows, now));
+      if (cut > 0) this.#o.log.warn({ interrupted: cut }, 'attempts cut short by a stop were closed');
     }
     // Rows enqueued before start are among `rows` too; the queue ignores an id it already holds.
     for (const row of rows) this.#queue.push(row, now);
@@ -147,34 +133,32 @@ export class Delivery {
     if (this.#running === 0 && this.#queue.size === 0) this.#idle.splice(0).forEach((r) => r());
   }
 
-  /** Marks a batch in flight with one statement, then sends each. */
+  /** Opens an attempt for each of a batch (one insert, group-committed), then sends each. */
   #launch(batch: QueuedRow[], now: number): void {
     this.#running += batch.length;
-    // Marked in flight before the send, so a crash mid-send shows as an interrupted attempt; the
-    // mark rides in the same transaction as the outcomes finishing meanwhile (group commit).
-    new Promise<void>((resolve, reject) => {
-      this.#marks.push({
-        ids: batch.map((q) => q.row.notification_id),
-        at: now,
-        done: (err) => (err ? reject(err) : resolve()),
-      });
-      this.#scheduleFlush();
-    }).then(
-      () => batch.forEach((q) => this.#send(q)),
-      (err: unknown) => {
-        this.#o.log.error({ err: errorMessage(err) }, 'cannot mark notifications in flight; retrying');
-        for (const q of batch) {
-          q.row = { ...q.row, next_attempt_at: now + this.#o.retryInitialMs };
-          this.#queue.settle(q, false, now);
-        }
-        this.#running -= batch.length;
-        this.kick();
-      },
-    );
+    // The attempt is on disk before the send, so a crash mid-send shows as an interrupted
+    // attempt; it rides in the same transaction as the outcomes finishing meanwhile.
+    this.#commit
+      .open(
+        batch.map((q) => q.row.notification_id),
+        now,
+      )
+      .then(
+        () => batch.forEach((q) => this.#send(q, now)),
+        (err: unknown) => {
+          this.#o.log.error({ err: errorMessage(err) }, 'cannot open notification attempts; retrying');
+          for (const q of batch) {
+            q.row = { ...q.row, next_attempt_at: now + this.#o.retryInitialMs };
+            this.#queue.settle(q, false, now);
+          }
+          this.#running -= batch.length;
+          this.kick();
+        },
+      );
   }
 
-  #send(q: QueuedRow): void {
-    void this.#attempt(q.row)
+  #send(q: QueuedRow, started: number): void {
+    void this.#attempt(q.row, started)
       .then(
         (finished) => this.#queue.settle(q, finished, this.#o.clock.now()),
         (err: unknown) => {
@@ -194,8 +178,7 @@ export class Delivery {
   }
 
   /** One attempt; returns true when the row is finished (sent or given up). */
-  async #attempt(row: NotificationRow): Promise<boolean> {
-    const started = this.#o.clock.now();
+  async #attempt(row: NotificationRow, started: number): Promise<boolean> {
     const integ = this.#o.integration(row.receiver, row.integration);
     let result: NotifyResult;
     if (!integ)
@@ -206,7 +189,7 @@ export class Delivery {
       };
     else {
       try {
-        result = await integ.notifier.notify(JSON.parse(row.payload) as NotificationMessage);
+        result = await integ.notifier.notify(messageOf(row));
       } catch (err) {
         result = { ok: false, retryable: true, reason: `notifier threw: ${errorMessage(err)}` };
       }
@@ -215,7 +198,7 @@ export class Delivery {
     const attempts = row.attempts + 1;
     const giveUp = !result.ok && (!result.retryable || attempts >= this.#o.maxAttempts);
     const backoff = Math.min(this.#o.retryInitialMs * 2 ** (attempts - 1), this.#o.retryMaxMs);
-    await this.#record({ row, result, started, now, attempts, giveUp, backoff });
+    await this.#commit.close({ row, result, started, now, attempts, giveUp, backoff });
     this.#o.onOutcome?.(row, result, now - started);
     if (!result.ok)
       this.#o.log.warn(
@@ -225,68 +208,6 @@ export class Delivery {
     row.attempts = attempts;
     row.next_attempt_at = now + backoff;
     return result.ok || giveUp;
-  }
-
-  #pendingRecords: { o: Outcome; done: (err?: unknown) => void }[] = [];
-
-  /**
-   * Records an outcome. Outcomes finishing in the same turn of the event loop are written in one
-   * transaction (group commit): one insert for their attempts, one update for all that succeeded.
-   */
-  #record(o: Outcome): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.#pendingRecords.push({ o, done: (err) => (err ? reject(err) : resolve()) });
-      this.#scheduleFlush();
-    });
-  }
-
-  #marks: { ids: string[]; at: number; done: (err?: unknown) => void }[] = [];
-  #flushScheduled = false;
-
-  #scheduleFlush(): void {
-    if (this.#flushScheduled) return;
-    this.#flushScheduled = true;
-    setImmediate(() => {
-      this.#flushScheduled = false;
-      this.#flushRecords();
-    });
-  }
-
-  #flushRecords(): void {
-    const batch = this.#pendingRecords.splice(0);
-    const marks = this.#marks.splice(0);
-    if (batch.length === 0 && marks.length === 0) return;
-    this.#o.db
-      .transaction()
-      .execute(async (trx) => {
-        for (const m of marks) {
-          await trx
-            .updateTable('alerting_notifications')
-            .set({ in_flight_since: m.at })
-            .where('status', '=', 'pending')
-            .where('notification_id', 'in', m.ids)
-            .execute();
-        }
-        if (batch.length === 0) return;
-        await writeOutcomes(
-          trx as unknown as AlertingDb,
-          batch.map((b) => b.o),
-        );
-        for (const { o } of batch) {
-          await this.#trackFailing(trx as unknown as AlertingDb, o.row, o.result, o.attempts, o.now);
-        }
-      })
-      .then(
-        () => {
-          marks.forEach((m) => m.done());
-          batch.forEach((b) => b.done());
-        },
-        (err: unknown) => {
-          this.#o.log.error({ err: errorMessage(err) }, 'recording notification attempts failed');
-          marks.forEach((m) => m.done(err));
-          batch.forEach((b) => b.done(err));
-        },
-      );
   }
 
   /** Raises (once) and clears the "notifications failing" alert to the fallback receiver. */

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import type { AlertingDb, NotificationRow } from './repo.js';
 import type { Integration, NotificationMessage, NotifyResult } from './notify/index.js';
 import { hashKey } from './notify/index.js';
@@ -15,9 +14,22 @@ export interface Outcome {
   backoff: number;
 }
 
+/**
+ * The message a queue row was made from, while that row object lives: the send path takes it from
+ * here instead of parsing the stored payload again. A WeakMap, not a field, because the row object
+ * is what gets inserted (an extra field would be an extra column); a row read back from the store
+ * (after a restart) is not here and is parsed.
+ */
+const messages = new WeakMap<NotificationRow, NotificationMessage>();
+
+/** The message of a queue row: the one it was built from, else its parsed payload. */
+export function messageOf(row: NotificationRow): NotificationMessage {
+  return messages.get(row) ?? (JSON.parse(row.payload) as NotificationMessage);
+}
+
 /** A queue row for a message to one integration. */
 export function newRow(msg: NotificationMessage, integration: string, now: number): NotificationRow {
-  return {
+  const row: NotificationRow = {
     notification_id: msg.id,
     kind: msg.kind,
     group_key: msg.groupKey,
@@ -33,58 +45,8 @@ export function newRow(msg: NotificationMessage, integration: string, now: numbe
     sent_at: null,
     last_error: null,
   };
-}
-
-/**
- * Writes a batch of finished attempts inside the caller's transaction: one insert for the attempt
- * rows, one update for every notification that was sent, one update per failure.
- */
-export async function writeOutcomes(db: AlertingDb, batch: Outcome[]): Promise<void> {
-  const outcome = (r: NotifyResult) => (r.ok ? 'ok' : r.retryable ? 'retryable_error' : 'error');
-  await db
-    .insertInto('alerting_attempts')
-    .values(
-      batch.map((o) => ({
-        notification_id: o.row.notification_id,
-        started_at: o.started,
-        finished_at: o.now,
-        outcome: outcome(o.result),
-        reason: o.result.ok ? null : o.result.reason,
-      })),
-    )
-    .execute();
-  const ok = batch.filter((o) => o.result.ok);
-  if (ok.length > 0) {
-    await db
-      .updateTable('alerting_notifications')
-      .set({
-        status: 'sent',
-        attempts: sql<number>`attempts + 1`,
-        sent_at: ok[ok.length - 1]!.now,
-        last_error: null,
-        in_flight_since: null,
-      })
-      .where(
-        'notification_id',
-        'in',
-        ok.map((o) => o.row.notification_id),
-      )
-      .execute();
-  }
-  for (const o of batch) {
-    if (o.result.ok) continue;
-    await db
-      .updateTable('alerting_notifications')
-      .set({
-        status: o.giveUp ? 'failed' : 'pending',
-        attempts: o.attempts,
-        next_attempt_at: o.giveUp ? o.row.next_attempt_at : o.now + o.backoff,
-        last_error: o.result.reason,
-        in_flight_since: null,
-      })
-      .where('notification_id', '=', o.row.notification_id)
-      .execute();
-  }
+  messages.set(row, msg);
+  return row;
 }
 
 /**

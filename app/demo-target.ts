@@ -39,7 +39,9 @@ export function demoTarget(cfg: DemoConfig, log: Logger): Component {
         }
         setTimeout(() => {
           res.writeHead(down ? 503 : 200, { 'content-type': 'text/html' });
-          res.end(down ? 'down for the demo\n' : '<!doctype html><title>demo</title><p>vigil demo target</p>\n');
+          res.end(
+            down ? 'down for the demo\n' : '<!doctype html><title>demo</title><p>vigil demo target</p>\n',
+          );
         }, cfg.delay_ms);
       });
       await new Promise<void>((resolve, reject) => {

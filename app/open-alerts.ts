@@ -23,11 +23,16 @@ export class OpenAlerts {
   /** The open alerts, oldest first; an alert whose announced end has passed is dropped. */
   list(): Alert[] {
     const now = this.now();
-    for (const [k, a] of this.#open) if (a.endsAt !== undefined && Date.parse(a.endsAt) <= now) this.#open.delete(k);
+    for (const [k, a] of this.#open)
+      if (a.endsAt !== undefined && Date.parse(a.endsAt) <= now) this.#open.delete(k);
     return [...this.#open.values()].sort((x, y) => x.startsAt.localeCompare(y.startsAt));
   }
 }
 
 function fingerprint(labels: Record<string, string>): string {
-  return JSON.stringify(Object.keys(labels).sort().map((k) => [k, labels[k]]));
+  return JSON.stringify(
+    Object.keys(labels)
+      .sort()
+      .map((k) => [k, labels[k]]),
+  );
 }

@@ -47,7 +47,9 @@ export async function startRuntime(config: LoadedConfig, opts: StartOptions): Pr
   const log = opts.log;
   const metrics = createMetricsRegistry({ defaults: true });
   const storeUrl = (config.store as { url?: string } | undefined)?.url ?? 'sqlite:vigil.db';
-  const store = opts.store ?? (await openStore(storeUrl, { baseDir: opts.dataDir, log: log.child({ component: 'store' }) }));
+  const store =
+    opts.store ??
+    (await openStore(storeUrl, { baseDir: opts.dataDir, log: log.child({ component: 'store' }) }));
   const started: Component[] = [];
   let alertTarget: (alerts: Alert[]) => Promise<void> = async (alerts) => {
     log.warn({ count: alerts.length }, 'alerts raised but no alert routing is configured');

@@ -1,5 +1,6 @@
 /** Stable error code prefixes (DESIGN.md §9): CFG_, PRB_, ANL_, ALR_, EVD_, AUTH_, STO_, SLA_, SCN_, APP_. */
-export type ErrorCode = `${'CFG' | 'PRB' | 'ANL' | 'ALR' | 'EVD' | 'AUTH' | 'STO' | 'SLA' | 'SCN' | 'APP'}_${string}`;
+export type ErrorCode =
+  `${'CFG' | 'PRB' | 'ANL' | 'ALR' | 'EVD' | 'AUTH' | 'STO' | 'SLA' | 'SCN' | 'APP'}_${string}`;
 
 /**
  * The one error type of vigil. Thrown only for bad configuration, broken infrastructure and bugs:
@@ -35,7 +36,9 @@ export class ConfigError extends VigilError {
   constructor(issues: ConfigIssue[], options?: { cause?: unknown }) {
     super(
       'CFG_INVALID',
-      issues.length === 1 ? formatIssue(issues[0]!) : `${issues.length} configuration problems:\n${issues.map(formatIssue).join('\n')}`,
+      issues.length === 1
+        ? formatIssue(issues[0]!)
+        : `${issues.length} configuration problems:\n${issues.map(formatIssue).join('\n')}`,
       options,
     );
     this.name = 'ConfigError';

@@ -1,61 +1,32 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { performance } from 'node:perf_hooks';
 import type { ProbeResult } from '../core/index.js';
-import { httpProbe } from './http-probe.js';
-import { LoopMonitor } from './loop-monitor.js';
-import { httpProbeSchema } from './schemas.js';
-import type { ProbeTarget } from './types.js';
+import { runProbeBatch, type BatchOptions } from './probe-batch.js';
+import { ProbePool, defaultPoolThreads } from './probe-pool.js';
 
-export interface AdHocOptions {
+export interface AdHocOptions extends BatchOptions {
   count: number;
-  concurrency: number;
-  /** Pause between the probes of one worker, ms. */
-  intervalMs: number;
-  timeoutMs: number;
-  loopDelayThresholdMs?: number;
+  /** Probe threads for concurrent probes; default one per core. 1 (or concurrency 1) runs inline. */
+  threads?: number;
 }
 
 /**
  * `vigil probe URL`: runs `count` HTTP probes of the URL, `concurrency` at a time, each on a fresh
- * connection, and reports each result as it arrives. Returns how many failed.
+ * connection, and reports each result as it arrives. With concurrency above 1 the probes are
+ * spread over up to one thread per core (see ProbePool). Returns how many failed.
  */
 export async function runAdHocProbes(
   url: string,
   opts: AdHocOptions,
   onResult: (r: ProbeResult) => void,
 ): Promise<number> {
-  const probe = httpProbe(httpProbeSchema.parse({ type: 'http', url }));
-  const target: ProbeTarget = {
-    id: url,
-    serviceId: 'ad-hoc',
-    type: 'http',
-    location: 'local',
-    intervalMs: opts.intervalMs,
-    timeoutMs: opts.timeoutMs,
-  };
-  const monitor = new LoopMonitor(5);
-  monitor.start();
-  let next = 0;
-  let failed = 0;
-  const worker = async (): Promise<void> => {
-    while (next < opts.count) {
-      const i = next++;
-      if (i > 0 && opts.intervalMs > 0 && i >= opts.concurrency) await sleep(opts.intervalMs);
-      const t0 = performance.now();
-      const r = await probe.run(target, AbortSignal.timeout(opts.timeoutMs));
-      r.loopDelayMs = monitor.delaySince(t0);
-      if (r.loopDelayMs > (opts.loopDelayThresholdMs ?? 20)) r.loopDelayFlagged = true;
-      if (!r.ok) failed++;
-      onResult(r);
-    }
-  };
+  const urls = Array.from({ length: opts.count }, () => url);
+  const threads = Math.min(opts.threads ?? defaultPoolThreads(), opts.concurrency, opts.count);
+  if (threads <= 1) return runProbeBatch(urls, opts, onResult);
+  const pool = new ProbePool(threads);
   try {
-    await Promise.all(Array.from({ length: Math.min(opts.concurrency, opts.count) }, worker));
+    return await pool.run(urls, opts, onResult);
   } finally {
-    monitor.stop();
-    await probe.close?.();
+    await pool.close();
   }
-  return failed;
 }
 
 /** The --json line of DESIGN.md §7, fields in the documented order; absent values are null. */

@@ -105,7 +105,7 @@ export const probesConfigSections: ConfigSection[] = [
           });
           const interval = p.interval ?? 30_000;
           // An item whose shape is invalid may hold unparsed strings: compare numbers only.
-          if (typeof p.timeout === "number" && typeof interval === "number" && p.timeout > interval)
+          if (typeof p.timeout === 'number' && typeof interval === 'number' && p.timeout > interval)
             report([...at, 'timeout'], `timeout is longer than the interval`);
           if (p.type === 'backup' && (p.path === undefined) === (p.manifest_url === undefined)) {
             report(at, 'a backup probe needs exactly one of path or manifest_url');

@@ -38,3 +38,5 @@ export { agentRoutes, type AgentRoutesOptions } from './http.js';
 export { encodeAgentConfig, decodeAgentConfig, type AgentConfigDoc } from './agent-wire.js';
 export { makeResult } from './result.js';
 export { runAdHocProbes, probeJsonLine, probeTextLine, type AdHocOptions } from './ad-hoc.js';
+export { runProbeBatch, type BatchOptions } from './probe-batch.js';
+export { ProbePool, defaultPoolThreads } from './probe-pool.js';

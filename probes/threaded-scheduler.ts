@@ -1,13 +1,10 @@
-import { rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { extname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Logger, ProbeResult } from '../core/index.js';
 import { encodeAgentConfig } from './agent-wire.js';
 import type { ResolvedProbe } from './config.js';
 import type { ProbeMetrics } from './probe-metrics.js';
 import type { SchedulerStats } from './scheduler.js';
+import { dropThreadEntry, threadEntry } from './thread-entry.js';
 
 /** What a probe thread is started with (structured-clone safe; secrets encoded as in agent-wire). */
 export interface ThreadInit {
@@ -19,32 +16,6 @@ export interface ThreadInit {
 }
 
 export type ThreadMessage = { results?: ProbeResult[]; stats: SchedulerStats; stopped?: boolean };
-
-let bundled: URL | undefined;
-
-/**
- * Under tsx (development, tests) the entry is TypeScript, and Node 20 runs no ESM loader hooks in
- * worker threads; so the entry is bundled once with esbuild (tsx's own compiler) into
- * node_modules/.cache, where its package imports still resolve. Compiled builds never get here.
- */
-function devEntry(entry: URL): URL {
-  if (bundled) return bundled;
-  const require = createRequire(import.meta.url);
-  const esbuild = require('esbuild') as typeof import('esbuild');
-  const root = fileURLToPath(new URL('../', import.meta.url));
-  const outfile = join(root, 'node_modules', '.cache', 'vigil', `probe-thread-${process.pid}.mjs`);
-  esbuild.buildSync({
-    entryPoints: [fileURLToPath(entry)],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    packages: 'external',
-    outfile,
-    logLevel: 'silent',
-  });
-  bundled = pathToFileURL(outfile);
-  return bundled;
-}
 
 const STAT_KEYS = ['runs', 'missed', 'late', 'flagged', 'running', 'queued'] as const;
 
@@ -76,9 +47,7 @@ export class ThreadedScheduler {
   start(): void {
     const mine = this.opts.probes.filter((p) => p.locations.includes(this.opts.location));
     const n = Math.max(1, Math.min(this.opts.threads, mine.length));
-    // Under tsx (development, tests) this file is .ts and so is the entry; compiled, both are .js.
-    const ext = extname(fileURLToPath(import.meta.url));
-    const entry = new URL(`./probe-thread${ext}`, import.meta.url);
+    const entry = threadEntry('probe-thread');
     for (let i = 0; i < n; i++) {
       const shard = mine.filter((_, k) => k % n === i);
       const init: ThreadInit = {
@@ -88,7 +57,7 @@ export class ThreadedScheduler {
         lateThresholdMs: this.opts.lateThresholdMs,
         flushIntervalMs: 100,
       };
-      const worker = new Worker(ext === '.ts' ? devEntry(entry) : entry, { workerData: init });
+      const worker = new Worker(entry, { workerData: init });
       this.#last.push({ runs: 0, missed: 0, late: 0, flagged: 0, running: 0, queued: 0 });
       worker.on('message', (m: ThreadMessage) => this.#take(i, m));
       worker.on('error', (err) => this.opts.log.error({ err, thread: i }, 'probe thread failed'));
@@ -125,10 +94,7 @@ export class ThreadedScheduler {
           }),
       ),
     );
-    if (bundled) {
-      // The development bundle is loaded by now; remove it so none accumulate.
-      rmSync(fileURLToPath(bundled), { force: true });
-      bundled = undefined;
-    }
+    // The development bundle is loaded by now; remove it so none accumulate.
+    dropThreadEntry('probe-thread');
   }
 }

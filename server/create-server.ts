@@ -1,4 +1,9 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyPluginAsync,
+} from 'fastify';
 import { Counter, Histogram } from 'prom-client';
 import { VigilError, type Logger, type Registry } from '../core/index.js';
 import { routePermissions, type RoutePermission } from './permissions.js';
@@ -24,7 +29,9 @@ export interface ServerOptions {
  * the domains' plugins. Accounts, sessions and RBAC enforcement are not built yet: the declared
  * permissions are collected (see `routePermissions`) so they can be enforced and exported.
  */
-export async function createServer(opts: ServerOptions): Promise<FastifyInstance & { permissions: RoutePermission[] }> {
+export async function createServer(
+  opts: ServerOptions,
+): Promise<FastifyInstance & { permissions: RoutePermission[] }> {
   const app = Fastify({
     // pino's Logger is what fastify expects at run time; only the declared generics differ.
     loggerInstance: opts.log.child({ component: 'http' }) as unknown as FastifyBaseLogger,
@@ -69,7 +76,9 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
   try {
     await app.ready();
   } catch (err) {
-    throw new VigilError('APP_HTTP', `cannot set up the HTTP routes: ${(err as Error).message}`, { cause: err });
+    throw new VigilError('APP_HTTP', `cannot set up the HTTP routes: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   return Object.assign(app, { permissions });
 }

@@ -26,7 +26,10 @@ export function routePermissions(app: FastifyInstance): RoutePermission[] {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     if (methods.every((m) => m === 'HEAD')) return;
     if (!permission) {
-      throw new VigilError('APP_ROUTE', `route ${methods.join(',')} ${route.url} declares no permission (config.permission)`);
+      throw new VigilError(
+        'APP_ROUTE',
+        `route ${methods.join(',')} ${route.url} declares no permission (config.permission)`,
+      );
     }
     for (const method of methods) if (method !== 'HEAD') list.push({ method, url: route.url, permission });
   });

@@ -37,7 +37,13 @@ export function registerStartCommand(program: Command): void {
         process.exitCode = 2;
         return;
       }
-      installSignals(() => runtime, (r) => (runtime = r), opts.config, dataDir, log);
+      installSignals(
+        () => runtime,
+        (r) => (runtime = r),
+        opts.config,
+        dataDir,
+        log,
+      );
     });
 }
 

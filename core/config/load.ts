@@ -49,7 +49,12 @@ export function loadConfig(file: string, opts: LoadConfigOptions): LoadedConfigF
     const top = src.doc.toJS() as unknown;
     if (top === null || top === undefined) return;
     if (typeof top !== 'object' || Array.isArray(top)) {
-      issues.push({ file: abs, line: 1, col: 1, message: 'the config must be a mapping of keys (timezone:, store:, ...)' });
+      issues.push({
+        file: abs,
+        line: 1,
+        col: 1,
+        message: 'the config must be a mapping of keys (timezone:, store:, ...)',
+      });
       return;
     }
     for (const [key, value] of Object.entries(top as Record<string, unknown>)) {
@@ -62,7 +67,11 @@ export function loadConfig(file: string, opts: LoadConfigOptions): LoadedConfigF
       list.forEach((inc, i) => {
         if (typeof inc !== 'string') {
           const node = locate(src, ['include', i]);
-          issues.push({ file: abs, ...position(src, node?.range?.[0] ?? 0), message: 'include: entries must be file paths' });
+          issues.push({
+            file: abs,
+            ...position(src, node?.range?.[0] ?? 0),
+            message: 'include: entries must be file paths',
+          });
           return;
         }
         readTree(resolve(dirname(abs), inc), [...chain, abs]);
@@ -115,7 +124,9 @@ export function loadConfig(file: string, opts: LoadConfigOptions): LoadedConfigF
   }
   // Cross-reference checks run even when some shapes are wrong, so every problem is reported in
   // one go: on the parsed config when it is valid, else on the best parse of each section.
-  const checkInput = parsed.success ? (parsed.data as Record<string, unknown>) : bestEffort(raw, opts.sections);
+  const checkInput = parsed.success
+    ? (parsed.data as Record<string, unknown>)
+    : bestEffort(raw, opts.sections);
   for (const s of opts.sections) {
     if (!s.check) continue;
     try {
@@ -158,7 +169,8 @@ function arrayElement(schema: z.ZodType): z.ZodType | undefined {
   let cur: z.ZodType | undefined = schema;
   for (let i = 0; i < 5 && cur; i++) {
     if (cur instanceof z.ZodArray) return cur.element as z.ZodType;
-    const def: { innerType?: z.ZodType } = (cur as unknown as { _zod: { def: { innerType?: z.ZodType } } })._zod.def;
+    const def: { innerType?: z.ZodType } = (cur as unknown as { _zod: { def: { innerType?: z.ZodType } } })
+      ._zod.def;
     cur = def.innerType;
   }
   return undefined;

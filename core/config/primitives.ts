@@ -8,7 +8,10 @@ export const duration = () =>
   z.string().transform((text, ctx) => {
     const ms = tryParseDuration(text);
     if (ms === undefined) {
-      ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration (use e.g. 500ms, 10s, 5m, 1h30m, 7d)` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${text}" is not a duration (use e.g. 500ms, 10s, 5m, 1h30m, 7d)`,
+      });
       return z.NEVER;
     }
     return ms;

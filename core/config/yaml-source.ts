@@ -1,5 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
+import {
+  LineCounter,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  parseDocument,
+  visit,
+  type Document,
+  type Node,
+} from 'yaml';
 import { errorMessage, type ConfigIssue } from '../errors.js';
 import { expandEnv } from './env.js';
 
@@ -21,7 +31,11 @@ export function position(src: YamlSource, offset: number): { line: number; col: 
  * variables are appended to `issues` with their position; the source is returned even then, so
  * the rest of the file can still be checked.
  */
-export function readYamlSource(file: string, env: NodeJS.ProcessEnv, issues: ConfigIssue[]): YamlSource | undefined {
+export function readYamlSource(
+  file: string,
+  env: NodeJS.ProcessEnv,
+  issues: ConfigIssue[],
+): YamlSource | undefined {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -34,7 +48,12 @@ export function readYamlSource(file: string, env: NodeJS.ProcessEnv, issues: Con
   const src: YamlSource = { file, doc, lines };
   for (const e of [...doc.errors, ...doc.warnings]) {
     const at = e.linePos?.[0] ?? { line: 1, col: 1 };
-    issues.push({ file, line: at.line, col: at.col, message: (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, '') });
+    issues.push({
+      file,
+      line: at.line,
+      col: at.col,
+      message: (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, ''),
+    });
   }
   visit(doc, {
     Scalar(_key, node) {
@@ -42,11 +61,19 @@ export function readYamlSource(file: string, env: NodeJS.ProcessEnv, issues: Con
       const { value, missing } = expandEnv(node.value, env);
       for (const name of missing) {
         const at = position(src, node.range?.[0] ?? 0);
-        issues.push({ file, ...at, message: `environment variable ${name} is not set (write $$ for a literal $)` });
+        issues.push({
+          file,
+          ...at,
+          message: `environment variable ${name} is not set (write $$ for a literal $)`,
+        });
       }
       // A plain (unquoted) scalar that was only a variable takes the variable's YAML type, so
       // `port: ${PORT}` is a number as it would be if written out.
-      if (node.type === 'PLAIN' && /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/.test(node.value) && missing.length === 0) {
+      if (
+        node.type === 'PLAIN' &&
+        /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/.test(node.value) &&
+        missing.length === 0
+      ) {
         const reparsed = parseDocument(value).toJS() as unknown;
         node.value = reparsed === null || typeof reparsed === 'object' ? value : reparsed;
       } else {
@@ -66,7 +93,9 @@ export function locate(src: YamlSource, path: (string | number)[], key?: string)
   let last: Node | undefined = src.doc.contents ?? undefined;
   for (const seg of path) {
     if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+      const pair = node.items.find(
+        (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg),
+      );
       if (!pair) break;
       node = pair.value ?? pair.key;
     } else if (isSeq(node) && typeof seg === 'number') {

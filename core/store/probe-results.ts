@@ -63,7 +63,8 @@ function fromRow(row: ProbeResultsTable): ProbeResult {
     loopDelayMs: row.loop_delay_ms,
   };
   if (row.status !== null) out.status = row.status;
-  if (row.error_kind !== null) out.error = { kind: row.error_kind as ProbeErrorKind, message: row.error_message ?? '' };
+  if (row.error_kind !== null)
+    out.error = { kind: row.error_kind as ProbeErrorKind, message: row.error_message ?? '' };
   if (row.loop_flagged === 1) out.loopDelayFlagged = true;
   if (row.tls_json !== null) out.tls = JSON.parse(row.tls_json) as ProbeResult['tls'];
   return out;
@@ -73,7 +74,10 @@ function fromRow(row: ProbeResultsTable): ProbeResult {
  * Inserts results; a result already stored (same target, location and start) is skipped, so a
  * re-sent batch never doubles. Returns how many rows were new.
  */
-export async function insertProbeResults(db: Kysely<ProbeResultsDb>, results: ProbeResult[]): Promise<number> {
+export async function insertProbeResults(
+  db: Kysely<ProbeResultsDb>,
+  results: ProbeResult[],
+): Promise<number> {
   let inserted = 0;
   for (let i = 0; i < results.length; i += 500) {
     const rows = results.slice(i, i + 500).map(toRow);

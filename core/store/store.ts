@@ -76,7 +76,9 @@ function openSqlite(path: string, opts: OpenStoreOptions): Store {
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
   } catch (err) {
-    throw new VigilError('STO_OPEN', `cannot open SQLite store ${file}: ${errorMessage(err)}`, { cause: err });
+    throw new VigilError('STO_OPEN', `cannot open SQLite store ${file}: ${errorMessage(err)}`, {
+      cause: err,
+    });
   }
   const db = new Kysely({ dialect: new SqliteDialect({ database: sqlite }) });
   return { db, engine: 'sqlite', displayUrl: `sqlite:${file}`, close: () => db.destroy() };
@@ -103,9 +105,13 @@ async function openPostgres(url: string, opts: OpenStoreOptions): Promise<Store>
     client.release();
   } catch (err) {
     await pool.end();
-    throw new VigilError('STO_OPEN', `cannot connect to PostgreSQL at ${maskUrl(url)}: ${errorMessage(err)}`, {
-      cause: err,
-    });
+    throw new VigilError(
+      'STO_OPEN',
+      `cannot connect to PostgreSQL at ${maskUrl(url)}: ${errorMessage(err)}`,
+      {
+        cause: err,
+      },
+    );
   }
   const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
   return { db, engine: 'postgres', displayUrl: maskUrl(url), close: () => db.destroy() };

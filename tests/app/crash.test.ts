@@ -11,7 +11,11 @@ import { spawnCli, waitForLog } from '../helpers/cli.js';
 
 /** A config with many fast probes against a local server, so vigil writes all the time. */
 function busyConfig(dir: string, port: number): string {
-  const probes = Array.from({ length: 40 }, (_, i) => `      - {type: http, id: p${i}, url: "http://127.0.0.1:${port}/${i}", interval: 1s, timeout: 900ms}`);
+  const probes = Array.from(
+    { length: 40 },
+    (_, i) =>
+      `      - {type: http, id: p${i}, url: "http://127.0.0.1:${port}/${i}", interval: 1s, timeout: 900ms}`,
+  );
   const file = join(dir, 'vigil.yaml');
   writeFileSync(
     file,

@@ -33,7 +33,10 @@ describe('vigil start with the demo target', () => {
     await once(s, 'listening');
     const port = (s.address() as { port: number }).port;
     s.close();
-    const text = (await import('node:fs')).readFileSync(file, 'utf8').replace('PORT', String(port)).replace('"127.0.0.1:0", delay_ms', `"127.0.0.1:${port}", delay_ms`);
+    const text = (await import('node:fs'))
+      .readFileSync(file, 'utf8')
+      .replace('PORT', String(port))
+      .replace('"127.0.0.1:0", delay_ms', `"127.0.0.1:${port}", delay_ms`);
     writeFileSync(file, text);
 
     const child = spawnCli(['start', '--config', file, '--data', join(dir, 'data')]);
@@ -45,12 +48,18 @@ describe('vigil start with the demo target', () => {
       for (let i = 0; i < 100 && rollups === 0; i++) {
         await new Promise((r) => setTimeout(r, 200));
         const ro = new Database(db, { readonly: true });
-        rollups = (ro.prepare('select coalesce(sum(ok_count), 0) as n from probe_rollups').get() as { n: number }).n;
+        rollups = (
+          ro.prepare('select coalesce(sum(ok_count), 0) as n from probe_rollups').get() as { n: number }
+        ).n;
         ro.close();
       }
       expect(rollups).toBeGreaterThan(0);
       const ro = new Database(db, { readonly: true });
-      const raw = (ro.prepare("select count(*) as n from probe_results where target_id = 'demo-web/http' and ok = 1").get() as { n: number }).n;
+      const raw = (
+        ro
+          .prepare("select count(*) as n from probe_results where target_id = 'demo-web/http' and ok = 1")
+          .get() as { n: number }
+      ).n;
       ro.close();
       expect(raw).toBeGreaterThanOrEqual(rollups);
       const page = await fetch(`${base}/`);

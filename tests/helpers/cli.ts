@@ -44,7 +44,10 @@ export function waitForLog(
   return new Promise((resolve, reject) => {
     let buf = '';
     let seen = '';
-    const timer = setTimeout(() => reject(new Error(`log line not seen in ${timeoutMs} ms; output:\n${seen}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`log line not seen in ${timeoutMs} ms; output:\n${seen}`)),
+      timeoutMs,
+    );
     const onData = (d: Buffer) => {
       buf += d.toString();
       seen += d.toString();
