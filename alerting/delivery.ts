@@ -1,7 +1,7 @@
 import { errorMessage, type Clock, type Logger } from '../core/index.js';
 import type { AlertingDb, NotificationRow } from './repo.js';
-import type { Integration, NotificationMessage, NotifyResult } from './notify/index.js';
-import { failingRows, messageOf, type Outcome } from './queue-rows.js';
+import type { Integration, NotifyResult } from './notify/index.js';
+import { failingRows, messageOf } from './queue-rows.js';
 import { PairQueue, type QueuedRow } from './pair-queue.js';
 import { closeInterrupted } from './attempt-log.js';
 import { GroupCommit } from './group-commit.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AlertingDb, NotificationRow } from './repo.js';
+import type { NotificationRow } from './repo.js';
 import type { Integration, NotificationMessage, NotifyResult } from './notify/index.js';
 import { hashKey } from './notify/index.js';
 

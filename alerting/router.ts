@@ -196,9 +196,8 @@ export class AlertRouter {
     return this.#exclusive(async () => {
       const now = this.#o.clock.now();
       const merged = list.map((a) => this.dispatcher.ingest(a, now));
-      await this.#db.transaction().execute((trx) => saveAlerts(trx as unknown as AlertingDb, merged));
+      await this.#round(now, merged);
       this.#m?.ingested.inc(list.length);
-      await this.#round(now);
     });
   }
 
@@ -210,31 +209,38 @@ export class AlertRouter {
     });
   }
 
-  async #round(now: number): Promise<void> {
+  /**
+   * Runs due groups and commits, in ONE transaction, the alerts just taken (`saved`), the round's
+   * state and its notification rows: with `group_wait: 0s` every ingest is also a round, and one
+   * commit instead of two per batch is a measurable share of the ingest cost.
+   */
+  async #round(now: number, saved: RouterAlert[] = []): Promise<void> {
     const d = this.dispatcher;
-    if ((d.nextDueAt() ?? Infinity) <= now) {
-      const intents = d.runDue(now);
-      const rows = intents.flatMap((i) => this.#rowsFor(i, now));
-      const round = {
-        nflog: [...d.nflogDirty],
-        touched: [...d.touched],
-        removed: [...d.removed],
-        alertsRemoved: [...d.alertsRemoved],
-      };
-      d.nflogDirty.clear();
-      d.touched.clear();
-      d.removed.clear();
-      d.alertsRemoved.clear();
-      const obsolete = this.delivery.retryingFor(rows);
-      await this.#db.transaction().execute(async (trx) => {
-        const t = trx as unknown as AlertingDb;
-        await saveRound(t, round, now);
-        await supersede(t, obsolete);
-        await insertNotifications(t, rows);
-      });
-      this.delivery.superseded(obsolete);
-      if (rows.length > 0) this.delivery.enqueued(rows);
-    }
+    const due = (d.nextDueAt() ?? Infinity) <= now;
+    if (!due && saved.length === 0) return this.#arm();
+    const intents = due ? d.runDue(now) : [];
+    const rows = intents.flatMap((i) => this.#rowsFor(i, now));
+    const round = {
+      nflog: [...d.nflogDirty],
+      touched: [...d.touched],
+      removed: [...d.removed],
+      alertsRemoved: [...d.alertsRemoved],
+    };
+    d.nflogDirty.clear();
+    d.touched.clear();
+    d.removed.clear();
+    d.alertsRemoved.clear();
+    const obsolete = this.delivery.retryingFor(rows);
+    await this.#db.transaction().execute(async (trx) => {
+      const t = trx as unknown as AlertingDb;
+      // Alerts first: a round may delete a resolved alert saved in this same batch.
+      await saveAlerts(t, saved);
+      await saveRound(t, round, now);
+      await supersede(t, obsolete);
+      await insertNotifications(t, rows);
+    });
+    this.delivery.superseded(obsolete);
+    if (rows.length > 0) this.delivery.enqueued(rows);
     this.#arm();
   }
 

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { z } from 'zod';
-import type { ConfigSection, Component, Logger } from '../core/index.js';
+import { listenAddress, type ConfigSection, type Component, type Logger } from '../core/index.js';
 import { parseListen } from '../server/index.js';
 
 /**
@@ -12,7 +12,7 @@ export const demoSection: ConfigSection = {
   key: 'demo',
   optional: true,
   schema: z.strictObject({
-    listen: z.string().default('127.0.0.1:8081'),
+    listen: listenAddress().default('127.0.0.1:8081'),
     delay_ms: z.number().int().min(0).max(10_000).default(5),
   }),
 };

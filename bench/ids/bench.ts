@@ -28,7 +28,13 @@ if (process.argv[2] === '--child') {
   const { AssetMap } = await import('../../analyzers/assets.js');
   const assets = new AssetMap([{ id: 'bench', networks: ['64.225.56.0/24'] }]);
   const detectors =
-    mode === 'detectors' ? buildDetectors(analyzersSchema.parse({}), { customerOf: assets.customerOf }, process.env.BENCH_DETECTORS?.split(',')) : [];
+    mode === 'detectors'
+      ? buildDetectors(
+          analyzersSchema.parse({}),
+          { customerOf: assets.customerOf },
+          process.env.BENCH_DETECTORS?.split(','),
+        )
+      : [];
   const fan = new DetectorFanout(detectors);
   const t0 = process.hrtime.bigint();
   const it = readLog(file!);

@@ -107,8 +107,15 @@ async function main(): Promise<void> {
     );
     process.exit(2);
   });
+  // vigil as `vigil probe` runs it (a thread per core at concurrency > 1), and the same code on
+  // one event loop (VIGIL_THREADS=1), so the threads' share of the result is seen in one run.
   const worker = fork(here('./vigil-worker.ts'), [], { execArgv: tsx });
-  await once(worker, (m) => (m.ready ? true : undefined));
+  const single = fork(here('./vigil-worker.ts'), [], {
+    execArgv: tsx,
+    env: { ...process.env, VIGIL_THREADS: '1' },
+  });
+  const threads = await once(worker, (m) => (m.ready ? (m.threads as number) : undefined));
+  await once(single, (m) => (m.ready ? true : undefined));
   for (let i = 0; i < 50; i++) {
     try {
       await (await request(`http://127.0.0.1:${bbPort}/-/healthy`)).body.text();
@@ -118,11 +125,11 @@ async function main(): Promise<void> {
     }
   }
 
-  const runVigil = async (delayMs: number, concurrency: number, tag: string): Promise<Cell> => {
-    const p = once(worker, (m) =>
+  const runVigil = async (delayMs: number, concurrency: number, tag: string, w = worker): Promise<Cell> => {
+    const p = once(w, (m) =>
       m.results ? (m as unknown as { results: Sample[]; cpuSeconds: number }) : undefined,
     );
-    worker.send({ base, delayMs, count: PER_CELL, concurrency, tag });
+    w.send({ base, delayMs, count: PER_CELL, concurrency, tag });
     const r = await p;
     return summarise(r.results, await take(), r.cpuSeconds);
   };
@@ -152,6 +159,7 @@ async function main(): Promise<void> {
 
   // Warm up both (JIT, connection setup paths) and discard.
   await runVigil(0, 4, 'warm-v');
+  await runVigil(0, 4, 'warm-s', single);
   await runBlackbox(0, 4, 'warm-b');
 
   const rows: string[] = [];
@@ -160,24 +168,39 @@ async function main(): Promise<void> {
   for (const delay of DELAYS) {
     for (const conc of CONCS) {
       const tag = `d${delay}c${conc}`;
-      // Alternate which tool goes first, so drift in machine load does not favour one.
-      const first = k++ % 2 === 0;
-      const v = first ? await runVigil(delay, conc, `v${tag}`) : undefined;
-      const b = await runBlackbox(delay, conc, `b${tag}`);
-      const vv = v ?? (await runVigil(delay, conc, `v${tag}`));
+      // Rotate which tool goes first, so drift in machine load does not favour one. At
+      // concurrency 1 both vigil workers run the same inline path, so the one-loop run is skipped.
+      const runs: (() => Promise<Cell | undefined>)[] = [
+        () => runVigil(delay, conc, `v${tag}`),
+        () => runBlackbox(delay, conc, `b${tag}`),
+        async () => (conc > 1 ? runVigil(delay, conc, `s${tag}`, single) : undefined),
+      ];
+      const got: (Cell | undefined)[] = [];
+      for (let j = 0; j < 3; j++) {
+        const at = (j + k) % 3;
+        got[at] = await runs[at]!();
+      }
+      k++;
+      const vv = got[0]!;
+      const b = got[1]!;
+      const s1 = got[2];
+      const one = s1
+        ? `${f(s1.procMed)} / ${f(s1.procP99)} | ${(s1.procMed / b.procMed).toFixed(2)} / ${(s1.procP99 / b.procP99).toFixed(2)} | ${f(s1.cpuPer1k)}`
+        : '(same as vigil) | – | –';
       rows.push(
-        `| ${delay} | ${conc} | ${f(vv.procMed)} / ${f(vv.procP99)} | ${f(b.procMed)} / ${f(b.procP99)} | ${(vv.procMed / b.procMed).toFixed(2)} / ${(vv.procP99 / b.procP99).toFixed(2)} | ${f(vv.totMed)} / ${f(vv.totP99)} | ${f(b.totMed)} / ${f(b.totP99)} | ${f(vv.cpuPer1k)} | ${f(b.cpuPer1k)} | ${(vv.cpuPer1k / b.cpuPer1k).toFixed(2)} | ${f(vv.unflaggedMed)} / ${f(vv.unflaggedP99)} (${(vv.flaggedShare * 100).toFixed(0)} % flagged) | ${vv.failed}/${b.failed} |`,
+        `| ${delay} | ${conc} | ${f(vv.procMed)} / ${f(vv.procP99)} | ${f(b.procMed)} / ${f(b.procP99)} | ${(vv.procMed / b.procMed).toFixed(2)} / ${(vv.procP99 / b.procP99).toFixed(2)} | ${f(vv.totMed)} / ${f(vv.totP99)} | ${f(b.totMed)} / ${f(b.totP99)} | ${f(vv.cpuPer1k)} | ${f(b.cpuPer1k)} | ${(vv.cpuPer1k / b.cpuPer1k).toFixed(2)} | ${f(vv.unflaggedMed)} / ${f(vv.unflaggedP99)} (${(vv.flaggedShare * 100).toFixed(0)} % flagged) | ${vv.failed}/${b.failed} | ${one} |`,
       );
       console.error(rows.at(-1));
     }
   }
-  console.log(`probes per tool and cell: ${PER_CELL}; CLK_TCK ${TICK}\n`);
+  console.log(`probes per tool and cell: ${PER_CELL}; vigil threads: ${threads}; CLK_TCK ${TICK}\n`);
   console.log(
-    '| delay ms | conc | vigil processing err med / p99 ms | blackbox processing err med / p99 ms | ratio med / p99 | vigil total err med / p99 ms | blackbox total err med / p99 ms | vigil CPU s / 1k | blackbox CPU s / 1k | CPU ratio | vigil processing err, unflagged samples only | failed v/b |',
+    '| delay ms | conc | vigil processing err med / p99 ms | blackbox processing err med / p99 ms | ratio med / p99 | vigil total err med / p99 ms | blackbox total err med / p99 ms | vigil CPU s / 1k | blackbox CPU s / 1k | CPU ratio | vigil processing err, unflagged samples only | failed v/b | one-loop vigil processing err med / p99 | one-loop ratio med / p99 | one-loop CPU s / 1k |',
   );
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) console.log(r);
   worker.kill();
+  single.kill();
   server.kill();
   bb.kill();
 }

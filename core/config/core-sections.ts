@@ -7,7 +7,9 @@ import { namedTimeIntervalSchema } from '../time/index.js';
 /** The vigil default time zone (the contracts are Dutch). */
 export const DEFAULT_TIMEZONE = 'Europe/Amsterdam';
 
-const listen = z
+/** HOST:PORT or [v6]:PORT. */
+export const listenAddress = () =>
+  z
   .string()
   .regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/, 'must be HOST:PORT, e.g. 127.0.0.1:8080 or [::1]:8080');
 
@@ -69,9 +71,8 @@ export const coreSections: ConfigSection[] = [
     key: 'server',
     optional: true,
     schema: z.strictObject({
-      listen: listen.default('127.0.0.1:8080'),
+      listen: listenAddress().default('127.0.0.1:8080'),
       external_url: z.url().optional(),
-      shutdown_timeout: z.string().optional(),
     }),
   },
   {

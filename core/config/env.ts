@@ -15,3 +15,24 @@ export function expandEnv(text: string, env: NodeJS.ProcessEnv): { value: string
   });
   return { value, missing };
 }
+
+let current: NodeJS.ProcessEnv | undefined;
+
+/**
+ * The environment the config being loaded is expanded against: what `loadConfig` was given,
+ * else the process's. Set only for the (synchronous) duration of one load.
+ */
+export function configEnv(): NodeJS.ProcessEnv {
+  return current ?? process.env;
+}
+
+/** Runs `fn` with `env` as the config environment (see configEnv). */
+export function withConfigEnv<T>(env: NodeJS.ProcessEnv, fn: () => T): T {
+  const prev = current;
+  current = env;
+  try {
+    return fn();
+  } finally {
+    current = prev;
+  }
+}

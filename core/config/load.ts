@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { ConfigError, type ConfigIssue } from '../errors.js';
 import type { ConfigSection } from './section.js';
 import { locate, position, readYamlSource, type YamlSource } from './yaml-source.js';
+import { withConfigEnv } from './env.js';
+import fg from 'fast-glob';
 
 /** Where the items of one top-level key came from (several files when `include:`d arrays merge). */
 type Origin = { src: YamlSource; start: number; count: number };
@@ -64,7 +66,7 @@ export function loadConfig(file: string, opts: LoadConfigOptions): LoadedConfigF
     const includes = (top as Record<string, unknown>).include;
     if (includes !== undefined) {
       const list = Array.isArray(includes) ? includes : [includes];
-      list.forEach((inc, i) => {
+      list.forEach((inc: unknown, i) => {
         if (typeof inc !== 'string') {
           const node = locate(src, ['include', i]);
           issues.push({
@@ -74,7 +76,15 @@ export function loadConfig(file: string, opts: LoadConfigOptions): LoadedConfigF
           });
           return;
         }
-        readTree(resolve(dirname(abs), inc), [...chain, abs]);
+        const target = resolve(dirname(abs), inc);
+        if (!fg.isDynamicPattern(inc)) return readTree(target, [...chain, abs]);
+        // A glob includes every match, in name order; one that matches nothing is reported.
+        const matches = fg.sync(fg.convertPathToPattern(dirname(abs)) + '/' + inc, { onlyFiles: true }).sort();
+        if (matches.length === 0) {
+          const node = locate(src, ['include', i]);
+          issues.push({ file: abs, ...position(src, node?.range?.[0] ?? 0), message: `include: "${inc}" matches no file` });
+        }
+        for (const m of matches) readTree(m, [...chain, abs]);
       });
     }
   };
@@ -111,7 +121,7 @@ export function loadConfig(file: string, opts: LoadConfigOptions): LoadedConfigF
 
   const shape: Record<string, z.ZodType> = { include: z.union([z.string(), z.array(z.string())]).optional() };
   for (const s of opts.sections) shape[s.key] = s.optional ? s.schema.optional() : s.schema;
-  const parsed = z.strictObject(shape).safeParse(raw);
+  const parsed = withConfigEnv(env, () => z.strictObject(shape).safeParse(raw));
   if (!parsed.success) {
     for (const iss of parsed.error.issues) {
       const path = iss.path.filter((p): p is string | number => typeof p !== 'symbol');

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { tryParseDuration } from './duration.js';
 import { Secret, readSecretFile } from './secret.js';
 import { errorMessage } from '../errors.js';
+import { configEnv } from './env.js';
 
 /** A Prometheus-style duration string ("10s", "1h30m") parsed to milliseconds. */
 export const duration = () =>
@@ -25,7 +26,9 @@ export const percent = () =>
       ctx.addIssue({ code: 'custom', message: `"${v}" is not a percentage between 0 and 100` });
       return z.NEVER;
     }
-    return n / 100;
+    // 99.9 / 100 is 0.9990000000000001 in binary floating point; 12 significant digits are exact
+    // for any percentage a person writes.
+    return Number((n / 100).toPrecision(12));
   });
 
 /** An identifier: lower-case letters, digits, '-', '_' and '.'. */
@@ -42,7 +45,7 @@ export const secret = () =>
     .transform((v, ctx) => {
       if (typeof v === 'string') return new Secret(v, 'inline');
       if ('env' in v) {
-        const value = process.env[v.env];
+        const value = configEnv()[v.env];
         if (value === undefined) {
           ctx.addIssue({ code: 'custom', message: `environment variable ${v.env} is not set` });
           return z.NEVER;

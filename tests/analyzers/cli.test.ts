@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fg from 'fast-glob';
@@ -125,4 +125,22 @@ describe('vigil analyze run / review / report', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/no analysis run with id "no-such-run"/);
   }, 120_000);
+});
+
+describe('vigil config check proves the analysis cadence', () => {
+  it.each([
+    ['"0 0,8,16 * * *"', 'UTC', 2],
+    ['"0 0,6,12,18 * * *"', 'Europe/Amsterdam', 2],
+    ['"0 0,5,10,15,20 * * *"', 'Europe/Amsterdam', 0],
+  ])('schedule %s in %s → exit %i', async (schedule, tz, code) => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-cfg-'));
+    const file = join(dir, 'vigil.yaml');
+    writeFileSync(file, `analyzers:\n  schedule: ${schedule}\n  timezone: ${tz}\n`);
+    const r = await run(['config', 'check', '--config', file]);
+    expect(r.code).toBe(code);
+    if (code === 2)
+      expect(r.stderr).toMatch(
+        /vigil\.yaml:2:\d+: analyzers\.schedule: .* gives only 3 run\(s\) in the 24 h from .*at least 4/,
+      );
+  });
 });

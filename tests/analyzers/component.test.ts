@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import { expect, it } from 'vitest';
-import { createMetricsRegistry, silentLogger, systemClock, type Alert, type AnalysisDb } from '../../core/index.js';
+import {
+  createMetricsRegistry,
+  silentLogger,
+  systemClock,
+  type Alert,
+  type AnalysisDb,
+} from '../../core/index.js';
 import { analyzersComponent, analyzersSchema } from '../../analyzers/index.js';
 import { describeStores } from '../helpers/stores.js';
 import { CORPUS } from './corpus.js';
@@ -15,7 +21,10 @@ describeStores('analyzers component of vigil start', (getStore) => {
     const eve = join(dir, 'eve.json');
     writeFileSync(eve, '');
     const alerts: Alert[] = [];
-    const config = analyzersSchema.parse({ suricata: { eve: [eve] }, tail: { interval: '100ms', min_severity: 'medium' } });
+    const config = analyzersSchema.parse({
+      suricata: { eve: [eve] },
+      tail: { interval: '100ms', min_severity: 'medium' },
+    });
     const comp = analyzersComponent({
       config,
       customers: [{ id: 'acme', networks: ['10.16.1.0/24'] }],
@@ -31,7 +40,12 @@ describeStores('analyzers component of vigil start', (getStore) => {
       // the first poll learns the file (empty: nothing to learn); wait for it to be recorded
       for (let i = 0; i < 100 && alerts.length === 0; i++) {
         if (i === 5) {
-          const line = readFileSync(`${CORPUS}suricata-eve/generated-suricata-7.0.10/alert-testmyids-async.eve.json`, 'utf8').split('\n').find((l) => l.includes('"event_type":"alert"'))!;
+          const line = readFileSync(
+            `${CORPUS}suricata-eve/generated-suricata-7.0.10/alert-testmyids-async.eve.json`,
+            'utf8',
+          )
+            .split('\n')
+            .find((l) => l.includes('"event_type":"alert"'))!;
           appendFileSync(eve, `${line}\n`);
         }
         await sleep(100);

@@ -185,3 +185,24 @@ describe('loadConfig', () => {
     expect(problems('/nonexistent/vigil.yaml')[0]).toMatch(/^1:1: cannot read config file: ENOENT/);
   });
 });
+
+describe('loadConfig extras', () => {
+  it('includes every file a glob matches, in name order, and reports a glob that matches nothing', async () => {
+    const { mkdirSync } = await import('node:fs');
+    const d = dir({ 'main.yaml': 'include: ["more/*.yaml", "none/*.yaml"]\n' });
+    mkdirSync(join(d, 'more'));
+    writeFileSync(join(d, 'more', 'b.yaml'), 'customers: [{id: b, name: B}]\n');
+    writeFileSync(join(d, 'more', 'a.yaml'), 'customers: [{id: a, name: A}]\n');
+    expect(problems(join(d, 'main.yaml'))).toEqual(['1:26: include: "none/*.yaml" matches no file']);
+    writeFileSync(join(d, 'main.yaml'), 'include: ["more/*.yaml"]\n');
+    const { config, files } = loadConfig(join(d, 'main.yaml'), { sections, env: {} });
+    expect((config.customers as Array<{ id: string }>).map((c) => c.id)).toEqual(['a', 'b']);
+    expect(files).toHaveLength(3);
+  });
+
+  it('reads {env: NAME} secrets from the environment given to the loader', () => {
+    const d = dir({ 'v.yaml': 'keys: {api: {env: ONLY_IN_GIVEN_ENV}}\n' });
+    const { config } = loadConfig(join(d, 'v.yaml'), { sections, env: { ONLY_IN_GIVEN_ENV: 's3cret' } });
+    expect((config.keys as { api: Secret }).api.reveal()).toBe('s3cret');
+  });
+});
