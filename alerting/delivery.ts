@@ -119,7 +119,7 @@ export class Delivery {
 
   #kickNow(): void {
     if (this.#stopped) return;
-    const limit = this.#o.concurrency ?? 64;
+    const limit = this.#o.concurrency ?? 256;
     const now = this.#o.clock.now();
     const picked = this.#queue.take(now, limit - this.#running);
     if (picked.length > 0) this.#launch(picked, now);

@@ -50,7 +50,7 @@ export interface RouterOptions {
   timezone?: string | undefined;
   /** Overrides the notifiers (tests); keyed by receiver name. */
   integrations?: Map<string, Integration[]> | undefined;
-  /** Notifications sent at the same time (default 64). */
+  /** Notifications sent at the same time (default 256). */
   concurrency?: number | undefined;
   /** How often acknowledgements written by other processes (the CLI) are picked up. */
   ackPollMs?: number | undefined;

@@ -9,6 +9,7 @@ import { wireAlerting } from './wire/alerting.js';
 import { wireProbes } from './wire/probes.js';
 import { wireSla } from './wire/sla.js';
 import { wireScanners } from './wire/scanners.js';
+import { wireAnalyzers } from './wire/analyzers.js';
 import { registerProbeCommands } from './commands/probes.js';
 import { registerSlaCommands } from './commands/sla.js';
 import { registerAlertCommands } from './commands/alerts.js';
@@ -31,6 +32,7 @@ export const domainWirings: Array<{ name: string; wire: (ctx: WireContext) => Pr
   { name: 'alerting', wire: wireAlerting },
   { name: 'sla', wire: wireSla },
   { name: 'probes', wire: wireProbes },
+  { name: 'analyzers', wire: wireAnalyzers },
   { name: 'scanners', wire: wireScanners },
 ];
 

@@ -27,7 +27,7 @@ export async function runProbeBatch(
 ): Promise<number> {
   // Parsed once per distinct URL, outside the timed path.
   const template = httpProbeSchema.parse({ type: 'http', url: urls[0] ?? 'http://127.0.0.1/' });
-  const monitor = new LoopMonitor(5);
+  const monitor = new LoopMonitor();
   monitor.start();
   let next = 0;
   let failed = 0;

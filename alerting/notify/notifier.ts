@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { request } from 'undici';
 import { errorMessage } from '../../core/index.js';
 import type { Alert } from '../../core/index.js';
+import { PostWorker } from './post-worker.js';
 
 export type ApiAlert = Alert & { status: 'firing' | 'resolved'; fingerprint: string };
 
@@ -43,17 +44,34 @@ export function classifyStatus(status: number, body: string): NotifyResult {
   return { ok: false, retryable: status === 429 || status >= 500, reason };
 }
 
-/** POSTs JSON and classifies the answer; network errors are retryable. */
+/** The process's HTTP sending thread, shared by every notifier (started on first use). */
+const worker = new PostWorker();
+
+/**
+ * POSTs JSON and classifies the answer; network errors are retryable. Sent from the HTTP worker
+ * thread (post-worker.ts); a call with an abort signal, which cannot cross threads, is sent from
+ * this thread.
+ */
 export async function postJson(
   url: string,
   body: unknown,
   headers: Record<string, string> = {},
   signal?: AbortSignal,
 ): Promise<NotifyResult> {
+  const all = { 'content-type': 'application/json', 'user-agent': 'vigil-alerting', ...headers };
+  const failed = (why: string): NotifyResult => ({
+    ok: false,
+    retryable: true,
+    reason: `request to ${redactUrl(url)} failed: ${why}`,
+  });
+  if (!signal) {
+    const a = await worker.post(url, all, JSON.stringify(body));
+    return 'error' in a ? failed(a.error) : classifyStatus(a.status, a.body);
+  }
   try {
     const res = await request(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'user-agent': 'vigil-alerting', ...headers },
+      headers: all,
       body: JSON.stringify(body),
       signal,
       headersTimeout: 30_000,
@@ -62,11 +80,7 @@ export async function postJson(
     const text = await res.body.text();
     return classifyStatus(res.statusCode, text);
   } catch (err) {
-    return {
-      ok: false,
-      retryable: true,
-      reason: `request to ${redactUrl(url)} failed: ${errorMessage(err)}`,
-    };
+    return failed(errorMessage(err));
   }
 }
 

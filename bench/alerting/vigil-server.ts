@@ -12,11 +12,22 @@ import {
 } from '../../alerting/index.js';
 
 const store = await openStore(`sqlite:${process.env.STORE}`);
+// Counts store transactions (commits) for the report on stderr at exit when TX_COUNT is set.
+let tx = 0;
+if (process.env.TX_COUNT) {
+  const db = store.db as { transaction: () => unknown };
+  const begin = db.transaction.bind(db);
+  db.transaction = () => (tx++, begin());
+}
 const config = alertmanagerConfigSchema.parse(parse(readFileSync(process.env.CONFIG!, 'utf8')));
-const router = await AlertRouter.create({ config, store, log: silentLogger(), clock: systemClock });
+const concurrency = process.env.SEND_CONCURRENCY ? Number(process.env.SEND_CONCURRENCY) : undefined;
+const router = await AlertRouter.create({ config, store, log: silentLogger(), clock: systemClock, concurrency });
 await router.start();
 const app = Fastify({ bodyLimit: 64 * 1024 * 1024 });
 await app.register(alertingHttp({ router, db: store.db as AlertingDb }));
 await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
-process.on('SIGTERM', () => process.exit(0));
+process.on('SIGTERM', () => {
+  if (process.env.TX_COUNT) process.stderr.write(`vigil: ${tx} store transactions\n`);
+  process.exit(0);
+});
 process.stdout.write('ready\n');
