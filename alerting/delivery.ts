@@ -1,6 +1,6 @@
 import { errorMessage, type Clock, type Logger } from '../core/index.js';
 import type { AlertingDb, NotificationRow } from './repo.js';
-import type { Integration, NotifyResult } from './notify/index.js';
+import { warmHttpSender, type Integration, type NotifyResult } from './notify/index.js';
 import { failingRows, messageOf } from './queue-rows.js';
 import { PairQueue, type QueuedRow } from './pair-queue.js';
 import { closeInterrupted } from './attempt-log.js';
@@ -48,6 +48,7 @@ export class Delivery {
 
   async start(): Promise<void> {
     this.#stopped = false;
+    warmHttpSender();
     // Attempts cut short by a crash are closed as such; their rows are still pending and are sent
     // again with the same notification id.
     const now = this.#o.clock.now();

@@ -1,17 +1,21 @@
 import type { ProbeResult } from '../core/index.js';
 import { runProbeBatch, type BatchOptions } from './probe-batch.js';
-import { ProbePool, defaultPoolThreads } from './probe-pool.js';
+import { ProbePool } from './probe-pool.js';
 
 export interface AdHocOptions extends BatchOptions {
   count: number;
-  /** Probe threads for concurrent probes; default one per core. 1 (or concurrency 1) runs inline. */
+  /**
+   * Probe threads for concurrent probes; default 1 (inline, on this thread's loop). More spread
+   * the probes over a ProbePool; on the shared 2-core bench machine that did not beat one loop
+   * (bench/probes/RESULTS.md), so it is opt-in.
+   */
   threads?: number;
 }
 
 /**
  * `vigil probe URL`: runs `count` HTTP probes of the URL, `concurrency` at a time, each on a fresh
- * connection, and reports each result as it arrives. With concurrency above 1 the probes are
- * spread over up to one thread per core (see ProbePool). Returns how many failed.
+ * connection, and reports each result as it arrives. With `threads` above 1 concurrent probes
+ * are spread over that many threads (see ProbePool). Returns how many failed.
  */
 export async function runAdHocProbes(
   url: string,
@@ -19,7 +23,7 @@ export async function runAdHocProbes(
   onResult: (r: ProbeResult) => void,
 ): Promise<number> {
   const urls = Array.from({ length: opts.count }, () => url);
-  const threads = Math.min(opts.threads ?? defaultPoolThreads(), opts.concurrency, opts.count);
+  const threads = Math.min(opts.threads ?? 1, opts.concurrency, opts.count);
   if (threads <= 1) return runProbeBatch(urls, opts, onResult);
   const pool = new ProbePool(threads);
   try {

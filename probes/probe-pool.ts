@@ -24,10 +24,17 @@ export const defaultPoolThreads = (): number => Math.max(1, availableParallelism
 export class ProbePool {
   readonly #workers: Worker[] = [];
   #busy = false;
+  /** A thread that failed between batches; the pool is unusable after it. */
+  #broken: unknown;
 
   constructor(threads = defaultPoolThreads()) {
     const entry = threadEntry('pool-thread');
-    for (let i = 0; i < Math.max(1, threads); i++) this.#workers.push(new Worker(entry));
+    for (let i = 0; i < Math.max(1, threads); i++) {
+      const w = new Worker(entry);
+      // Without a listener a thread's failure would be an uncaught exception of the process.
+      w.on('error', (err) => (this.#broken ??= err));
+      this.#workers.push(w);
+    }
   }
 
   get threads(): number {
@@ -39,8 +46,14 @@ export class ProbePool {
    * min(threads, concurrency) threads with a share of the concurrency each. Results arrive as
    * they come, in no fixed order. Returns how many failed.
    */
-  async run(urls: readonly string[], opts: BatchOptions, onResult: (r: ProbeResult) => void): Promise<number> {
+  async run(
+    urls: readonly string[],
+    opts: BatchOptions,
+    onResult: (r: ProbeResult) => void,
+  ): Promise<number> {
     if (this.#busy) throw new VigilError('PRB_POOL_BUSY', 'a probe pool runs one batch at a time');
+    if (this.#broken !== undefined)
+      throw new VigilError('PRB_POOL_THREAD', 'a probe pool thread failed earlier', { cause: this.#broken });
     this.#busy = true;
     const n = Math.max(1, Math.min(this.#workers.length, opts.concurrency, urls.length));
     try {

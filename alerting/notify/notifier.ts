@@ -47,6 +47,11 @@ export function classifyStatus(status: number, body: string): NotifyResult {
 /** The process's HTTP sending thread, shared by every notifier (started on first use). */
 const worker = new PostWorker();
 
+/** Starts the HTTP sending thread ahead of the first send (the delivery queue does at start). */
+export function warmHttpSender(): void {
+  worker.warm();
+}
+
 /**
  * POSTs JSON and classifies the answer; network errors are retryable. Sent from the HTTP worker
  * thread (post-worker.ts); a call with an abort signal, which cannot cross threads, is sent from

@@ -49,6 +49,14 @@ export class PostWorker {
   #scheduled = false;
   #next = 1;
 
+  /**
+   * Starts the thread now (it loads undici in a fresh isolate, some 100 ms of CPU) so the first
+   * page after a start does not wait for that. Holds nothing open.
+   */
+  warm(): void {
+    this.#ensure();
+  }
+
   post(url: string, headers: Record<string, string>, body: string): Promise<PostAnswer> {
     const id = this.#next++;
     return new Promise((resolve) => {
@@ -91,6 +99,7 @@ export class PostWorker {
     };
     w.on('error', (err) => lost(`failed: ${err.message}`));
     w.on('exit', (code) => lost(`exited with code ${code}`));
+    w.unref(); // held open only while a request is outstanding (#flush)
     this.#worker = w;
     return w;
   }

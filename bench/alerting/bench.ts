@@ -2,10 +2,11 @@
 // loopback in the same run. Both get the same config (group_by ['...'], group_wait 0s, one
 // webhook) and the same alerts over POST /api/v2/alerts; a local webhook sink timestamps arrivals.
 // Reports alerts/s ingested (POSTs answered), alerts/s routed and delivered (all webhooks
-// received), and ingest-to-webhook latency p50/p99.
+// received), ingest-to-webhook latency p50/p99, and CPU seconds per 1000 alerts (all threads of each
+// peer's process, /proc, start-up excluded).
 //   node --import tsx bench/alerting/bench.ts [--alerts 3000] [--batch 50] [--concurrency 4]
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -79,7 +80,18 @@ async function waitReady(url: string, proc: ChildProcess): Promise<void> {
   throw new Error(`${url} not ready`);
 }
 
-async function drive(base: string, s: Awaited<ReturnType<typeof sink>>, runId: string) {
+/**
+ * CPU seconds a process has used, all threads (Linux /proc/PID/stat utime + stime, in clock ticks
+ * of 1/100 s). Measured around the run, so start-up is left out: CPU per alert is steadier than
+ * alerts/s when other work shares the machine.
+ */
+function cpuSeconds(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
+async function drive(base: string, s: Awaited<ReturnType<typeof sink>>, runId: string, pid: number) {
+  const cpu0 = cpuSeconds(pid);
   const arrivals = s.expect(N);
   const sentAt = new Map<string, number>();
   const now = Date.now();
@@ -117,6 +129,7 @@ async function drive(base: string, s: Awaited<ReturnType<typeof sink>>, runId: s
   const lat = [...s.arrived].map(([seq, at]) => at - sentAt.get(seq)!).sort((a, b) => a - b);
   const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))]!;
   return {
+    cpuMsPer1000: ((cpuSeconds(pid) - cpu0) * 1_000_000) / N,
     ingestPerSec: (N / ingested) * 1000,
     deliveredPerSec: (N / delivered) * 1000,
     p50: q(0.5),
@@ -149,7 +162,7 @@ async function main() {
     );
     procs.push(am);
     await waitReady(`http://127.0.0.1:${amPort}/-/ready`, am);
-    results.alertmanager = await drive(`http://127.0.0.1:${amPort}`, s, 'am');
+    results.alertmanager = await drive(`http://127.0.0.1:${amPort}`, s, 'am', am.pid!);
     am.kill('SIGTERM');
 
     const vPort = await freePort();
@@ -165,7 +178,7 @@ async function main() {
     );
     procs.push(v);
     await waitReady(`http://127.0.0.1:${vPort}/api/v2/silences`, v);
-    results.vigil = await drive(`http://127.0.0.1:${vPort}`, s, 'vigil');
+    results.vigil = await drive(`http://127.0.0.1:${vPort}`, s, 'vigil', v.pid!);
   } finally {
     for (const p of procs) if (p.exitCode === null) p.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 500));
@@ -184,6 +197,7 @@ async function main() {
     `| routed and delivered, alerts/s | ${f(a.deliveredPerSec)} | ${f(v.deliveredPerSec)} | ${(v.deliveredPerSec / a.deliveredPerSec).toFixed(2)} |`,
     `| ingest→webhook p50, ms | ${g(a.p50)} | ${g(v.p50)} | ${(v.p50 / a.p50).toFixed(2)} |`,
     `| ingest→webhook p99, ms | ${g(a.p99)} | ${g(v.p99)} | ${(v.p99 / a.p99).toFixed(2)} |`,
+    `| CPU per 1000 alerts (all threads), ms | ${f(a.cpuMsPer1000)} | ${f(v.cpuMsPer1000)} | ${(v.cpuMsPer1000 / a.cpuMsPer1000).toFixed(2)} |`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -7,7 +7,7 @@
 // seconds per 1,000 probes (vigil: process.cpuUsage in its own child; blackbox: /proc/<pid>/stat).
 import { fork, spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -107,15 +107,15 @@ async function main(): Promise<void> {
     );
     process.exit(2);
   });
-  // vigil as `vigil probe` runs it (a thread per core at concurrency > 1), and the same code on
-  // one event loop (VIGIL_THREADS=1), so the threads' share of the result is seen in one run.
+  // vigil as `vigil probe` runs it (one event loop), and the same code spread over a ProbePool of
+  // one thread per core at concurrency > 1, so what the threads add is seen in the same run.
   const worker = fork(here('./vigil-worker.ts'), [], { execArgv: tsx });
-  const single = fork(here('./vigil-worker.ts'), [], {
+  const pooled = fork(here('./vigil-worker.ts'), [], {
     execArgv: tsx,
-    env: { ...process.env, VIGIL_THREADS: '1' },
+    env: { ...process.env, VIGIL_THREADS: String(availableParallelism()) },
   });
-  const threads = await once(worker, (m) => (m.ready ? (m.threads as number) : undefined));
-  await once(single, (m) => (m.ready ? true : undefined));
+  await once(worker, (m) => (m.ready ? true : undefined));
+  const threads = await once(pooled, (m) => (m.ready ? (m.threads as number) : undefined));
   for (let i = 0; i < 50; i++) {
     try {
       await (await request(`http://127.0.0.1:${bbPort}/-/healthy`)).body.text();
@@ -159,7 +159,7 @@ async function main(): Promise<void> {
 
   // Warm up both (JIT, connection setup paths) and discard.
   await runVigil(0, 4, 'warm-v');
-  await runVigil(0, 4, 'warm-s', single);
+  await runVigil(0, 4, 'warm-s', pooled);
   await runBlackbox(0, 4, 'warm-b');
 
   const rows: string[] = [];
@@ -169,11 +169,11 @@ async function main(): Promise<void> {
     for (const conc of CONCS) {
       const tag = `d${delay}c${conc}`;
       // Rotate which tool goes first, so drift in machine load does not favour one. At
-      // concurrency 1 both vigil workers run the same inline path, so the one-loop run is skipped.
+      // concurrency 1 both vigil workers run the same inline path, so the pooled run is skipped.
       const runs: (() => Promise<Cell | undefined>)[] = [
         () => runVigil(delay, conc, `v${tag}`),
         () => runBlackbox(delay, conc, `b${tag}`),
-        async () => (conc > 1 ? runVigil(delay, conc, `s${tag}`, single) : undefined),
+        async () => (conc > 1 ? runVigil(delay, conc, `s${tag}`, pooled) : undefined),
       ];
       const got: (Cell | undefined)[] = [];
       for (let j = 0; j < 3; j++) {
@@ -193,14 +193,15 @@ async function main(): Promise<void> {
       console.error(rows.at(-1));
     }
   }
-  console.log(`probes per tool and cell: ${PER_CELL}; vigil threads: ${threads}; CLK_TCK ${TICK}\n`);
+  console.log(`probes per tool and cell: ${PER_CELL}; pooled vigil threads: ${threads}; CLK_TCK ${TICK}\n`);
   console.log(
-    '| delay ms | conc | vigil processing err med / p99 ms | blackbox processing err med / p99 ms | ratio med / p99 | vigil total err med / p99 ms | blackbox total err med / p99 ms | vigil CPU s / 1k | blackbox CPU s / 1k | CPU ratio | vigil processing err, unflagged samples only | failed v/b | one-loop vigil processing err med / p99 | one-loop ratio med / p99 | one-loop CPU s / 1k |',
+    '| delay ms | conc | vigil processing err med / p99 ms | blackbox processing err med / p99 ms | ratio med / p99 | vigil total err med / p99 ms | blackbox total err med / p99 ms | vigil CPU s / 1k | blackbox CPU s / 1k | CPU ratio | vigil processing err, unflagged samples only | failed v/b | pooled vigil processing err med / p99 | pooled ratio med / p99 | pooled CPU s / 1k |',
   );
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) console.log(r);
-  worker.kill();
-  single.kill();
+  worker.send({ stop: true });
+  pooled.send({ stop: true });
+  await Promise.all([worker, pooled].map((w) => new Promise((r) => w.once('exit', r))));
   server.kill();
   bb.kill();
 }

@@ -1,15 +1,9 @@
 // Runs N vigil HTTP probes at concurrency C in this process, the way `vigil probe --concurrency C`
-// does (inline at concurrency 1, else spread over a ProbePool of one thread per core), and reports
+// does (inline, on one event loop), or with VIGIL_THREADS=N > 1 spread over a ProbePool of N
+// threads for concurrency above 1, and reports
 // the results and the CPU time this process used in all its threads (process.cpuUsage), so
 // vigil's cost is measured apart from the driver. The pool starts once, before the first job.
-//   VIGIL_THREADS=1 forces everything onto one event loop (the "before" configuration).
-import {
-  ProbeMetrics,
-  ProbePool,
-  defaultPoolThreads,
-  runProbeBatch,
-  type BatchOptions,
-} from '../../probes/index.js';
+import { ProbeMetrics, ProbePool, runProbeBatch, type BatchOptions } from '../../probes/index.js';
 import { createMetricsRegistry, type ProbeResult } from '../../core/index.js';
 
 interface Job {
@@ -20,12 +14,13 @@ interface Job {
   tag: string;
 }
 
-const threads = Number(process.env.VIGIL_THREADS ?? defaultPoolThreads());
+const threads = Number(process.env.VIGIL_THREADS ?? 1);
 const pool = threads > 1 ? new ProbePool(threads) : undefined;
 // Exported metrics are part of a probe's cost, as blackbox_exporter builds a registry per probe.
 const metrics = new ProbeMetrics(createMetricsRegistry());
 
-process.on('message', (job: Job) => {
+process.on('message', (job: Job & { stop?: boolean }) => {
+  if (job.stop) return;
   void (async () => {
     const out: { id: string; processing: number; total: number; ok: boolean; loopDelayMs: number }[] = [];
     const urls = Array.from(
@@ -50,5 +45,8 @@ process.on('message', (job: Job) => {
     process.send?.({ results: out, cpuSeconds: (cpu.user + cpu.system) / 1e6 });
   })();
 });
-process.on('disconnect', () => void pool?.close());
+// Asked to stop, end the pool properly (its threads, and under tsx its bundle in node_modules/.cache).
+process.on('message', (m: { stop?: boolean }) => {
+  if (m.stop) void (pool?.close() ?? Promise.resolve()).then(() => process.exit(0));
+});
 process.send?.({ ready: true, threads });

@@ -46,7 +46,9 @@ const target: ProbeTarget = {
 
 describe('first response byte', () => {
   it('ends processing at the first byte, as Go httptrace GotFirstResponseByte does; the rest is transfer', async () => {
-    const probe = httpProbe(httpProbeSchema.parse({ type: 'http', url: `${slowHead.url.replace('tcp', 'http')}/` }));
+    const probe = httpProbe(
+      httpProbeSchema.parse({ type: 'http', url: `${slowHead.url.replace('tcp', 'http')}/` }),
+    );
     const r = await probe.run(target, AbortSignal.timeout(5000));
     expect(r.error).toBeUndefined();
     expect(r.ok).toBe(true);
@@ -62,7 +64,9 @@ describe('probe pool', () => {
     const got: ProbeResult[] = [];
     ports.length = 0;
     try {
-      const failed = await pool.run(urls, { concurrency: 4, intervalMs: 0, timeoutMs: 5000 }, (r) => got.push(r));
+      const failed = await pool.run(urls, { concurrency: 4, intervalMs: 0, timeoutMs: 5000 }, (r) =>
+        got.push(r),
+      );
       expect(failed).toBe(3);
     } finally {
       await pool.close();
@@ -109,8 +113,10 @@ describe('probe pool', () => {
   it('runProbeBatch flags no sample while the loop delay stays under the threshold', async () => {
     const urls = [`${plain.url}/ok`, `${plain.url}/ok`];
     const high: ProbeResult[] = [];
-    await runProbeBatch(urls, { concurrency: 2, intervalMs: 0, timeoutMs: 5000, loopDelayThresholdMs: 1e9 }, (r) =>
-      high.push(r),
+    await runProbeBatch(
+      urls,
+      { concurrency: 2, intervalMs: 0, timeoutMs: 5000, loopDelayThresholdMs: 1e9 },
+      (r) => high.push(r),
     );
     expect(high.some((r) => r.loopDelayFlagged)).toBe(false);
   });
