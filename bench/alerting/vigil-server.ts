@@ -21,7 +21,13 @@ if (process.env.TX_COUNT) {
 }
 const config = alertmanagerConfigSchema.parse(parse(readFileSync(process.env.CONFIG!, 'utf8')));
 const concurrency = process.env.SEND_CONCURRENCY ? Number(process.env.SEND_CONCURRENCY) : undefined;
-const router = await AlertRouter.create({ config, store, log: silentLogger(), clock: systemClock, concurrency });
+const router = await AlertRouter.create({
+  config,
+  store,
+  log: silentLogger(),
+  clock: systemClock,
+  concurrency,
+});
 await router.start();
 const app = Fastify({ bodyLimit: 64 * 1024 * 1024 });
 await app.register(alertingHttp({ router, db: store.db as AlertingDb }));

@@ -10,8 +10,8 @@ export const DEFAULT_TIMEZONE = 'Europe/Amsterdam';
 /** HOST:PORT or [v6]:PORT. */
 export const listenAddress = () =>
   z
-  .string()
-  .regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/, 'must be HOST:PORT, e.g. 127.0.0.1:8080 or [::1]:8080');
+    .string()
+    .regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/, 'must be HOST:PORT, e.g. 127.0.0.1:8080 or [::1]:8080');
 
 const cidr = z.string().refine((v) => {
   try {

@@ -3,5 +3,11 @@ export { duration, percent, id, secret, timezone } from './primitives.js';
 export { parseDuration, tryParseDuration, formatDuration } from './duration.js';
 export { Secret, readSecretFile } from './secret.js';
 export { loadConfig, pathString, type LoadConfigOptions, type LoadedConfigFile } from './load.js';
-export { coreSections, checkUniqueIds, definedIds, listenAddress, DEFAULT_TIMEZONE } from './core-sections.js';
+export {
+  coreSections,
+  checkUniqueIds,
+  definedIds,
+  listenAddress,
+  DEFAULT_TIMEZONE,
+} from './core-sections.js';
 export { expandEnv, configEnv, withConfigEnv } from './env.js';

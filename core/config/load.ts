@@ -79,10 +79,16 @@ export function loadConfig(file: string, opts: LoadConfigOptions): LoadedConfigF
         const target = resolve(dirname(abs), inc);
         if (!fg.isDynamicPattern(inc)) return readTree(target, [...chain, abs]);
         // A glob includes every match, in name order; one that matches nothing is reported.
-        const matches = fg.sync(fg.convertPathToPattern(dirname(abs)) + '/' + inc, { onlyFiles: true }).sort();
+        const matches = fg
+          .sync(fg.convertPathToPattern(dirname(abs)) + '/' + inc, { onlyFiles: true })
+          .sort();
         if (matches.length === 0) {
           const node = locate(src, ['include', i]);
-          issues.push({ file: abs, ...position(src, node?.range?.[0] ?? 0), message: `include: "${inc}" matches no file` });
+          issues.push({
+            file: abs,
+            ...position(src, node?.range?.[0] ?? 0),
+            message: `include: "${inc}" matches no file`,
+          });
         }
         for (const m of matches) readTree(m, [...chain, abs]);
       });
