@@ -15,7 +15,10 @@ describe('vigil start on SIGHUP', () => {
       const started = await waitForLog(child, (l) => l.msg === 'vigil started');
       const base = String(started.address);
 
-      writeFileSync(file, 'server: {listen: "127.0.0.1:0"}\ncustomers: [{id: a, name: A, colour: red}]\ntimezone: Nowhere/Land\n');
+      writeFileSync(
+        file,
+        'server: {listen: "127.0.0.1:0"}\ncustomers: [{id: a, name: A, colour: red}]\ntimezone: Nowhere/Land\n',
+      );
       const refused = waitForLog(child, (l) => String(l.msg).startsWith('reload refused'));
       child.kill('SIGHUP');
       const log = await refused;
@@ -26,7 +29,10 @@ describe('vigil start on SIGHUP', () => {
       // The running instance is untouched: same address, still healthy.
       expect((await fetch(`${base}/healthz`)).status).toBe(200);
 
-      writeFileSync(file, 'server: {listen: "127.0.0.1:0"}\ncustomers: [{id: a, name: A}, {id: b, name: B}]\n');
+      writeFileSync(
+        file,
+        'server: {listen: "127.0.0.1:0"}\ncustomers: [{id: a, name: A}, {id: b, name: B}]\n',
+      );
       const restarted = waitForLog(child, (l) => l.msg === 'vigil started');
       const reloaded = waitForLog(child, (l) => l.msg === 'config reloaded');
       child.kill('SIGHUP');
