@@ -1,64 +1,34 @@
+import { intersectRanges, mergeRanges, subtractRanges, totalMs, type Range } from '../core/index.js';
+
 /**
- * Half-open millisecond ranges [from, to) and the few set operations the SLA computation needs.
- * Kept local to the pure computation so it has no dependency beyond plain numbers; every function
- * returns sorted, non-overlapping, non-empty ranges.
+ * Half-open millisecond ranges [from, to) for the SLA computation: the set operations are core's
+ * (core/time/ranges.ts); this file keeps the computation's names and its read-only range type.
+ * Every function returns sorted, non-overlapping, non-empty ranges.
  */
 export type MsRange = readonly [from: number, to: number];
 
+// core's Range is a mutable tuple; the operations never modify their input, so a read-only
+// range can be passed as one.
+const asRanges = (r: readonly MsRange[]): Range[] => r as unknown as Range[];
+
 /** Sorts and merges overlapping or touching ranges; drops empty ones. */
 export function mergeMs(ranges: readonly MsRange[]): MsRange[] {
-  const sorted = ranges.filter((r) => r[1] > r[0]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  const out: [number, number][] = [];
-  for (const [f, t] of sorted) {
-    const last = out[out.length - 1];
-    if (last && f <= last[1]) last[1] = Math.max(last[1], t);
-    else out.push([f, t]);
-  }
-  return out;
+  return mergeRanges(asRanges(ranges));
 }
 
-/** The parts of `a` that lie inside `b` (both merged first). */
+/** The parts of `a` that are also in `b`. */
 export function intersectMs(a: readonly MsRange[], b: readonly MsRange[]): MsRange[] {
-  const x = mergeMs(a);
-  const y = mergeMs(b);
-  const out: MsRange[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < x.length && j < y.length) {
-    const [af, at] = x[i]!;
-    const [bf, bt] = y[j]!;
-    const f = Math.max(af, bf);
-    const t = Math.min(at, bt);
-    if (t > f) out.push([f, t]);
-    if (at < bt) i++;
-    else j++;
-  }
-  return out;
+  return intersectRanges(asRanges(a), asRanges(b));
 }
 
-/** The parts of `a` outside `b`. */
+/** The parts of `a` that are not in `b`. */
 export function subtractMs(a: readonly MsRange[], b: readonly MsRange[]): MsRange[] {
-  const y = mergeMs(b);
-  const out: MsRange[] = [];
-  for (const [af, at] of mergeMs(a)) {
-    let cur = af;
-    for (const [bf, bt] of y) {
-      if (bt <= cur) continue;
-      if (bf >= at) break;
-      if (bf > cur) out.push([cur, bf]);
-      cur = Math.max(cur, bt);
-      if (cur >= at) break;
-    }
-    if (cur < at) out.push([cur, at]);
-  }
-  return out;
+  return subtractRanges(asRanges(a), asRanges(b));
 }
 
-/** Total length in ms of merged ranges. */
+/** Total length in ms of the union of the ranges. */
 export function totalMsOf(ranges: readonly MsRange[]): number {
-  let sum = 0;
-  for (const [f, t] of mergeMs(ranges)) sum += t - f;
-  return sum;
+  return totalMs(asRanges(ranges));
 }
 
 /** Length in ms of the overlap of `[f, t)` with sorted, merged `ranges`. */
