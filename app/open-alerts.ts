@@ -1,4 +1,5 @@
 import type { Alert } from '../core/index.js';
+import { fingerprint } from '../alerting/index.js';
 
 /**
  * The alerts open now, as seen passing through the alert sink from every domain: an alert is
@@ -27,12 +28,4 @@ export class OpenAlerts {
       if (a.endsAt !== undefined && Date.parse(a.endsAt) <= now) this.#open.delete(k);
     return [...this.#open.values()].sort((x, y) => x.startsAt.localeCompare(y.startsAt));
   }
-}
-
-function fingerprint(labels: Record<string, string>): string {
-  return JSON.stringify(
-    Object.keys(labels)
-      .sort()
-      .map((k) => [k, labels[k]]),
-  );
 }

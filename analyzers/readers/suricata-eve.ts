@@ -1,5 +1,5 @@
 import { parseIsoSeconds } from './zeek-time.js';
-import type { JsonLineResult } from './zeek-json.js';
+import { parseJsonObject, type JsonLineResult } from './zeek-json.js';
 
 /**
  * Suricata EVE JSON (docs.suricata.io, "Eve JSON Format"). Every event type is read; the path is
@@ -9,15 +9,9 @@ import type { JsonLineResult } from './zeek-json.js';
  * `answers[]`); both are normalised to version 3's `queries[]` so detectors see one shape.
  */
 export function parseEveLine(line: string, file: string, lineNo: number): JsonLineResult {
-  let obj: unknown;
-  try {
-    obj = JSON.parse(line);
-  } catch (err) {
-    return { kind: 'bad', message: `broken JSON: ${(err as Error).message}` };
-  }
-  if (typeof obj !== 'object' || obj === null || Array.isArray(obj))
-    return { kind: 'bad', message: 'not a JSON object' };
-  const fields = obj as Record<string, unknown>;
+  const parsed = parseJsonObject(line);
+  if (parsed.kind === 'bad') return parsed;
+  const fields = parsed.obj;
   const et = fields.event_type;
   if (typeof et !== 'string') return { kind: 'bad', message: 'EVE record without event_type' };
   const stamp = fields.timestamp;

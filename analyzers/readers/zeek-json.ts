@@ -25,6 +25,21 @@ const KNOWN_TIME_FIELDS = new Set([
  */
 const roundMicros = (x: number): number => Math.round(x * 1e6) / 1e6;
 
+/** One NDJSON line parsed to an object, or why it is not one (counted as a bad record, never thrown). */
+export function parseJsonObject(
+  line: string,
+): { kind: 'object'; obj: Record<string, unknown> } | { kind: 'bad'; message: string } {
+  let obj: unknown;
+  try {
+    obj = JSON.parse(line);
+  } catch (err) {
+    return { kind: 'bad', message: `broken JSON: ${(err as Error).message}` };
+  }
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj))
+    return { kind: 'bad', message: 'not a JSON object' };
+  return { kind: 'object', obj: obj as Record<string, unknown> };
+}
+
 export type JsonLineResult = { kind: 'record'; rec: LogRecord } | { kind: 'bad'; message: string };
 
 /** Parses one line of a Zeek JSON log; `defaultPath` is used when the record has no `_path` (named from the file). */
@@ -34,15 +49,9 @@ export function parseZeekJsonLine(
   lineNo: number,
   defaultPath: string,
 ): JsonLineResult {
-  let obj: unknown;
-  try {
-    obj = JSON.parse(line);
-  } catch (err) {
-    return { kind: 'bad', message: `broken JSON: ${(err as Error).message}` };
-  }
-  if (typeof obj !== 'object' || obj === null || Array.isArray(obj))
-    return { kind: 'bad', message: 'not a JSON object' };
-  const src = obj as Record<string, unknown>;
+  const parsed = parseJsonObject(line);
+  if (parsed.kind === 'bad') return parsed;
+  const src = parsed.obj;
   const fields: Record<string, unknown> = {};
   const timeFields: string[] = [];
   let path = defaultPath;
