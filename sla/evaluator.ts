@@ -1,5 +1,6 @@
 import { Counter, Gauge } from 'prom-client';
 import {
+  FiringAlerts,
   type Alert,
   type AlertSink,
   type Clock,
@@ -8,7 +9,6 @@ import {
   type Registry,
   type Store,
 } from '../core/index.js';
-import { AlertTracker } from './alert-tracker.js';
 import {
   LONGEST_BURN_WINDOW_MS,
   burnRateAlerts,
@@ -36,10 +36,12 @@ export interface SlaEvaluatorOptions {
   tickMs?: number;
   /** How often burn rates (3-day lookback) are checked; default 60 s. */
   burnEveryMs?: number;
+  /** How often a firing alert is sent again, with endsAt 4 of these ahead (default 60 s, as Prometheus). */
+  resendMs?: number;
 }
 
 export interface SlaEvaluator extends Component {
-  /** One evaluation at `nowMs`; returns the Alerts sent. */
+  /** One evaluation at `nowMs`; returns the Alerts sent (new, resolved and re-sent). */
   evaluateOnce(nowMs: number): Promise<Alert[]>;
   firing(): Alert[];
 }
@@ -50,8 +52,9 @@ export interface SlaEvaluator extends Component {
  */
 export function createSlaEvaluator(o: SlaEvaluatorOptions): SlaEvaluator {
   const log = o.log.child({ component: 'sla-evaluator' });
-  const fast = new AlertTracker();
-  const slow = new AlertTracker();
+  // One firing set for both cadences: the fast evaluation (every tick) also re-sends the slow
+  // (burn-rate) alerts when due, so every firing SLA alert stays alive at the router.
+  const alerts = new FiringAlerts({ sink: o.sink, clock: o.clock, resendMs: o.resendMs, log });
   const minInterval = Math.min(...o.services.map((s) => s.probeIntervalMs), 10_000);
   const tickMs = o.tickMs ?? Math.max(250, Math.min(5000, minInterval / 2));
   const burnEveryMs = o.burnEveryMs ?? 60_000;
@@ -111,23 +114,28 @@ export function createSlaEvaluator(o: SlaEvaluatorOptions): SlaEvaluator {
       if (lat) desiredFast.push(lat);
       if (doBurn) desiredSlow.push(...burnRateAlerts(svc, c.samples, nowMs, c.excluded, c.mutedBy));
     }
-    const sent = fast.update(desiredFast, nowMs, (a) =>
-      a.labels.alertname === 'SlaServiceDown' ? ends.get(a.labels.service ?? '') : undefined,
-    );
+    const sent: Alert[] = [];
     if (doBurn) {
-      sent.push(...slow.update(desiredSlow, nowMs));
+      sent.push(...(await alerts.replace('burn', desiredSlow.map(toAlert), nowMs)));
       lastBurn = nowMs;
     }
+    sent.push(
+      ...(await alerts.replace('fast', desiredFast.map(toAlert), nowMs, (a) =>
+        a.labels.alertname === 'SlaServiceDown' ? ends.get(a.labels.service ?? '') : undefined,
+      )),
+    );
     evaluations.inc();
-    firingGauge.set(fast.firing().length + slow.firing().length);
-    if (sent.length > 0) {
-      log.info(
+    firingGauge.set(alerts.firing().length);
+    if (sent.length > 0)
+      log.debug(
         { alerts: sent.map((a) => ({ labels: a.labels, startsAt: a.startsAt, endsAt: a.endsAt })) },
-        'sla alerts',
+        'sla alerts sent',
       );
-      await o.sink(sent);
-    }
     return sent;
+  }
+
+  function toAlert(d: DesiredAlert): Alert {
+    return { labels: d.labels, annotations: d.annotations, startsAt: new Date(d.startsAt).toISOString() };
   }
 
   let busy = false;
@@ -145,7 +153,7 @@ export function createSlaEvaluator(o: SlaEvaluatorOptions): SlaEvaluator {
   return {
     name: 'sla-evaluator',
     evaluateOnce,
-    firing: () => [...fast.firing(), ...slow.firing()],
+    firing: () => alerts.firing(),
     async start() {
       timer = setInterval(tick, tickMs);
       timer.unref();

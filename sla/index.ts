@@ -32,7 +32,6 @@ export {
   BURN_RATE_RULES,
   type DesiredAlert,
 } from './alert-rules.js';
-export { AlertTracker, labelKey } from './alert-tracker.js';
 export { createSlaEvaluator, type SlaEvaluator, type SlaEvaluatorOptions } from './evaluator.js';
 export { incidentAvailability, type IncidentAvailability } from './incident-availability.js';
 export { announcePlannedDowntime, announceSchema, type Announcement } from './planned-downtime.js';

@@ -7,7 +7,6 @@ import {
   type ProbeResult,
 } from '../../core/index.js';
 import {
-  AlertTracker,
   burnRateAlerts,
   createSlaEvaluator,
   insertPlannedDowntime,
@@ -99,19 +98,6 @@ describe('outage and latency alerts', () => {
         NOW,
       ),
     ).toBeUndefined();
-  });
-
-  it('the tracker sends new alerts once and resolves them with endsAt', () => {
-    const t = new AlertTracker();
-    const d = { labels: { alertname: 'X', service: 'web' }, annotations: {}, startsAt: NOW };
-    expect(t.update([d], NOW)).toHaveLength(1);
-    expect(t.update([d], NOW + 1000)).toEqual([]);
-    const [resolved] = t.update([], NOW + 2000, () => NOW + 1500);
-    expect(resolved).toMatchObject({
-      labels: d.labels,
-      startsAt: new Date(NOW).toISOString(),
-      endsAt: new Date(NOW + 1500).toISOString(),
-    });
   });
 });
 

@@ -1,0 +1,185 @@
+import type { Logger } from './log.js';
+import type { AlertSink, Clock, Component } from './runtime.js';
+import type { Alert } from './types.js';
+import { errorMessage } from './errors.js';
+
+/** Prometheus' default `--rules.alert.resend-delay`. */
+export const DEFAULT_RESEND_MS = 60_000;
+/**
+ * A firing alert is sent with `endsAt` this many resend intervals ahead, as Prometheus does
+ * (rules/alerting.go: `ValidUntil = ts + 4 * max(resendDelay, interval)`): a receiver that stops
+ * hearing about it lets it lapse after a few missed re-sends, never after one.
+ */
+export const ENDS_AFTER_RESENDS = 4;
+
+/** The identity of an alert, as Alertmanager has it: its label set (sorted, so order does not matter). */
+export function labelKey(labels: Readonly<Record<string, string>>): string {
+  return JSON.stringify(
+    Object.keys(labels)
+      .sort()
+      .map((k) => [k, labels[k]]),
+  );
+}
+
+export interface FiringAlertsOptions {
+  sink: AlertSink;
+  clock: Clock;
+  /** How often a firing alert is sent again (default 60 s). */
+  resendMs?: number;
+  log?: Logger;
+  /** Component name (for logs and `vigil start`). */
+  name?: string;
+}
+
+interface Entry {
+  alert: Alert;
+  scope: string;
+  /** The condition is known to end here (an event alert held for a while); undefined = until cleared. */
+  untilMs: number | undefined;
+  sentAt: number;
+}
+
+/**
+ * The alerts one source has firing, kept alive the way Prometheus keeps its alerts alive: every
+ * firing alert is sent with `endsAt` a few resend intervals ahead and sent again every interval
+ * while it fires, and it is resolved explicitly (`endsAt` = when it cleared) as soon as the
+ * source says so. The router therefore never resolves it by `resolve_timeout` while the
+ * condition holds, a re-send is the same alert (same labels) and does not page again, and after
+ * a restart the source's first evaluation re-sends it long before the last `endsAt` passes.
+ *
+ * Sources use it in one of two ways: `replace(scope, desired)` with the full set of what should
+ * fire now (state-based checks: SLA, dead-man, probes), or `fire`/`resolve` for events.
+ */
+export class FiringAlerts implements Component {
+  readonly name: string;
+  readonly resendMs: number;
+  readonly #o: FiringAlertsOptions;
+  readonly #open = new Map<string, Entry>();
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(o: FiringAlertsOptions) {
+    this.#o = o;
+    this.name = o.name ?? 'firing-alerts';
+    this.resendMs = o.resendMs ?? DEFAULT_RESEND_MS;
+  }
+
+  /**
+   * Makes `desired` the alerts of `scope` that fire now: new ones are sent, ones no longer
+   * desired are resolved at `endOf(alert)` (default now), and firing ones due a re-send are sent
+   * again. Returns what was sent.
+   */
+  replace(
+    scope: string,
+    desired: readonly Alert[],
+    now = this.#o.clock.now(),
+    endOf?: (a: Alert) => number | undefined,
+  ): Promise<Alert[]> {
+    const out: Alert[] = [];
+    const seen = new Set<string>();
+    for (const d of desired) {
+      const key = labelKey(d.labels);
+      seen.add(key);
+      this.#upsert(key, d, scope, undefined, now, out);
+    }
+    for (const [key, e] of this.#open) {
+      if (e.scope !== scope || seen.has(key)) continue;
+      out.push(this.#resolved(key, e, endOf?.(e.alert) ?? now));
+    }
+    this.#due(now, out);
+    return this.#send(out);
+  }
+
+  /**
+   * Fires alerts (or refreshes ones already firing: new annotations, held longer). With
+   * `untilMs` the alert resolves by itself at that time unless fired again (an event held for a
+   * while); without, it fires until `resolve` or `replace` clears it.
+   */
+  fire(alerts: readonly Alert[], opts: { scope?: string; untilMs?: number } = {}): Promise<Alert[]> {
+    const now = this.#o.clock.now();
+    const out: Alert[] = [];
+    for (const a of alerts) this.#upsert(labelKey(a.labels), a, opts.scope ?? '', opts.untilMs, now, out);
+    return this.#send(out);
+  }
+
+  /** Resolves the alerts with these label sets, if firing, at `atMs` (default now). */
+  resolve(labelSets: readonly Record<string, string>[], atMs?: number): Promise<Alert[]> {
+    const now = this.#o.clock.now();
+    const out: Alert[] = [];
+    for (const l of labelSets) {
+      const key = labelKey(l);
+      const e = this.#open.get(key);
+      if (e) out.push(this.#resolved(key, e, atMs ?? now));
+    }
+    return this.#send(out);
+  }
+
+  /** Re-sends what is due and resolves held events whose time is up. */
+  tick(now = this.#o.clock.now()): Promise<Alert[]> {
+    const out: Alert[] = [];
+    for (const [key, e] of this.#open)
+      if (e.untilMs !== undefined && e.untilMs <= now) out.push(this.#resolved(key, e, e.untilMs));
+    this.#due(now, out);
+    return this.#send(out);
+  }
+
+  /** The alerts firing now, as first sent (startsAt kept). */
+  firing(scope?: string): Alert[] {
+    return [...this.#open.values()].filter((e) => scope === undefined || e.scope === scope).map((e) => e.alert);
+  }
+
+  async start(): Promise<void> {
+    this.#timer = setInterval(() => void this.tick(), this.resendMs);
+    this.#timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #upsert(key: string, a: Alert, scope: string, untilMs: number | undefined, now: number, out: Alert[]): void {
+    const old = this.#open.get(key);
+    if (old) {
+      // Still firing: keep the first startsAt (the receiver's view), take the newest annotations.
+      old.alert = { ...a, startsAt: old.alert.startsAt };
+      old.untilMs = untilMs === undefined ? undefined : Math.max(untilMs, old.untilMs ?? untilMs);
+      return;
+    }
+    const { endsAt: _ignored, ...alert } = a;
+    const e: Entry = { alert, scope, untilMs, sentAt: now };
+    this.#open.set(key, e);
+    out.push(this.#firingCopy(e, now));
+  }
+
+  #due(now: number, out: Alert[]): void {
+    for (const e of this.#open.values()) {
+      if (now - e.sentAt < this.resendMs) continue;
+      e.sentAt = now;
+      out.push(this.#firingCopy(e, now));
+    }
+  }
+
+  #firingCopy(e: Entry, now: number): Alert {
+    let ends = now + ENDS_AFTER_RESENDS * this.resendMs;
+    if (e.untilMs !== undefined) ends = Math.min(ends, e.untilMs);
+    return { ...e.alert, endsAt: new Date(Math.max(ends, now + 1)).toISOString() };
+  }
+
+  #resolved(key: string, e: Entry, atMs: number): Alert {
+    this.#open.delete(key);
+    const end = Math.max(atMs, Date.parse(e.alert.startsAt));
+    return { ...e.alert, endsAt: new Date(end).toISOString() };
+  }
+
+  #send(out: Alert[]): Promise<Alert[]> {
+    if (out.length === 0) return Promise.resolve(out);
+    // Called synchronously, so alerts reach the sink in the order they were decided.
+    return this.#o.sink(out).then(
+      () => out,
+      (err: unknown) => {
+        this.#o.log?.error({ err: errorMessage(err), alerts: out.length }, 'alert sink failed');
+        return out;
+      },
+    );
+  }
+}
