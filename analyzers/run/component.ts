@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import { Counter, Gauge } from 'prom-client';
 import {
+  FiringAlerts,
   createScheduler,
-  type Alert,
   type AlertSink,
   type AnalysisDb,
   type Clock,
@@ -27,7 +27,16 @@ export interface AnalyzersComponentOptions {
   alerts: AlertSink;
   findings: FindingSink;
   analyzer?: string;
+  /** How often firing alerts are re-sent (default 60 s). */
+  resendMs?: number;
 }
+
+/**
+ * An IDS alert is an event, not a state: it fires for this long after it was last seen (again
+ * and again while the same alert keeps coming), then resolves explicitly. Five minutes is
+ * Alertmanager's default `resolve_timeout`, what such alerts got before, now said by the source.
+ */
+export const IDS_ALERT_HOLD_MS = 300_000;
 
 /**
  * The analyzers' part of `vigil start`: scheduled analysis runs (cron, ≥ 4 a day), the dead-man
@@ -58,7 +67,14 @@ export function analyzersComponent(o: AnalyzersComponentOptions): Component {
   });
   const assets = new AssetMap(o.customers);
   const startedAt = o.clock.now();
-  let deadManFiring: Alert | undefined;
+  // Dead-man and tail alerts stay alive at the router while they fire (re-sent, endsAt ahead).
+  const firing = new FiringAlerts({
+    sink: o.alerts,
+    clock: o.clock,
+    resendMs: o.resendMs,
+    log,
+    name: 'analyzers-alerts',
+  });
   const tailPaths = o.config.tail.paths ?? [
     ...o.config.suricata.eve,
     ...o.config.zeek.paths.filter((p) => /notice/.test(p)),
@@ -67,7 +83,9 @@ export function analyzersComponent(o: AnalyzersComponentOptions): Component {
     paths: tailPaths,
     minSeverity: o.config.tail.min_severity,
     suppressSids: o.config.tail.suppress_sids,
-    sink: o.alerts,
+    sink: async (alerts) => {
+      await firing.fire(alerts, { scope: 'tail', untilMs: o.clock.now() + IDS_ALERT_HOLD_MS });
+    },
     customerOf: assets.customerOf,
     db: o.db,
     analyzer: `${analyzer}-tail`,
@@ -110,14 +128,8 @@ export function analyzersComponent(o: AnalyzersComponentOptions): Component {
           nowMs: o.clock.now(),
           sinceMs: startedAt,
         });
-        if (alert) {
-          deadManFiring = alert;
-          await o.alerts([alert]);
-        } else if (deadManFiring) {
-          await o.alerts([{ ...deadManFiring, endsAt: new Date(o.clock.now()).toISOString() }]);
-          deadManFiring = undefined;
-        }
-      });
+        await firing.replace('dead-man', alert ? [alert] : []);
+      }, { runAtStart: true });
       if (o.config.tail.enabled && tailPaths.length > 0) {
         scheduler.addInterval(
           'ids-alert-tail',
@@ -129,8 +141,10 @@ export function analyzersComponent(o: AnalyzersComponentOptions): Component {
         );
       }
       scheduler.start();
+      await firing.start();
     },
     async stop(deadlineMs: number) {
+      await firing.stop();
       await scheduler.stop(deadlineMs);
     },
   };

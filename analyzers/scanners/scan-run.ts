@@ -205,7 +205,8 @@ export async function runScan(
           }));
     alerts.push(scanErrorAlert({ id: run.id, status }, failedFiles, at));
   }
-  if (alerts.length > 0 && deps.alerts) {
+  // Sent even when empty: no alert from this run says the last run's alerts have cleared.
+  if (deps.alerts) {
     await deps
       .alerts(alerts)
       .catch((err: unknown) => log.error({ err: errorMessage(err) }, 'alert sink failed'));

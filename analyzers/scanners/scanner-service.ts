@@ -1,7 +1,9 @@
 import { Cron } from 'croner';
 import { Counter, Gauge } from 'prom-client';
 import {
+  FiringAlerts,
   errorMessage,
+  type Alert,
   type AlertSink,
   type Clock,
   type Component,
@@ -31,6 +33,8 @@ export interface ScannerServiceDeps {
   lastFinishedAt: () => Promise<number | undefined>;
   /** The process's registry (never prom-client's global one). */
   metrics?: Registry;
+  /** How often firing alerts are re-sent (default 60 s). */
+  resendMs?: number;
 }
 
 function scanMetrics(registry: Registry) {
@@ -75,13 +79,21 @@ export class ScannerService implements Component {
   private abort = new AbortController();
   private loadedDbFingerprint = '';
   private startedAt = 0;
-  private deadmanFired = false;
   private readonly log: Logger;
+  /** Every scanner alert stays alive at the router while its condition holds (core FiringAlerts). */
+  private readonly firing: FiringAlerts;
   private readonly metrics: ReturnType<typeof scanMetrics> | undefined;
 
   constructor(private readonly deps: ScannerServiceDeps) {
     this.log = deps.log.child({ component: 'scanners' });
     this.metrics = deps.metrics ? scanMetrics(deps.metrics) : undefined;
+    this.firing = new FiringAlerts({
+      sink: deps.alerts,
+      clock: deps.clock,
+      resendMs: deps.resendMs,
+      log: this.log,
+      name: 'scanner-alerts',
+    });
   }
 
   async start(): Promise<void> {
@@ -91,10 +103,9 @@ export class ScannerService implements Component {
       dataDir: this.deps.dataDir,
       log: this.log,
       onClamdExit: (info) =>
-        void this.alert(
-          'VigilClamdDown',
-          'critical',
-          `clamd exited (code ${info.code}, signal ${info.signal}); restarting`,
+        void this.firing.fire(
+          [this.alert('VigilClamdDown', `clamd exited (code ${info.code}, signal ${info.signal}); restarting`)],
+          { scope: 'clamd' },
         ),
     });
     if (this.engines.managed) this.loadedDbFingerprint = await this.db().fingerprint();
@@ -104,8 +115,18 @@ export class ScannerService implements Component {
         this.log.error({ err: errorMessage(err) }, 'scheduled scan failed to run'),
       );
     });
-    this.deadman = setInterval(() => void this.checkDeadman(), 60_000);
+    this.deadman = setInterval(() => void this.supervise(), 60_000);
     this.deadman.unref();
+    await this.firing.start();
+  }
+
+  /** Every minute: the dead-man check, and whether clamd answers (firing VigilClamdDown until it does). */
+  private async supervise(): Promise<void> {
+    await this.checkDeadman().catch((err: unknown) =>
+      this.log.error({ err: errorMessage(err) }, 'dead-man check failed'),
+    );
+    const problem = await this.engines?.preflight();
+    await this.firing.replace('clamd', problem ? [this.alert('VigilClamdDown', problem)] : []);
   }
 
   ready(): boolean {
@@ -149,7 +170,7 @@ export class ScannerService implements Component {
         concurrency: cfg.concurrency,
         severity: cfg.severity,
         store: this.deps.store,
-        alerts: this.deps.alerts,
+        alerts: (alerts) => this.runAlerts(alerts),
         findings: this.deps.findings,
         ...(cfg.quarantine ? { quarantine: new Quarantine(cfg.quarantine.dir) } : {}),
         ...(engines.hashLists ? { hashLists: engines.hashLists } : {}),
@@ -160,7 +181,6 @@ export class ScannerService implements Component {
       },
       { ...opts, signal: this.abort.signal },
     );
-    this.deadmanFired = false;
     if (this.metrics) {
       this.metrics.runs.inc({ status: outcome.status });
       for (const r of outcome.results) this.metrics.files.inc({ status: r.status });
@@ -170,9 +190,25 @@ export class ScannerService implements Component {
     return outcome;
   }
 
-  /** Fires VigilScanMissed once when no run finished within the longest scheduled gap + grace. */
+  /**
+   * The alerts of one run: scan errors fire until a run has none; a malware alert fires until a
+   * run that vouched for every file (no scan error) no longer finds it. Before, each was sent
+   * once and lapsed at the router's resolve_timeout.
+   */
+  private async runAlerts(alerts: Alert[]): Promise<void> {
+    const malware = alerts.filter((a) => a.labels.alertname === 'VigilMalwareFound');
+    const rest = alerts.filter((a) => a.labels.alertname !== 'VigilMalwareFound');
+    await this.firing.replace('scan-run', rest);
+    if (rest.length === 0) await this.firing.replace('malware', malware);
+    else await this.firing.fire(malware, { scope: 'malware' });
+  }
+
+  /**
+   * VigilScanMissed fires while no run finished within the longest scheduled gap + grace, and
+   * resolves once one did. Returns true when it starts firing.
+   */
   async checkDeadman(): Promise<boolean> {
-    if (!this.cron || this.deadmanFired) return false;
+    if (!this.cron) return false;
     const last = (await this.deps.lastFinishedAt().catch(() => undefined)) ?? this.startedAt;
     const runs = this.cron.nextRuns(8, new Date(last));
     let gap = 0;
@@ -182,33 +218,34 @@ export class ScannerService implements Component {
       prev = r.getTime();
     }
     const now = this.deps.clock.now();
-    if (now - last <= gap + this.deps.config.grace) return false;
-    this.deadmanFired = true;
-    await this.alert(
-      'VigilScanMissed',
-      'critical',
-      `no scan run finished since ${new Date(last).toISOString()} (schedule ${this.deps.config.schedule})`,
-    );
-    return true;
+    const overdue = now - last > gap + this.deps.config.grace;
+    const wasFiring = this.firing.firing('dead-man').length > 0;
+    const desired = overdue
+      ? [
+          this.alert(
+            'VigilScanMissed',
+            `no scan run finished since ${new Date(last).toISOString()} (schedule ${this.deps.config.schedule})`,
+          ),
+        ]
+      : [];
+    await this.firing.replace('dead-man', desired, now);
+    return overdue && !wasFiring;
   }
 
   private db(): SignatureDb {
     return new SignatureDb(databaseDirOf(this.deps.config, this.deps.dataDir));
   }
 
-  private async alert(alertname: string, severity: string, summary: string): Promise<void> {
-    await this.deps
-      .alerts([
-        {
-          labels: { alertname, component: 'scanners', severity },
-          annotations: { summary },
-          startsAt: new Date(this.deps.clock.now()).toISOString(),
-        },
-      ])
-      .catch((err: unknown) => this.log.error({ err: errorMessage(err) }, 'alert sink failed'));
+  private alert(alertname: string, summary: string): Alert {
+    return {
+      labels: { alertname, component: 'scanners', severity: 'critical' },
+      annotations: { summary },
+      startsAt: new Date(this.deps.clock.now()).toISOString(),
+    };
   }
 
   async stop(deadlineMs: number): Promise<void> {
+    await this.firing.stop();
     this.cron?.stop();
     if (this.deadman) clearInterval(this.deadman);
     const timer = setTimeout(() => this.abort.abort(), Math.max(0, deadlineMs - 1000));

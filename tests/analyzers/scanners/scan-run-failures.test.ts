@@ -213,12 +213,25 @@ describe('scheduled scanner service', () => {
         expect(await svc.checkDeadman()).toBe(true);
         expect(await svc.checkDeadman()).toBe(false); // once, not every minute
         expect(alerts.map((a) => a.labels.alertname)).toEqual(['VigilScanMissed']);
+        // Kept alive while overdue: re-sent a minute on with endsAt ahead, never left to lapse.
+        now += 60_000;
+        expect(await svc.checkDeadman()).toBe(false);
+        expect(alerts).toHaveLength(2);
+        expect(alerts[1]!.startsAt).toBe(alerts[0]!.startsAt);
+        expect(Date.parse(alerts[1]!.endsAt!)).toBeGreaterThan(Date.parse(alerts[0]!.endsAt!));
+        expect(Date.parse(alerts[1]!.endsAt!)).toBeGreaterThan(now);
         const out = await svc.runNow();
         expect(out.status).toBe('ok');
         expect(await metrics.getSingleMetricAsString('vigil_scan_runs_total')).toContain(
           'vigil_scan_runs_total{status="ok"} 1',
         );
         expect(await svc.checkDeadman()).toBe(false); // a run just finished
+        // ...and the dead-man alert is resolved explicitly, once.
+        const missed = alerts.filter((a) => a.labels.alertname === 'VigilScanMissed');
+        expect(missed).toHaveLength(3);
+        expect(Date.parse(missed[2]!.endsAt!)).toBeLessThanOrEqual(now);
+        expect(await svc.checkDeadman()).toBe(false);
+        expect(alerts.filter((a) => a.labels.alertname === 'VigilScanMissed')).toHaveLength(3);
       } finally {
         await svc.stop(5000);
       }
