@@ -64,9 +64,30 @@ export class Delivery {
         .execute((trx) => closeInterrupted(trx as unknown as AlertingDb, rows, now));
       if (cut > 0) this.#o.log.warn({ interrupted: cut }, 'attempts cut short by a stop were closed');
     }
+    await this.#restoreFailing();
     // Rows enqueued before start are among `rows` too; the queue ignores an id it already holds.
     for (const row of rows) this.#queue.push(row, now);
     this.kick();
+  }
+
+  /**
+   * Which integrations were last announced as failing, from the "failing" rows already written:
+   * after a restart a receiver still failing is not announced twice, and one that recovers is
+   * announced as resolved.
+   */
+  async #restoreFailing(): Promise<void> {
+    const rows = await this.#o.db
+      .selectFrom('alerting_notifications')
+      .select(['payload'])
+      .where('kind', '=', 'failing')
+      .orderBy('id')
+      .execute();
+    for (const r of rows) {
+      const msg = JSON.parse(r.payload) as { status: string; commonLabels: Record<string, string> };
+      const who = `${msg.commonLabels.receiver}/${msg.commonLabels.integration}`;
+      if (msg.status === 'firing') this.#failing.add(who);
+      else this.#failing.delete(who);
+    }
   }
 
   async stop(deadlineMs: number): Promise<void> {

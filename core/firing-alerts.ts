@@ -124,7 +124,9 @@ export class FiringAlerts implements Component {
 
   /** The alerts firing now, as first sent (startsAt kept). */
   firing(scope?: string): Alert[] {
-    return [...this.#open.values()].filter((e) => scope === undefined || e.scope === scope).map((e) => e.alert);
+    return [...this.#open.values()]
+      .filter((e) => scope === undefined || e.scope === scope)
+      .map((e) => e.alert);
   }
 
   async start(): Promise<void> {
@@ -137,7 +139,14 @@ export class FiringAlerts implements Component {
     this.#timer = undefined;
   }
 
-  #upsert(key: string, a: Alert, scope: string, untilMs: number | undefined, now: number, out: Alert[]): void {
+  #upsert(
+    key: string,
+    a: Alert,
+    scope: string,
+    untilMs: number | undefined,
+    now: number,
+    out: Alert[],
+  ): void {
     const old = this.#open.get(key);
     if (old) {
       // Still firing: keep the first startsAt (the receiver's view), take the newest annotations.

@@ -118,18 +118,23 @@ export function analyzersComponent(o: AnalyzersComponentOptions): Component {
         },
         { timezone: tz },
       );
-      scheduler.addInterval('analysis-dead-man', 60_000, async () => {
-        const alert = await checkDeadMan({
-          db: o.db,
-          analyzer,
-          schedule: o.config.schedule,
-          timezone: tz,
-          graceMs: o.config.grace,
-          nowMs: o.clock.now(),
-          sinceMs: startedAt,
-        });
-        await firing.replace('dead-man', alert ? [alert] : []);
-      }, { runAtStart: true });
+      scheduler.addInterval(
+        'analysis-dead-man',
+        60_000,
+        async () => {
+          const alert = await checkDeadMan({
+            db: o.db,
+            analyzer,
+            schedule: o.config.schedule,
+            timezone: tz,
+            graceMs: o.config.grace,
+            nowMs: o.clock.now(),
+            sinceMs: startedAt,
+          });
+          await firing.replace('dead-man', alert ? [alert] : []);
+        },
+        { runAtStart: true },
+      );
       if (o.config.tail.enabled && tailPaths.length > 0) {
         scheduler.addInterval(
           'ids-alert-tail',

@@ -104,7 +104,12 @@ export class ScannerService implements Component {
       log: this.log,
       onClamdExit: (info) =>
         void this.firing.fire(
-          [this.alert('VigilClamdDown', `clamd exited (code ${info.code}, signal ${info.signal}); restarting`)],
+          [
+            this.alert(
+              'VigilClamdDown',
+              `clamd exited (code ${info.code}, signal ${info.signal}); restarting`,
+            ),
+          ],
           { scope: 'clamd' },
         ),
     });

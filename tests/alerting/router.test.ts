@@ -131,6 +131,35 @@ describeStores('alert router with a durable store', (getStore) => {
     });
   });
 
+  it('"notifications failing" survives a restart: announced once, resolved when the receiver recovers', async () => {
+    let broken = true;
+    const main = await startReceiver({ answer: () => ({ status: broken ? 503 : 200 }) });
+    const fb = await startReceiver();
+    open.push(main, fb);
+    const store = getStore();
+    const r1 = await AlertRouter.create({
+      config: config(main, fb),
+      store,
+      log: silentLogger(),
+      clock: systemClock,
+    });
+    await r1.start();
+    await r1.ingest([firing('Flaky')]);
+    await fb.waitFor(1);
+    await r1.delivery.idle();
+    await r1.stop(1000);
+    broken = false;
+    const r2 = await router(store, main, fb);
+    await r2.ingest([firing('Other')]);
+    await fb.waitFor(2);
+    await r2.delivery.idle();
+    const states = fb.got.map((g) => g.body as { status: string; commonLabels: Record<string, string> });
+    expect(states.map((b) => [b.status, b.commonLabels.alertname, b.commonLabels.receiver])).toEqual([
+      ['firing', 'VigilNotificationsFailing', 'main'],
+      ['resolved', 'VigilNotificationsFailing', 'main'],
+    ]);
+  });
+
   it('alerts taken before start are sent once when the queue starts', async () => {
     const [main, fb] = [await startReceiver(), await startReceiver()];
     open.push(main, fb);
