@@ -19,6 +19,7 @@ import { overviewPlugin } from '../dashboards/index.js';
 import { slaServicesFrom, timeIntervalsFrom } from '../sla/index.js';
 import { domainWirings } from './domains.js';
 import { OpenAlerts } from './open-alerts.js';
+import { findingAlertSink } from './finding-alerts.js';
 import { demoTarget, type DemoConfig } from './demo-target.js';
 import type { LoadedConfig, Sinks, WireContext } from './wire/types.js';
 
@@ -55,11 +56,18 @@ export async function startRuntime(config: LoadedConfig, opts: StartOptions): Pr
     log.warn({ count: alerts.length }, 'alerts raised but no alert routing is configured');
   };
   const openAlerts = new OpenAlerts(() => Date.now());
+  const alertSink = async (alerts: Alert[]): Promise<void> => {
+    openAlerts.observe(alerts);
+    await alertTarget(alerts);
+  };
+  // Findings of scheduled analysis runs and scans page through the router like any alert.
+  const findingAlerts = findingAlertSink({
+    alerts: alertSink,
+    clock: systemClock,
+    log: log.child({ component: 'finding-alerts' }),
+  });
   const sinks: Sinks = {
-    alerts: async (alerts) => {
-      openAlerts.observe(alerts);
-      await alertTarget(alerts);
-    },
+    alerts: alertSink,
     // Raw samples and their per-minute rollups in one transaction, each new sample rolled up
     // exactly once (a re-sent agent batch is neither stored nor counted twice).
     probeResults: async (results) => {
@@ -68,11 +76,11 @@ export async function startRuntime(config: LoadedConfig, opts: StartOptions): Pr
         if (fresh.length > 0) await upsertRollups(trx as Kysely<ProbeRollupsDb>, fresh);
       });
     },
-    findings: async () => undefined,
+    findings: findingAlerts.sink,
   };
   const ctx: WireContext = { log, metrics, store, clock: systemClock, dataDir: opts.dataDir, config, sinks };
   try {
-    const components: Component[] = [];
+    const components: Component[] = [findingAlerts.firing];
     const plugins: FastifyPluginAsync[] = [];
     const demo = config.demo as DemoConfig | undefined;
     if (demo) components.push(demoTarget(demo, log.child({ component: 'demo' })));

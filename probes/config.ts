@@ -124,6 +124,11 @@ export interface ResolvedProbe {
   probeId: string;
   /** Counts toward the service's SLA (default true for http/tcp/dns/multi_step). */
   sla: boolean;
+  /**
+   * A failing sample raises an alert: default true when the samples count toward no SLA (tls and
+   * backup: S4, S6), whose failures nothing else would page on. resolveProbes always sets it.
+   */
+  alert?: boolean;
   intervalMs: number;
   timeoutMs: number;
   locations: string[];
@@ -145,6 +150,7 @@ export function resolveProbes(services: ServicesConfig, defaultLocation: string)
         customer: svc.customer,
         probeId,
         sla: p.sla ?? SLA_DEFAULT[p.type],
+        alert: p.alert ?? !(p.sla ?? SLA_DEFAULT[p.type]),
         intervalMs,
         timeoutMs: p.timeout ?? Math.min(10_000, intervalMs),
         locations: p.locations ?? [defaultLocation],

@@ -32,6 +32,7 @@ export { DueHeap, staggerOffsets } from './due-heap.js';
 export { ProbeMetrics } from './probe-metrics.js';
 export { ProbeRunner, type ProbeRunnerOptions } from './probe-runner.js';
 export { scheduledProbesFor } from './targets.js';
+export { ProbeAlerts, probeAlertOf, type ProbeAlertsOptions } from './probe-alerts.js';
 export { AgentBuffer } from './agent-buffer.js';
 export { ProbeAgent, type AgentOptions } from './agent.js';
 export { agentRoutes, type AgentRoutesOptions } from './http.js';

@@ -10,6 +10,8 @@ const common = {
   timeout: duration().optional(),
   locations: z.array(id()).min(1).optional(),
   sla: z.boolean().optional(),
+  /** A failing sample raises an alert (default true for tls and backup, whose failures no SLA sees). */
+  alert: z.boolean().optional(),
 };
 
 const statusSpec = z.union([
@@ -103,7 +105,8 @@ export const backupProbeSchema = z.strictObject({
   path: z.string().min(1).optional(),
   manifest_url: z.url().optional(),
   max_age: duration(),
-  min_versions: z.number().int().min(0).default(1),
+  /** Distinct days holding a version: the contract keeps 7 daily versions (MKBackup 20.1). */
+  min_versions: z.number().int().min(0).default(7),
   min_size_bytes: z.number().int().min(0).default(1),
   /** A version smaller than this share of the median size is implausible (a truncated dump). */
   min_size_ratio: z.number().min(0).max(1).default(0.5),

@@ -1,5 +1,6 @@
-import { pruneProbeResults } from '../../core/index.js';
+import { pruneProbeResults, queryProbeResults, type ProbeResult } from '../../core/index.js';
 import {
+  ProbeAlerts,
   ProbeRunner,
   agentRoutes,
   probesSectionSchema,
@@ -13,21 +14,38 @@ import type { DomainWiring, WireContext } from './types.js';
 /**
  * Wires the probes domain into `vigil start`: a component that probes every target assigned to
  * this instance's location (`probes.location`, default "local") and hands the results to
- * `ctx.sinks.probeResults`, plus the agents' HTTP routes.
+ * `ctx.sinks.probeResults`, plus the agents' HTTP routes. Samples of alerting probes (tls and
+ * backup by default), from here or an agent, raise and resolve alerts on `ctx.sinks.alerts`.
  */
 export async function wireProbes(ctx: WireContext): Promise<DomainWiring> {
   const settings = (ctx.config.probes as ProbesSettings | undefined) ?? probesSectionSchema.parse({});
   const services = (ctx.config.services as ServicesConfig | undefined) ?? [];
   const locations = (ctx.config.locations as LocationsConfig | undefined) ?? [];
   const probes = resolveProbes(services, settings.location);
+  const alerting = probes.filter((p) => p.alert);
+  const lookbackMs = 2 * Math.max(0, ...alerting.map((p) => p.intervalMs));
+  const alerts = new ProbeAlerts({
+    probes,
+    sink: ctx.sinks.alerts,
+    clock: ctx.clock,
+    log: ctx.log,
+    latest: (targetIds) => {
+      const now = ctx.clock.now();
+      return queryProbeResults(ctx.store.db, { targetIds, fromMs: now - lookbackMs, toMs: now + 1 });
+    },
+  });
+  const sink = async (results: ProbeResult[]): Promise<void> => {
+    await ctx.sinks.probeResults(results);
+    await alerts.observe(results);
+  };
   const runner = new ProbeRunner({
     probes,
     settings,
     log: ctx.log,
     metrics: ctx.metrics,
-    sink: ctx.sinks.probeResults,
+    sink,
     prune: (beforeMs) => pruneProbeResults(ctx.store.db, beforeMs),
   });
-  const http = agentRoutes({ locations, probes, sink: ctx.sinks.probeResults, log: ctx.log });
-  return { components: [runner], http };
+  const http = agentRoutes({ locations, probes, sink, log: ctx.log });
+  return { components: alerting.length > 0 ? [alerts, runner] : [runner], http };
 }
