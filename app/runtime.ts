@@ -6,6 +6,7 @@ import {
   openStore,
   systemClock,
   type Alert,
+  type Clock,
   type Component,
   type Logger,
   type Store,
@@ -38,6 +39,8 @@ export interface StartOptions {
   log: Logger;
   /** Reuse an open store (on reload). */
   store?: Store;
+  /** The clock every component reads (tests move it; default the system clock). */
+  clock?: Clock;
 }
 
 /**
@@ -46,6 +49,7 @@ export interface StartOptions {
  */
 export async function startRuntime(config: LoadedConfig, opts: StartOptions): Promise<Runtime> {
   const log = opts.log;
+  const clock = opts.clock ?? systemClock;
   const metrics = createMetricsRegistry({ defaults: true });
   const storeUrl = (config.store as { url?: string } | undefined)?.url ?? 'sqlite:vigil.db';
   const store =
@@ -55,7 +59,7 @@ export async function startRuntime(config: LoadedConfig, opts: StartOptions): Pr
   let alertTarget: (alerts: Alert[]) => Promise<void> = async (alerts) => {
     log.warn({ count: alerts.length }, 'alerts raised but no alert routing is configured');
   };
-  const openAlerts = new OpenAlerts(() => Date.now());
+  const openAlerts = new OpenAlerts(() => clock.now());
   const alertSink = async (alerts: Alert[]): Promise<void> => {
     openAlerts.observe(alerts);
     await alertTarget(alerts);
@@ -63,7 +67,7 @@ export async function startRuntime(config: LoadedConfig, opts: StartOptions): Pr
   // Findings of scheduled analysis runs and scans page through the router like any alert.
   const findingAlerts = findingAlertSink({
     alerts: alertSink,
-    clock: systemClock,
+    clock,
     log: log.child({ component: 'finding-alerts' }),
   });
   const sinks: Sinks = {
@@ -78,7 +82,7 @@ export async function startRuntime(config: LoadedConfig, opts: StartOptions): Pr
     },
     findings: findingAlerts.sink,
   };
-  const ctx: WireContext = { log, metrics, store, clock: systemClock, dataDir: opts.dataDir, config, sinks };
+  const ctx: WireContext = { log, metrics, store, clock, dataDir: opts.dataDir, config, sinks };
   try {
     const components: Component[] = [findingAlerts.firing];
     const plugins: FastifyPluginAsync[] = [];
@@ -110,7 +114,7 @@ export async function startRuntime(config: LoadedConfig, opts: StartOptions): Pr
         store,
         services: slaServicesFrom(config),
         timeIntervals: timeIntervalsFrom(config),
-        clock: systemClock,
+        clock,
         listOpenAlerts: () => openAlerts.list(),
       }),
     );
