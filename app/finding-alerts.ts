@@ -41,7 +41,8 @@ export function findingAlert(f: Finding): Alert {
   if (f.src) annotations.src = f.src;
   if (f.dst) annotations.dst = f.dst;
   const ev = f.evidence[0];
-  if (ev) annotations.evidence = `${ev.file}${ev.line !== undefined ? `:${ev.line}` : ev.offset !== undefined ? `@${ev.offset}` : ''}`;
+  if (ev)
+    annotations.evidence = `${ev.file}${ev.line !== undefined ? `:${ev.line}` : ev.offset !== undefined ? `@${ev.offset}` : ''}`;
   return { labels, annotations, startsAt: f.firstSeen };
 }
 
