@@ -125,8 +125,8 @@ export interface ResolvedProbe {
   /** Counts toward the service's SLA (default true for http/tcp/dns/multi_step). */
   sla: boolean;
   /**
-   * A failing sample raises an alert: default true when the samples count toward no SLA (tls and
-   * backup: S4, S6), whose failures nothing else would page on. resolveProbes always sets it.
+   * A failing sample raises an alert: default true for tls and backup (S4, S6), whose failures
+   * no SLA sees. resolveProbes always sets it.
    */
   alert?: boolean;
   intervalMs: number;
@@ -150,7 +150,7 @@ export function resolveProbes(services: ServicesConfig, defaultLocation: string)
         customer: svc.customer,
         probeId,
         sla: p.sla ?? SLA_DEFAULT[p.type],
-        alert: p.alert ?? !(p.sla ?? SLA_DEFAULT[p.type]),
+        alert: p.alert ?? (p.type === 'tls' || p.type === 'backup'),
         intervalMs,
         timeoutMs: p.timeout ?? Math.min(10_000, intervalMs),
         locations: p.locations ?? [defaultLocation],

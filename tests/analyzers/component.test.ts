@@ -51,6 +51,8 @@ describeStores('analyzers component of vigil start', (getStore) => {
         await sleep(100);
       }
       expect(alerts.map((a) => [a.labels.alertname, a.labels.customer])).toEqual([['IDSAlert', 'acme']]);
+      // Held explicitly (an event, not a state): it ends by the source's word, not resolve_timeout.
+      expect(Date.parse(alerts[0]!.endsAt!)).toBeGreaterThan(Date.now());
     } finally {
       await comp.stop(2000);
     }
