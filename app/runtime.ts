@@ -60,6 +60,7 @@ export async function startRuntime(config: LoadedConfig, opts: StartOptions): Pr
     log.warn({ count: alerts.length }, 'alerts raised but no alert routing is configured');
   };
   const openAlerts = new OpenAlerts(() => clock.now());
+  let routerFiring: (() => Alert[]) | undefined;
   const alertSink = async (alerts: Alert[]): Promise<void> => {
     openAlerts.observe(alerts);
     await alertTarget(alerts);
@@ -92,8 +93,10 @@ export async function startRuntime(config: LoadedConfig, opts: StartOptions): Pr
       const w = await d.wire({ ...ctx, log: log.child({ component: d.name }) });
       components.push(...w.components);
       if (w.http) plugins.push(w.http);
-      const ingest = (w as { ingest?: (a: Alert[]) => Promise<void> }).ingest;
-      if (ingest) alertTarget = ingest;
+      if (w.alertRouter) {
+        alertTarget = (alerts) => w.alertRouter!.ingest(alerts);
+        routerFiring = w.alertRouter.firing?.bind(w.alertRouter);
+      }
     }
     for (const c of components) {
       await c.start();
@@ -115,7 +118,9 @@ export async function startRuntime(config: LoadedConfig, opts: StartOptions): Pr
         services: slaServicesFrom(config),
         timeIntervals: timeIntervalsFrom(config),
         clock,
-        listOpenAlerts: () => openAlerts.list(),
+        // What the router holds as firing, so `/` never lists an alert the router resolved (nor
+        // misses one it still pages for); without a router, what passed through the sink.
+        listOpenAlerts: () => (routerFiring ? routerFiring() : openAlerts.list()),
       }),
     );
     const server = await createServer({ log, metrics, readiness, plugins });

@@ -4,25 +4,26 @@ import type { DomainWiring, WireContext } from './types.js';
 
 /**
  * The alert router in `vigil start`: one component (routing rounds and the durable delivery
- * queue), the Alertmanager-compatible HTTP API, and `ingest`, which app/ points
- * `ctx.sinks.alerts` at so SLA and analyzer alerts reach the router.
+ * queue), the Alertmanager-compatible HTTP API, and `alertRouter`: its `ingest`, which app/
+ * points `ctx.sinks.alerts` at so every source's alerts reach the router, and `firing`, what the
+ * router holds as firing now, which the overview page shows (so `/` and the router agree).
  */
-export async function wireAlerting(
-  ctx: WireContext,
-): Promise<DomainWiring & { ingest: (alerts: Alert[]) => Promise<void> }> {
+export async function wireAlerting(ctx: WireContext): Promise<DomainWiring> {
   const log = ctx.log.child({ component: 'alerting' });
   const section = ctx.config.alerting as AlertmanagerConfig | undefined;
   if (!section) {
     let warned = false;
     return {
       components: [],
-      ingest: async (alerts) => {
-        if (!warned)
-          log.error(
-            { dropped: alerts.length },
-            'alerts produced but no alerting: section is configured; nobody is paged',
-          );
-        warned = true;
+      alertRouter: {
+        ingest: async (alerts) => {
+          if (!warned)
+            log.error(
+              { dropped: alerts.length },
+              'alerts produced but no alerting: section is configured; nobody is paged',
+            );
+          warned = true;
+        },
       },
     };
   }
@@ -69,6 +70,24 @@ export async function wireAlerting(
       db: ctx.store.db as AlertingDb,
       ackSecret: config.vigil?.ack_secret?.reveal(),
     }),
-    ingest: (alerts) => router.ingest(alerts),
+    alertRouter: {
+      ingest: (alerts) => router.ingest(alerts),
+      firing: () => firingAt(router, ctx.clock.now()),
+    },
   };
+}
+
+/** The router's alerts that fire at `now` (not yet at their endsAt), in the core Alert shape. */
+function firingAt(router: AlertRouter, now: number): Alert[] {
+  return router
+    .listAlerts()
+    .filter((a) => a.endsAt !== undefined && Date.parse(a.endsAt) > now)
+    .map((a) => ({
+      labels: a.labels,
+      annotations: a.annotations,
+      startsAt: a.startsAt,
+      endsAt: a.endsAt,
+      ...(a.generatorURL ? { generatorURL: a.generatorURL } : {}),
+    }))
+    .sort((x, y) => x.startsAt.localeCompare(y.startsAt));
 }

@@ -1,6 +1,13 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Command } from 'commander';
-import type { AlertSink, Component, FindingSink, ProbeResultSink, RuntimeContext } from '../../core/index.js';
+import type {
+  Alert,
+  AlertSink,
+  Component,
+  FindingSink,
+  ProbeResultSink,
+  RuntimeContext,
+} from '../../core/index.js';
 
 /** The validated, frozen configuration: one entry per registered top-level section. */
 export type LoadedConfig = Readonly<Record<string, unknown>> & { readonly __file: string };
@@ -22,6 +29,15 @@ export interface DomainWiring {
   components: Component[];
   /** A fastify plugin with the domain's routes; each route declares `config: { permission }`. */
   http?: FastifyPluginAsync;
+  /** The alert router (alerting only): where `ctx.sinks.alerts` delivers, and what it holds as firing. */
+  alertRouter?: AlertRouterPort;
+}
+
+/** What app/ needs of the alert router: ingest, and the alerts firing now (the overview page). */
+export interface AlertRouterPort {
+  ingest(alerts: Alert[]): Promise<void>;
+  /** Absent when no router runs: the overview then lists what passed through the alert sink. */
+  firing?(): Alert[];
 }
 
 /** A domain's CLI commands, registered on the root program by app/cli.ts. */
