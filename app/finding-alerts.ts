@@ -6,6 +6,7 @@ import {
   type Clock,
   type Finding,
   type FindingSink,
+  type FiringAlertsStore,
   type Logger,
 } from '../core/index.js';
 
@@ -51,11 +52,23 @@ export function findingAlert(f: Finding): Alert {
  * becomes an alert at the router (a false positive does not), held for
  * FINDING_ALERT_HOLD_MS and kept alive meanwhile. `firing` is the component to start and stop.
  */
-export function findingAlertSink(o: { alerts: AlertSink; clock: Clock; log: Logger }): {
+export function findingAlertSink(o: {
+  alerts: AlertSink;
+  clock: Clock;
+  log: Logger;
+  /** Keeps held finding alerts over a restart. */
+  store?: FiringAlertsStore;
+}): {
   sink: FindingSink;
   firing: FiringAlerts;
 } {
-  const firing = new FiringAlerts({ sink: o.alerts, clock: o.clock, log: o.log, name: 'finding-alerts' });
+  const firing = new FiringAlerts({
+    sink: o.alerts,
+    clock: o.clock,
+    log: o.log,
+    name: 'finding-alerts',
+    ...(o.store ? { store: o.store } : {}),
+  });
   return {
     firing,
     sink: async (findings) => {

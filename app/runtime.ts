@@ -1,6 +1,7 @@
 import {
   createMetricsRegistry,
   errorMessage,
+  firingAlertsStore,
   insertNewProbeResults,
   upsertRollups,
   openStore,
@@ -70,6 +71,7 @@ export async function startRuntime(config: LoadedConfig, opts: StartOptions): Pr
     alerts: alertSink,
     clock,
     log: log.child({ component: 'finding-alerts' }),
+    store: firingAlertsStore(store.db, 'findings'),
   });
   const sinks: Sinks = {
     alerts: alertSink,

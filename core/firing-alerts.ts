@@ -21,6 +21,20 @@ export function labelKey(labels: Readonly<Record<string, string>>): string {
   );
 }
 
+/** One firing alert as persisted: its identity, scope, the alert as first sent, and its hold. */
+export interface StoredFiringAlert {
+  key: string;
+  scope: string;
+  alert: Alert;
+  untilMs: number | undefined;
+}
+
+/** Where a source's firing set survives a restart (core/store `firingAlertsStore`). */
+export interface FiringAlertsStore {
+  load(): Promise<StoredFiringAlert[]>;
+  save(put: readonly StoredFiringAlert[], remove: readonly string[]): Promise<void>;
+}
+
 export interface FiringAlertsOptions {
   sink: AlertSink;
   clock: Clock;
@@ -29,6 +43,12 @@ export interface FiringAlertsOptions {
   log?: Logger;
   /** Component name (for logs and `vigil start`). */
   name?: string;
+  /**
+   * Keeps the firing set in the store, for sources that look again only after hours (a scan
+   * run, a finding's hold): `start()` restores it and re-sends at once, so a restart neither
+   * lets those alerts lapse at their `endsAt` nor forgets to resolve them.
+   */
+  store?: FiringAlertsStore;
 }
 
 interface Entry {
@@ -56,6 +76,10 @@ export class FiringAlerts implements Component {
   readonly #o: FiringAlertsOptions;
   readonly #open = new Map<string, Entry>();
   #timer: NodeJS.Timeout | undefined;
+  /** Store writes, in order; each batch of changes after the one before. */
+  #saving: Promise<void> = Promise.resolve();
+  readonly #put = new Map<string, StoredFiringAlert>();
+  readonly #remove = new Set<string>();
 
   constructor(o: FiringAlertsOptions) {
     this.#o = o;
@@ -130,6 +154,14 @@ export class FiringAlerts implements Component {
   }
 
   async start(): Promise<void> {
+    if (this.#o.store) {
+      for (const s of await this.#o.store.load()) {
+        // sentAt 0: due at once. An alert fired since construction is newer and kept.
+        if (!this.#open.has(s.key))
+          this.#open.set(s.key, { alert: s.alert, scope: s.scope, untilMs: s.untilMs, sentAt: 0 });
+      }
+      await this.tick();
+    }
     this.#timer = setInterval(() => void this.tick(), this.resendMs);
     this.#timer.unref();
   }
@@ -137,6 +169,7 @@ export class FiringAlerts implements Component {
   async stop(): Promise<void> {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
+    await this.#saving;
   }
 
   #upsert(
@@ -150,13 +183,19 @@ export class FiringAlerts implements Component {
     const old = this.#open.get(key);
     if (old) {
       // Still firing: keep the first startsAt (the receiver's view), take the newest annotations.
-      old.alert = { ...a, startsAt: old.alert.startsAt };
-      old.untilMs = untilMs === undefined ? undefined : Math.max(untilMs, old.untilMs ?? untilMs);
+      const { endsAt: _ended, ...fresh } = a;
+      old.alert = { ...fresh, startsAt: old.alert.startsAt };
+      const until = untilMs === undefined ? undefined : Math.max(untilMs, old.untilMs ?? untilMs);
+      if (until !== old.untilMs) {
+        old.untilMs = until;
+        this.#changed(key, old);
+      }
       return;
     }
     const { endsAt: _ignored, ...alert } = a;
     const e: Entry = { alert, scope, untilMs, sentAt: now };
     this.#open.set(key, e);
+    this.#changed(key, e);
     out.push(this.#firingCopy(e, now));
   }
 
@@ -176,14 +215,44 @@ export class FiringAlerts implements Component {
 
   #resolved(key: string, e: Entry, atMs: number): Alert {
     this.#open.delete(key);
+    this.#changed(key, undefined);
     const end = Math.max(atMs, Date.parse(e.alert.startsAt));
     return { ...e.alert, endsAt: new Date(end).toISOString() };
   }
 
+  #changed(key: string, e: Entry | undefined): void {
+    if (!this.#o.store) return;
+    if (e) {
+      this.#remove.delete(key);
+      this.#put.set(key, { key, scope: e.scope, alert: e.alert, untilMs: e.untilMs });
+    } else {
+      this.#put.delete(key);
+      this.#remove.add(key);
+    }
+  }
+
+  /** Writes the changes collected so far (after the writes before them). */
+  #flush(): Promise<void> {
+    const store = this.#o.store;
+    if (!store || (this.#put.size === 0 && this.#remove.size === 0)) return this.#saving;
+    const put = [...this.#put.values()];
+    const remove = [...this.#remove];
+    this.#put.clear();
+    this.#remove.clear();
+    this.#saving = this.#saving
+      .then(() => store.save(put, remove))
+      .catch((err: unknown) =>
+        this.#o.log?.error({ err: errorMessage(err) }, 'firing alerts not saved; a restart may lose them'),
+      );
+    return this.#saving;
+  }
+
   #send(out: Alert[]): Promise<Alert[]> {
-    if (out.length === 0) return Promise.resolve(out);
-    // Called synchronously, so alerts reach the sink in the order they were decided.
-    return this.#o.sink(out).then(
+    const saved = this.#flush();
+    if (out.length === 0) return saved.then(() => out);
+    // Called synchronously, so alerts reach the sink in the order they were decided; the store
+    // write runs alongside (a crash between them re-sends or re-resolves, both harmless).
+    return Promise.all([this.#o.sink(out), saved]).then(
       () => out,
       (err: unknown) => {
         this.#o.log?.error({ err: errorMessage(err), alerts: out.length }, 'alert sink failed');

@@ -8,6 +8,7 @@ import {
   type Clock,
   type Component,
   type FindingSink,
+  type FiringAlertsStore,
   type Logger,
   type Registry,
 } from '../../core/index.js';
@@ -35,6 +36,8 @@ export interface ScannerServiceDeps {
   metrics?: Registry;
   /** How often firing alerts are re-sent (default 60 s). */
   resendMs?: number;
+  /** Keeps the firing alerts over a restart (a malware alert must not lapse until the next run). */
+  firingStore?: FiringAlertsStore;
 }
 
 function scanMetrics(registry: Registry) {
@@ -93,6 +96,7 @@ export class ScannerService implements Component {
       resendMs: deps.resendMs,
       log: this.log,
       name: 'scanner-alerts',
+      ...(deps.firingStore ? { store: deps.firingStore } : {}),
     });
   }
 

@@ -1,5 +1,12 @@
 import type { Kysely } from 'kysely';
-import { commitAnalysis, createRun, finishRun, getCheckpoint, lastFinishedRun } from '../../core/index.js';
+import {
+  commitAnalysis,
+  createRun,
+  finishRun,
+  firingAlertsStore,
+  getCheckpoint,
+  lastFinishedRun,
+} from '../../core/index.js';
 import {
   ScannerService,
   scanRunStore,
@@ -38,6 +45,7 @@ export async function wireScanners(ctx: WireContext): Promise<DomainWiring> {
     findings: ctx.sinks.findings,
     lastFinishedAt: () => runs.lastFinishedAt('scanner'),
     metrics: ctx.metrics,
+    firingStore: firingAlertsStore(ctx.store.db, 'scanners'),
   });
   return { components: [service] };
 }

@@ -13,3 +13,4 @@ export * from './probe-rollups.js';
 export * from './incidents.js';
 export * from './planned-downtimes.js';
 export * from './analysis-runs.js';
+export * from './firing-alerts.js';
