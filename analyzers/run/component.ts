@@ -8,6 +8,7 @@ import {
   type Clock,
   type Component,
   type FindingSink,
+  type FiringAlertsStore,
   type Logger,
   type Registry,
 } from '../../core/index.js';
@@ -29,6 +30,8 @@ export interface AnalyzersComponentOptions {
   analyzer?: string;
   /** How often firing alerts are re-sent (default 60 s). */
   resendMs?: number;
+  /** Keeps the firing alerts (held IDS alerts, dead-man) over a restart. */
+  firingStore?: FiringAlertsStore;
 }
 
 /**
@@ -74,6 +77,7 @@ export function analyzersComponent(o: AnalyzersComponentOptions): Component {
     resendMs: o.resendMs,
     log,
     name: 'analyzers-alerts',
+    ...(o.firingStore ? { store: o.firingStore } : {}),
   });
   const tailPaths = o.config.tail.paths ?? [
     ...o.config.suricata.eve,
@@ -145,8 +149,8 @@ export function analyzersComponent(o: AnalyzersComponentOptions): Component {
           { runAtStart: true },
         );
       }
-      scheduler.start();
       await firing.start();
+      scheduler.start();
     },
     async stop(deadlineMs: number) {
       await firing.stop();

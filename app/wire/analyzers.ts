@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { AnalysisDb } from '../../core/index.js';
+import { firingAlertsStore, type AnalysisDb } from '../../core/index.js';
 import {
   analyzersComponent,
   analyzersSchema,
@@ -29,6 +29,7 @@ export async function wireAnalyzers(ctx: WireContext): Promise<DomainWiring> {
     clock: ctx.clock,
     alerts: ctx.sinks.alerts,
     findings: ctx.sinks.findings,
+    firingStore: firingAlertsStore(ctx.store.db, 'analyzers'),
   });
   return { components: [component] };
 }
