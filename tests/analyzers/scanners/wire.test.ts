@@ -75,5 +75,26 @@ describe('wireScanners (vigil start)', () => {
     } finally {
       await svc.stop(5000);
     }
+    // Restarted: the malware alert is re-sent at once (from the store), not left to lapse at the
+    // router until the next scheduled run finds the file again.
+    alerts.length = 0;
+    const again = (await wireScanners(ctx({ timezone: 'UTC', scanners }, alerts, findings)))
+      .components[0] as ScannerService;
+    await again.start();
+    try {
+      expect(alerts.map((a) => [a.labels.alertname, a.labels.path])).toEqual([
+        ['VigilMalwareFound', join(dir, 'uploads', 'eicar.com')],
+      ]);
+      expect(Date.parse(alerts[0]!.endsAt!)).toBeGreaterThan(Date.now());
+      // The file is removed; the next run resolves the alert.
+      rmSync(join(dir, 'uploads', 'eicar.com'));
+      alerts.length = 0;
+      expect((await again.runNow()).status).toBe('ok');
+      expect(alerts.map((a) => [a.labels.alertname, Date.parse(a.endsAt!) <= Date.now()])).toEqual([
+        ['VigilMalwareFound', true],
+      ]);
+    } finally {
+      await again.stop(5000);
+    }
   });
 });
