@@ -19,6 +19,7 @@ import { overviewPlugin } from '../dashboards/index.js';
 import { slaServicesFrom, timeIntervalsFrom } from '../sla/index.js';
 import { domainWirings } from './domains.js';
 import { OpenAlerts } from './open-alerts.js';
+import { storeUrlOf } from './paths.js';
 import { demoTarget, type DemoConfig } from './demo-target.js';
 import type { LoadedConfig, Sinks, WireContext } from './wire/types.js';
 
@@ -46,7 +47,7 @@ export interface StartOptions {
 export async function startRuntime(config: LoadedConfig, opts: StartOptions): Promise<Runtime> {
   const log = opts.log;
   const metrics = createMetricsRegistry({ defaults: true });
-  const storeUrl = (config.store as { url?: string } | undefined)?.url ?? 'sqlite:vigil.db';
+  const storeUrl = storeUrlOf(config);
   const store =
     opts.store ??
     (await openStore(storeUrl, { baseDir: opts.dataDir, log: log.child({ component: 'store' }) }));
