@@ -45,6 +45,8 @@ function vigil(args: string[]): Promise<{ code: number; stdout: string; stderr: 
 
 describe('vigil sla downtime announce / report against the store', { timeout: 120_000 }, () => {
   it('announces, then reports the month with the downtime the results show', async () => {
+    // The store `vigil start` creates: commands never create one themselves.
+    await (await openStore(`sqlite:${DB}`)).close();
     const start = new Date(Date.now() + 24 * 3_600_000).toISOString();
     const end = new Date(Date.now() + 25 * 3_600_000).toISOString();
     const a = await vigil([
