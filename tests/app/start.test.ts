@@ -31,11 +31,11 @@ describe('vigil start', () => {
       expect(text).toMatch(/^# HELP vigil_http_requests_total /m);
       expect(text).toMatch(/^vigil_http_requests_total\{route="\/healthz",method="GET",status="200"\} 1$/m);
       expect(existsSync(join(dir, 'data', 'vigil.db'))).toBe(true);
-      const t0 = Date.now();
       child.kill(signal);
       const [code] = (await once(child, 'exit')) as [number | null];
+      // 0 only when every component stopped within the stop deadline: past it vigil exits 1.
+      // (No wall-clock threshold here: on a loaded machine that measures the machine.)
       expect(code).toBe(0);
-      expect(Date.now() - t0).toBeLessThan(10_000);
     }
   });
 
