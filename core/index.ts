@@ -7,3 +7,4 @@ export * from './config/index.js';
 export * from './store/index.js';
 export * from './time/index.js';
 export * from './schedule/index.js';
+export * from './input.js';
