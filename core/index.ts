@@ -8,3 +8,5 @@ export * from './store/index.js';
 export * from './time/index.js';
 export * from './schedule/index.js';
 export * from './input.js';
+export * from './text-out.js';
+export * from './safe-write.js';

@@ -1,8 +1,7 @@
-import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Kysely } from 'kysely';
-import { ConfigError, VigilError, errorMessage } from '../../core/index.js';
+import { ConfigError, VigilError, errorMessage, writeFileNoFollow } from '../../core/index.js';
 import {
   getRun,
   lastFinishedRun,
@@ -183,7 +182,7 @@ export function registerAnalyzeCommands(program: Command): void {
             ? runReportHtml(report)
             : `${JSON.stringify(runReportJson(report), null, 2)}\n`;
         });
-        if (opts.out) await writeFile(opts.out, text);
+        if (opts.out) await writeFileNoFollow(opts.out, text);
         else process.stdout.write(text);
       } catch (err) {
         fail('analyze report', err);

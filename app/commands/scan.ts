@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { ConfigError, createLogger, errorMessage, formatIssue } from '../../core/index.js';
+import { ConfigError, createLogger, errorMessage, formatIssue, printable } from '../../core/index.js';
 import {
   adhocScan,
   ClamdClient,
@@ -52,13 +52,15 @@ async function scannersConfig(opts: CommonOpts, paths: string[], needPaths = fal
 const common = (c: Command): Command =>
   placeOptions(c, { store: false, dataHelp: 'data directory (managed ClamAV database, clamd socket)' });
 
+/** One line of human output; file names and reasons come from others, so they are escaped (`printable`). */
 function line(r: FileScanResult): string {
-  if (r.status === 'clean') return `${r.path}: OK`;
+  const path = printable(r.path);
+  if (r.status === 'clean') return `${path}: OK`;
   if (r.status === 'infected') {
-    const hits = r.hits.map((h) => `${h.name} FOUND (${h.engine})`).join(', ');
-    return `${r.path}: ${hits}${r.reason ? `; ERROR ${r.reason}` : ''}${r.quarantineId ? ` [quarantined as ${r.quarantineId}]` : ''}`;
+    const hits = r.hits.map((h) => `${printable(h.name)} FOUND (${h.engine})`).join(', ');
+    return `${path}: ${hits}${r.reason ? `; ERROR ${printable(r.reason)}` : ''}${r.quarantineId ? ` [quarantined as ${r.quarantineId}]` : ''}`;
   }
-  return `${r.path}: ERROR ${r.reason ?? 'unknown'}`;
+  return `${path}: ERROR ${printable(r.reason ?? 'unknown')}`;
 }
 
 /** `vigil scan`, `vigil scan restore`, `vigil signatures add-hash|add-hex|add-ldb|list|reload`. */
@@ -131,7 +133,7 @@ export function registerScanCommands(program: Command): void {
           );
           if (o.skippedSymlinks > 0)
             process.stdout.write(`Skipped symlinks: ${o.skippedSymlinks} (use --follow-symlinks)\n`);
-          for (const e of o.runErrors) process.stdout.write(`Run error: ${e}\n`);
+          for (const e of o.runErrors) process.stdout.write(`Run error: ${printable(e)}\n`);
         }
         process.exitCode = code;
       } catch (err) {

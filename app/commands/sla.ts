@@ -1,6 +1,12 @@
-import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { ConfigError, VigilError, errorMessage, systemClock, type Store } from '../../core/index.js';
+import {
+  ConfigError,
+  VigilError,
+  errorMessage,
+  systemClock,
+  writeFileNoFollow,
+  type Store,
+} from '../../core/index.js';
 import {
   announcePlannedDowntime,
   announceSchema,
@@ -113,7 +119,7 @@ export function registerSlaCommands(program: Command): void {
               : opts.format === 'csv'
                 ? reportCsv(report)
                 : `${JSON.stringify(report, null, 2)}\n`;
-        if (opts.out) await writeFile(opts.out, body);
+        if (opts.out) await writeFileNoFollow(opts.out, body);
         else process.stdout.write(body);
         process.exitCode = report.availabilityMet && report.latencyMet ? 0 : 1;
       } catch (err) {

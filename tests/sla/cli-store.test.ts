@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -135,6 +135,30 @@ describe('vigil sla downtime announce / report against the store', { timeout: 12
     ]);
     expect(pdf.code).toBe(1);
     expect(readFileSync(out).subarray(0, 5).toString()).toBe('%PDF-');
+
+    // Someone who can write to the output folder plants a link to a file root owns: vigil
+    // (root) must refuse, not follow it and overwrite the file.
+    const victim = join(tmp, 'passwd');
+    writeFileSync(victim, 'root:x:0:0::/root:/bin/sh\n');
+    const link = join(tmp, 'report.csv');
+    symlinkSync(victim, link);
+    const viaLink = await vigil([
+      'sla',
+      'report',
+      '--config',
+      CONFIG,
+      '--service',
+      'office-web',
+      '--month',
+      month,
+      '--format',
+      'csv',
+      '--out',
+      link,
+    ]);
+    expect(viaLink.code).toBe(2);
+    expect(viaLink.stderr).toContain(`refusing to write ${link}: it is a symbolic link`);
+    expect(readFileSync(victim, 'utf8')).toBe('root:x:0:0::/root:/bin/sh\n');
 
     const bad = await vigil(['sla', 'report', '--config', CONFIG, '--service', 'nope', '--month', month]);
     expect(bad.code).toBe(2);
