@@ -7,6 +7,7 @@ import {
   databaseDirOf,
   exitCodeOf,
   Quarantine,
+  quarantineKeyFile,
   scannersSchema,
   SignatureDb,
   type FileScanResult,
@@ -158,7 +159,8 @@ export function registerScanCommands(program: Command): void {
         const dir = opts.quarantine ?? (await scannersConfig(opts, [])).quarantine?.dir;
         if (!dir)
           throw new Error('no quarantine folder: give --quarantine DIR or set scanners.quarantine.dir');
-        const rec = await new Quarantine(dir).restore(id, {
+        const keyFile = quarantineKeyFile(cliPlaces(opts).dataDir);
+        const rec = await new Quarantine(dir, { keyFile }).restore(id, {
           ...(opts.to ? { to: opts.to } : {}),
           ...(opts.force ? { force: true } : {}),
         });

@@ -14,7 +14,7 @@ describe('CSV report', () => {
       timezone: TZ,
       resolve: intervalResolver([], TZ),
       probeIntervalMs: 600_000,
-      samples: [{ ts: FROM + 3_600_000, ok: true, totalMs: 10 }],
+      samples: [{ ts: FROM + 3_600_000, ok: true, totalMs: 10, location: 'ams' }],
       // Announced one hour ahead: under the 12 h notice, so it is listed with its raw reason.
       planned: [
         {

@@ -114,7 +114,7 @@ describe('vigil scan / signatures (spawned, real clamd)', { timeout: 180_000 }, 
     const id = /eicar\.com: .*\[quarantined as (q-[0-9a-f]{16})\]/.exec(r.stdout)?.[1];
     expect(id).toBeDefined();
     expect(existsSync(join(files, 'eicar.com'))).toBe(false);
-    const restored = await vigil(['scan', 'restore', id!, '--quarantine', q], ROOT);
+    const restored = await vigil(['scan', 'restore', id!, '--quarantine', q, '--data', data], ROOT);
     expect(restored.code).toBe(0);
     expect(readFileSync(join(files, 'eicar.com'), 'utf8')).toBe(EICAR);
   });
