@@ -13,7 +13,7 @@ function config(extra = ''): { dir: string; file: string } {
 }
 
 describe('vigil start', () => {
-  it('serves /healthz, /readyz and /metrics, and exits 0 within 10 s on SIGINT and SIGTERM', async () => {
+  it('serves /healthz, /readyz and /metrics, and exits 0 on SIGINT and SIGTERM (only a stop within the deadline exits 0)', async () => {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       const { dir, file } = config();
       const child = spawnCli(['start', '--config', file, '--data', join(dir, 'data')]);
