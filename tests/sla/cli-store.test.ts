@@ -160,6 +160,27 @@ describe('vigil sla downtime announce / report against the store', { timeout: 12
     expect(viaLink.stderr).toContain(`refusing to write ${link}: it is a symbolic link`);
     expect(readFileSync(victim, 'utf8')).toBe('root:x:0:0::/root:/bin/sh\n');
 
+    // 30 February is refused by the CLI as by the API, not stored as 2 March.
+    const feb30 = await vigil([
+      'sla',
+      'downtime',
+      'announce',
+      '--config',
+      CONFIG,
+      '--service',
+      'office-web',
+      '--start',
+      '2026-02-30T10:00:00Z',
+      '--end',
+      '2026-03-02T11:00:00Z',
+      '--reason',
+      'x',
+    ]);
+    expect(feb30.code).toBe(2);
+    expect(feb30.stderr).toMatch(
+      /^vigil sla downtime announce: --start: is not an ISO 8601 time with a zone/,
+    );
+
     const bad = await vigil(['sla', 'report', '--config', CONFIG, '--service', 'nope', '--month', month]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--service "nope" is not a service with an SLA policy/);
