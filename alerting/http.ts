@@ -55,14 +55,19 @@ export const alertingHttp =
     app.get('/api/v2/alerts', read, async (req, reply) => {
       const q = req.query as Record<string, string | string[] | undefined>;
       let matchers;
+      let receiverRe;
       try {
         matchers = ([] as string[]).concat(q.filter ?? []).flatMap((f) => parseMatchers(f));
       } catch (err) {
-        return bad(reply, errorMessage(err));
+        return bad(reply, `filter: ${errorMessage(err)}`);
+      }
+      try {
+        // An invalid receiver regex is the caller's error (400), not the server's (it was a 500).
+        receiverRe = typeof q.receiver === 'string' ? newMatcher('=~', 'receiver', q.receiver) : undefined;
+      } catch (err) {
+        return bad(reply, `receiver: ${errorMessage(err)}`);
       }
       const flag = (k: string) => (q[k] === undefined ? true : q[k] !== 'false');
-      const receiverRe =
-        typeof q.receiver === 'string' ? newMatcher('=~', 'receiver', q.receiver) : undefined;
       return router.listAlerts().filter((a) => {
         const st = a.status;
         if (!flag('silenced') && st.silencedBy.length > 0) return false;

@@ -139,6 +139,17 @@ describe('POST /api/v2/silences refuses bad input with a 400 naming the field', 
   });
 });
 
+describe('GET /api/v2/alerts', () => {
+  it.each([
+    ['receiver=(unclosed', 'receiver: invalid regular expression'],
+    ['filter=job%3D~%22(unclosed%22', 'filter: invalid regular expression'],
+  ])('an invalid regex in %s is a 400 naming it', async (query, message) => {
+    const res = await fetch(`${base}/api/v2/alerts?${query}`);
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain(message);
+  });
+});
+
 describe('GET /api/v1/notifications', () => {
   it('refuses a bound that is not a time instead of ignoring it', async () => {
     const res = await fetch(`${base}/api/v1/notifications?from=garbage`);
