@@ -1,7 +1,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { constants } from 'node:fs';
-import { lstat, mkdir, open, type FileHandle } from 'node:fs/promises';
-import { dirname, parse, resolve, sep } from 'node:path';
+import { lstat, mkdir, open, readlink, type FileHandle } from 'node:fs/promises';
+import { dirname, join, parse, resolve, sep } from 'node:path';
 import { VigilError, errorMessage } from '../../core/index.js';
 
 // vigil runs as root and the folders it scans are writable by others: every step here works on
@@ -67,17 +67,24 @@ export async function copyFd(from: FileHandle, to: FileHandle): Promise<string> 
   return h.digest('hex');
 }
 
+/** Owned by root or vigil, and (for a folder) writable by nobody else: only they could have made it. */
+const trustedOwner = (st: { uid: number; mode: number }, folder: boolean): boolean =>
+  (st.uid === 0 || st.uid === myUid()) && (!folder || (st.mode & 0o022) === 0);
+
 /**
- * Makes sure no component of `dir` (absolute) is a symlink, creating missing folders (0700) one
- * at a time: `scan restore` must not write through a folder someone swapped for a link to
- * /etc/cron.d.
+ * Makes sure no component of `dir` is a symlink someone else could have planted, creating missing
+ * folders (0700) one at a time: `scan restore` must not write through a folder swapped for a
+ * link to /etc/cron.d. A link owned by root in a folder only root can write (`/bin → usr/bin` on
+ * a merged-/usr system) is followed, and its target is checked the same way.
  */
-export async function ensureRealDir(dir: string): Promise<void> {
+export async function ensureRealDir(dir: string, hops = 0): Promise<void> {
   const abs = resolve(dir);
   const root = parse(abs).root;
+  const parts = abs.slice(root.length).split(sep).filter(Boolean);
   let cur = root;
-  for (const part of abs.slice(root.length).split(sep).filter(Boolean)) {
-    cur = cur === root ? `${root}${part}` : `${cur}${sep}${part}`;
+  for (let i = 0; i < parts.length; i++) {
+    const parent = cur;
+    cur = join(cur, parts[i]!);
     let st = await lstat(cur).catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT') return undefined;
       throw fail(`cannot check ${cur}: ${errorMessage(err)}`, err);
@@ -88,7 +95,12 @@ export async function ensureRealDir(dir: string): Promise<void> {
       });
       st = await lstat(cur);
     }
-    if (st.isSymbolicLink()) throw fail(`${cur} is a symbolic link; refusing to restore through it`);
+    if (st.isSymbolicLink()) {
+      if (hops >= 40 || !trustedOwner(st, false) || !trustedOwner(await lstat(parent), true))
+        throw fail(`${cur} is a symbolic link; refusing to restore through it`);
+      const target = resolve(parent, await readlink(cur));
+      return ensureRealDir(join(target, ...parts.slice(i + 1)), hops + 1);
+    }
     if (!st.isDirectory()) throw fail(`${cur} is not a folder`);
   }
 }

@@ -3,6 +3,7 @@ import {
   chmodSync,
   chownSync,
   existsSync,
+  lchownSync,
   lstatSync,
   mkdirSync,
   readFileSync,
@@ -113,6 +114,25 @@ describe('quarantine under attack', () => {
     );
     expect(readdirSync(cron)).toEqual([]);
     expect((await q.get(rec.id)).id).toBe(rec.id); // still in quarantine
+  });
+
+  it('restore follows a system link only root could have made (e.g. /bin → usr/bin)', async () => {
+    const sys = join(dir, 'sys');
+    mkdirSync(join(sys, 'usr', 'bin'), { recursive: true });
+    chmodSync(sys, 0o755);
+    symlinkSync('usr/bin', join(sys, 'bin')); // root's link, in a folder only root can write
+    const path = join(sys, 'bin', 'tool');
+    writeFileSync(path, 'flagged by mistake');
+    const rec = await q.put(path, hits);
+    const back = await q.restore(rec.id);
+    expect(readFileSync(join(sys, 'usr', 'bin', 'tool'), 'utf8')).toBe('flagged by mistake');
+    expect(back.restoredTo).toBe(path);
+    // The same link made by someone else is not followed.
+    const q2 = await q.put(path, hits);
+    rmSync(join(sys, 'bin'));
+    symlinkSync('usr/bin', join(sys, 'bin'));
+    lchownSync(join(sys, 'bin'), NOBODY, NOBODY); // the link itself, as if nobody made it
+    await expect(q.restore(q2.id)).rejects.toThrow(/is a symbolic link; refusing to restore through it/);
   });
 
   it('restore --force refuses a symlink at the target (a stand-in passwd stays as it is)', async () => {
