@@ -122,13 +122,14 @@ export const alertingHttp =
 
     app.post('/api/v1/alert-groups/:id/ack', write, async (req, reply) => {
       const by = (req.body as { by?: unknown } | undefined)?.by;
-      if (typeof by !== 'string' || by === '') return bad(reply, 'body must be {"by": "name"}');
+      if (typeof by !== 'string' || by === '' || by.length > 256)
+        return bad(reply, 'by: must be a name of 1 to 256 characters (body {"by": "name"})');
       return ack(reply, (req.params as { id: string }).id, by, 'api');
     });
 
     // A signed link from a notification. GET only shows a button (mail scanners and chat link
     // previews fetch links); the POST it sends acknowledges.
-    const linkRoute = { config: { permission: 'public' } };
+    const linkRoute = { config: { permission: 'public' }, bodyLimit: ALERT_LIMITS.smallBodyBytes };
     app.get('/api/v1/alert-groups/:id/ack', linkRoute, async (req, reply) => {
       const id = (req.params as { id: string }).id;
       const sig = String((req.query as { sig?: unknown }).sig ?? '');

@@ -150,6 +150,16 @@ describe('GET /api/v2/alerts', () => {
   });
 });
 
+describe('POST /api/v1/alert-groups/:id/ack', () => {
+  it('refuses an empty or oversized name, naming the field', async () => {
+    for (const by of ['', 'x'.repeat(300)]) {
+      const r = await post('/api/v1/alert-groups/g-1/ack', { by });
+      expect(r.status).toBe(400);
+      expect(r.text).toContain('by: must be a name of 1 to 256 characters');
+    }
+  });
+});
+
 describe('GET /api/v1/notifications', () => {
   it('refuses a bound that is not a time instead of ignoring it', async () => {
     const res = await fetch(`${base}/api/v1/notifications?from=garbage`);
