@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import { z } from 'zod';
-import { VigilError, errorMessage, type Alert } from '../core/index.js';
+import { VigilError, errorMessage, inputIssues, parseRfc3339, type Alert } from '../core/index.js';
+import { ALERT_LIMITS, parsePostableAlerts, postableSilence, queryTime } from './http-input.js';
 import { parseMatchers, matchesAll, newMatcher } from './matchers.js';
 import { silenceState, type Silence } from './silences.js';
 import { verifyAck } from './messages.js';
@@ -14,34 +14,6 @@ export interface AlertingHttpOptions {
   /** Secret of signed acknowledgement links; without it such links are refused. */
   ackSecret?: string | undefined;
 }
-
-const LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-const postableAlert = z.object({
-  labels: z
-    .record(z.string().regex(LABEL, 'invalid label name'), z.string())
-    .refine((l) => Object.keys(l).length > 0, 'at least one label pair required'),
-  annotations: z.record(z.string(), z.string()).optional(),
-  startsAt: z.string().optional(),
-  endsAt: z.string().optional(),
-  generatorURL: z.string().optional(),
-});
-const postableSilence = z.object({
-  id: z.string().optional(),
-  matchers: z
-    .array(
-      z.object({
-        name: z.string(),
-        value: z.string(),
-        isRegex: z.boolean(),
-        isEqual: z.boolean().optional(),
-      }),
-    )
-    .min(1),
-  startsAt: z.string(),
-  endsAt: z.string(),
-  createdBy: z.string().min(1),
-  comment: z.string().min(1),
-});
 
 function bad(reply: FastifyReply, message: string, code = 400) {
   return reply.code(code).type('application/json').send(JSON.stringify(message));
@@ -67,18 +39,13 @@ export const alertingHttp =
   async (app) => {
     const { router, db } = opts;
     const read = { config: { permission: 'alerting:read' } };
-    const write = { config: { permission: 'alerting:write' } };
+    const write = { config: { permission: 'alerting:write' }, bodyLimit: ALERT_LIMITS.smallBodyBytes };
 
-    app.post('/api/v2/alerts', write, async (req, reply) => {
-      const parsed = z.array(postableAlert).safeParse(req.body);
-      if (!parsed.success)
-        return bad(reply, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-      for (const a of parsed.data) {
-        if (a.startsAt && a.endsAt && Date.parse(a.endsAt) < Date.parse(a.startsAt))
-          return bad(reply, 'start time must be before end time');
-      }
+    app.post('/api/v2/alerts', { ...write, bodyLimit: ALERT_LIMITS.alertsBodyBytes }, async (req, reply) => {
+      const parsed = parsePostableAlerts(req.body);
+      if (!parsed.ok) return bad(reply, parsed.problems.join('; '));
       await router.ingest(
-        parsed.data.map(
+        parsed.alerts.map(
           (a) => ({ ...a, annotations: a.annotations ?? {}, startsAt: a.startsAt ?? '' }) as Alert,
         ),
       );
@@ -88,14 +55,19 @@ export const alertingHttp =
     app.get('/api/v2/alerts', read, async (req, reply) => {
       const q = req.query as Record<string, string | string[] | undefined>;
       let matchers;
+      let receiverRe;
       try {
         matchers = ([] as string[]).concat(q.filter ?? []).flatMap((f) => parseMatchers(f));
       } catch (err) {
-        return bad(reply, errorMessage(err));
+        return bad(reply, `filter: ${errorMessage(err)}`);
+      }
+      try {
+        // An invalid receiver regex is the caller's error (400), not the server's (it was a 500).
+        receiverRe = typeof q.receiver === 'string' ? newMatcher('=~', 'receiver', q.receiver) : undefined;
+      } catch (err) {
+        return bad(reply, `receiver: ${errorMessage(err)}`);
       }
       const flag = (k: string) => (q[k] === undefined ? true : q[k] !== 'false');
-      const receiverRe =
-        typeof q.receiver === 'string' ? newMatcher('=~', 'receiver', q.receiver) : undefined;
       return router.listAlerts().filter((a) => {
         const st = a.status;
         if (!flag('silenced') && st.silencedBy.length > 0) return false;
@@ -118,15 +90,14 @@ export const alertingHttp =
 
     app.post('/api/v2/silences', write, async (req, reply) => {
       const parsed = postableSilence.safeParse(req.body);
-      if (!parsed.success)
-        return bad(reply, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+      if (!parsed.success) return bad(reply, inputIssues(parsed.error).join('; '));
       const b = parsed.data;
       try {
         const id = await router.setSilence({
           ...(b.id ? { id: b.id } : {}),
           matchers: b.matchers.map((m) => ({ ...m, isEqual: m.isEqual ?? true })),
-          startsAt: Date.parse(b.startsAt),
-          endsAt: Date.parse(b.endsAt),
+          startsAt: parseRfc3339(b.startsAt)!,
+          endsAt: parseRfc3339(b.endsAt)!,
           createdBy: b.createdBy,
           comment: b.comment,
         });
@@ -151,13 +122,14 @@ export const alertingHttp =
 
     app.post('/api/v1/alert-groups/:id/ack', write, async (req, reply) => {
       const by = (req.body as { by?: unknown } | undefined)?.by;
-      if (typeof by !== 'string' || by === '') return bad(reply, 'body must be {"by": "name"}');
+      if (typeof by !== 'string' || by === '' || by.length > 256)
+        return bad(reply, 'by: must be a name of 1 to 256 characters (body {"by": "name"})');
       return ack(reply, (req.params as { id: string }).id, by, 'api');
     });
 
     // A signed link from a notification. GET only shows a button (mail scanners and chat link
     // previews fetch links); the POST it sends acknowledges.
-    const linkRoute = { config: { permission: 'public' } };
+    const linkRoute = { config: { permission: 'public' }, bodyLimit: ALERT_LIMITS.smallBodyBytes };
     app.get('/api/v1/alert-groups/:id/ack', linkRoute, async (req, reply) => {
       const id = (req.params as { id: string }).id;
       const sig = String((req.query as { sig?: unknown }).sig ?? '');
@@ -199,13 +171,13 @@ export const alertingHttp =
       })),
     );
 
-    app.get('/api/v1/notifications', read, async (req) => {
+    app.get('/api/v1/notifications', read, async (req, reply) => {
       const q = req.query as { group?: string; from?: string; to?: string };
-      return notificationLog(db, {
-        groupId: q.group,
-        fromMs: q.from ? Date.parse(q.from) : undefined,
-        toMs: q.to ? Date.parse(q.to) : undefined,
-      });
+      const from = queryTime('from', q.from);
+      const to = queryTime('to', q.to);
+      if (!from.ok) return bad(reply, from.problem);
+      if (!to.ok) return bad(reply, to.problem);
+      return notificationLog(db, { groupId: q.group, fromMs: from.ms, toMs: to.ms });
     });
 
     async function ack(reply: FastifyReply, id: string, by: string, via: string) {

@@ -22,6 +22,7 @@ import { slaServicesFrom, timeIntervalsFrom } from '../sla/index.js';
 import { domainWirings } from './domains.js';
 import { OpenAlerts } from './open-alerts.js';
 import { findingAlertSink } from './finding-alerts.js';
+import { storeUrlOf } from './paths.js';
 import { demoTarget, type DemoConfig } from './demo-target.js';
 import type { LoadedConfig, Sinks, WireContext } from './wire/types.js';
 
@@ -52,7 +53,7 @@ export async function startRuntime(config: LoadedConfig, opts: StartOptions): Pr
   const log = opts.log;
   const clock = opts.clock ?? systemClock;
   const metrics = createMetricsRegistry({ defaults: true });
-  const storeUrl = (config.store as { url?: string } | undefined)?.url ?? 'sqlite:vigil.db';
+  const storeUrl = storeUrlOf(config);
   const store =
     opts.store ??
     (await openStore(storeUrl, { baseDir: opts.dataDir, log: log.child({ component: 'store' }) }));

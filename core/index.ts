@@ -8,3 +8,6 @@ export * from './store/index.js';
 export * from './time/index.js';
 export * from './schedule/index.js';
 export * from './firing-alerts.js';
+export * from './input.js';
+export * from './text-out.js';
+export * from './safe-write.js';

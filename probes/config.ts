@@ -8,8 +8,18 @@ export const locationsSchema = z.array(
     name: z.string().optional(),
     agent: z.boolean().default(false),
     token: secret().optional(),
+    /**
+     * Agents only: the oldest result the server accepts, as the age its on-disk buffer may reach
+     * (default 24h). Older results are refused: a token must not rewrite closed months.
+     */
+    max_buffer_age: duration().optional(),
+    /** Agents only: how far ahead of the server's clock a result may be dated (default 5m). */
+    max_clock_skew: duration().optional(),
   }),
 );
+
+/** Defaults of `locations[].max_buffer_age` and `max_clock_skew`. */
+export const AGENT_WINDOW_DEFAULTS = { maxBufferAgeMs: 24 * 3_600_000, maxClockSkewMs: 5 * 60_000 } as const;
 
 export const servicesSchema = z.array(
   z.strictObject({

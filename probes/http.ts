@@ -1,9 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { errorMessage, type Logger, type ProbeResultSink } from '../core/index.js';
+import { parseRfc3339, type Logger, type ProbeResult, type ProbeResultSink } from '../core/index.js';
 import { encodeAgentConfig } from './agent-wire.js';
-import type { LocationsConfig, ResolvedProbe } from './config.js';
+import { AGENT_WINDOW_DEFAULTS, type LocationsConfig, type ResolvedProbe } from './config.js';
 
 const phases = z.strictObject({
   resolve: z.number(),
@@ -26,7 +26,7 @@ const errorKind = z.enum([
 const resultSchema = z.strictObject({
   targetId: z.string(),
   location: z.string(),
-  startedAt: z.iso.datetime(),
+  startedAt: z.iso.datetime().refine((t) => parseRfc3339(t) !== undefined, 'not a real date and time'),
   ok: z.boolean(),
   status: z.number().int().optional(),
   error: z.strictObject({ kind: errorKind, message: z.string() }).optional(),
@@ -50,6 +50,26 @@ export interface AgentRoutesOptions {
   probes: ResolvedProbe[];
   sink: ProbeResultSink;
   log: Logger;
+  /** The server's clock (epoch ms); default Date.now. */
+  now?: () => number;
+}
+
+/** Results inside what the agent's buffer can hold and its clock skew, and how many were not. */
+function splitByWindow(
+  results: readonly ProbeResult[],
+  oldestMs: number,
+  newestMs: number,
+): { kept: ProbeResult[]; tooOld: number; inFuture: number } {
+  const kept: ProbeResult[] = [];
+  let tooOld = 0;
+  let inFuture = 0;
+  for (const r of results) {
+    const t = Date.parse(r.startedAt);
+    if (t < oldestMs) tooOld++;
+    else if (t > newestMs) inFuture++;
+    else kept.push(r);
+  }
+  return { kept, tooOld, inFuture };
 }
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
@@ -77,7 +97,9 @@ export function agentRoutes(opts: AgentRoutesOptions): FastifyPluginAsync {
   };
 
   return async (app) => {
-    app.post('/api/v1/agent/results', { config: { permission: 'probes:agent' } }, async (req, reply) => {
+    // A full batch (10,000 results of ~600 bytes) fits; more is a 413 before any parsing.
+    const results = { config: { permission: 'probes:agent' }, bodyLimit: 16 * 1024 * 1024 };
+    app.post('/api/v1/agent/results', results, async (req, reply) => {
       const location = agentOf(req);
       if (!location) return reply.code(401).send({ error: 'missing or unknown agent token' });
       const parsed = batchSchema.safeParse(req.body);
@@ -94,13 +116,38 @@ export function agentRoutes(opts: AgentRoutesOptions): FastifyPluginAsync {
           error: `agent ${location} may not report ${wrong.targetId} from location ${wrong.location}`,
         });
       }
+      // Only what the agent's buffer could hold, dated no further ahead than clock skew: an agent
+      // token must not rewrite a closed month or post results dated 2099. Refused per result (an
+      // agent whose buffer outlived the window still delivers the rest) and logged.
+      const loc = opts.locations.find((l) => l.id === location);
+      const now = (opts.now ?? Date.now)();
+      const oldestMs = now - (loc?.max_buffer_age ?? AGENT_WINDOW_DEFAULTS.maxBufferAgeMs);
+      const newestMs = now + (loc?.max_clock_skew ?? AGENT_WINDOW_DEFAULTS.maxClockSkewMs);
+      const { kept, tooOld, inFuture } = splitByWindow(parsed.data.results, oldestMs, newestMs);
+      if (tooOld + inFuture > 0)
+        log.warn(
+          {
+            location,
+            refusedTooOld: tooOld,
+            refusedInFuture: inFuture,
+            oldest: new Date(oldestMs).toISOString(),
+            newest: new Date(newestMs).toISOString(),
+          },
+          'refused agent results dated outside the buffer window',
+        );
       try {
-        await opts.sink(parsed.data.results);
+        if (kept.length > 0) await opts.sink(kept);
       } catch (err) {
         log.error({ err, location }, 'storing agent results failed');
-        return reply.code(503).send({ error: `cannot store results now: ${errorMessage(err)}` });
+        // The detail (a SQL message) is logged, never sent.
+        return reply.code(503).send({ error: 'cannot store results now; retry later' });
       }
-      return reply.send({ accepted: parsed.data.results.length });
+      return reply.send({
+        accepted: kept.length,
+        refused: tooOld + inFuture,
+        refusedTooOld: tooOld,
+        refusedInFuture: inFuture,
+      });
     });
 
     app.get('/api/v1/agent/config', { config: { permission: 'probes:agent' } }, async (req, reply) => {

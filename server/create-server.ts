@@ -7,6 +7,7 @@ import Fastify, {
 import { Counter, Histogram } from 'prom-client';
 import { VigilError, type Logger, type Registry } from '../core/index.js';
 import { routePermissions, type RoutePermission } from './permissions.js';
+import { installErrorHandler } from './error-handler.js';
 
 /** The state /readyz reports: ready, or not with the reasons. */
 export interface Readiness {
@@ -41,6 +42,7 @@ export async function createServer(
     return503OnClosing: true,
   }) as unknown as FastifyInstance;
   const permissions = routePermissions(app);
+  installErrorHandler(app);
 
   const requests = new Counter({
     name: 'vigil_http_requests_total',

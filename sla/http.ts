@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { VigilError, type Clock, type Store } from '../core/index.js';
+import { VigilError, inputIssues, parseRfc3339, type Clock, type Store } from '../core/index.js';
 import type { NamedTimeIntervalSpec } from '../core/index.js';
 import { announcePlannedDowntime, announceSchema } from './planned-downtime.js';
 import { reportCsv, reportHtml, reportPdf, serviceMonthReport } from './report/index.js';
@@ -21,12 +21,10 @@ const badRequest = (message: string) => ({ error: 'bad_request', message });
  */
 export function slaHttp(o: SlaHttpOptions): FastifyPluginAsync {
   return async (app) => {
-    app.post('/api/v1/planned-downtimes', { config: { permission: 'sla:write' } }, async (req, reply) => {
+    const post = { config: { permission: 'sla:write' }, bodyLimit: 64 * 1024 };
+    app.post('/api/v1/planned-downtimes', post, async (req, reply) => {
       const parsed = announceSchema.safeParse(req.body);
-      if (!parsed.success) {
-        const i = parsed.error.issues[0]!;
-        return reply.code(400).send(badRequest(`${i.path.join('.') || 'body'}: ${i.message}`));
-      }
+      if (!parsed.success) return reply.code(400).send(badRequest(inputIssues(parsed.error).join('; ')));
       try {
         return reply
           .code(201)
@@ -41,13 +39,19 @@ export function slaHttp(o: SlaHttpOptions): FastifyPluginAsync {
     app.get<{ Querystring: { service?: string; from?: string; to?: string } }>(
       '/api/v1/planned-downtimes',
       { config: { permission: 'sla:read' } },
-      async (req) => {
-        const from = req.query.from ? Date.parse(req.query.from) : 0;
-        const to = req.query.to ? Date.parse(req.query.to) : 8.64e15;
-        const q: Parameters<typeof listPlannedDowntimes>[1] = {
-          fromMs: Number.isFinite(from) ? from : 0,
-          toMs: Number.isFinite(to) ? to : 8.64e15,
-        };
+      async (req, reply) => {
+        // A bad bound is an error naming it, not silently "no bound".
+        const from = req.query.from ? parseRfc3339(req.query.from) : 0;
+        const to = req.query.to ? parseRfc3339(req.query.to) : 8.64e15;
+        for (const [name, v] of [
+          ['from', from],
+          ['to', to],
+        ] as const)
+          if (v === undefined)
+            return reply
+              .code(400)
+              .send(badRequest(`${name}: not a valid RFC 3339 time (e.g. 2026-03-14T22:00:00Z)`));
+        const q: Parameters<typeof listPlannedDowntimes>[1] = { fromMs: from!, toMs: to! };
         if (req.query.service) q.serviceIds = [req.query.service];
         return { plannedDowntimes: await listPlannedDowntimes(o.store.db, q) };
       },

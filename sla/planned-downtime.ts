@@ -1,13 +1,15 @@
 import { z } from 'zod';
-import { VigilError, type PlannedDowntime, type Store } from '../core/index.js';
+import { VigilError, parseRfc3339, type PlannedDowntime, type Store } from '../core/index.js';
 import { insertPlannedDowntime } from './store.js';
 import type { SlaService } from './services.js';
 
+// Strict RFC 3339 (core/input.ts): `2026-02-30T…` was stored as 2 March by Date.parse's roll-over,
+// and a time without a zone meant whatever zone the server ran in.
 const isoTime = z
   .string()
   .refine(
-    (s) => /^\d{4}-\d{2}-\d{2}T/.test(s) && Number.isFinite(Date.parse(s)),
-    'is not an ISO 8601 time (e.g. 2026-03-14T22:00:00Z)',
+    (s) => parseRfc3339(s) !== undefined,
+    'is not an ISO 8601 time with a zone (RFC 3339, e.g. 2026-03-14T22:00:00Z); is the date real?',
   );
 
 /** The body of an announcement (API) or the CLI flags, snake_case as the config. */
@@ -36,6 +38,9 @@ export async function announcePlannedDowntime(
   body: z.output<typeof announceSchema>,
   nowMs: number,
 ): Promise<Announcement> {
+  // Stored in one form (toISOString), whatever RFC 3339 spelling the caller used.
+  const iso = (t: string): string => new Date(parseRfc3339(t) ?? Number.NaN).toISOString();
+  body = { ...body, start: iso(body.start), end: iso(body.end) };
   const svc = services.find((s) => s.id === body.service);
   if (!svc)
     throw new VigilError(

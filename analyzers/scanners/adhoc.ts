@@ -6,7 +6,7 @@ import { ClamdClient } from './clamd-client.js';
 import { ManagedClamd } from './clamd-manager.js';
 import { buildEngines, databaseDirOf, type BuildEnginesOptions } from './engines.js';
 import { memoryFileIndex } from './file-index.js';
-import { Quarantine } from './quarantine.js';
+import { Quarantine, quarantineKeyFile } from './quarantine.js';
 import { SignatureDb } from './signature-db.js';
 import { runScan, type ScanRunOutcome } from './scan-run.js';
 import type { ScannersConfig } from './config.js';
@@ -98,7 +98,9 @@ export async function adhocScan(opts: AdhocScanOptions): Promise<AdhocScanResult
       fullRescanMs: 0,
       concurrency: cfg.concurrency,
       severity: cfg.severity,
-      ...(opts.quarantineDir ? { quarantine: new Quarantine(opts.quarantineDir) } : {}),
+      ...(opts.quarantineDir
+        ? { quarantine: new Quarantine(opts.quarantineDir, { keyFile: quarantineKeyFile(opts.dataDir) }) }
+        : {}),
       preflight: () => engines.preflight(),
       log: opts.log,
       clock: systemClock,

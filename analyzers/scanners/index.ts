@@ -30,7 +30,7 @@ export {
   type ClamavConfig,
 } from './config.js';
 export { storeFileIndex, memoryFileIndex, type FileIndex, type ScannerDb } from './file-index.js';
-export { Quarantine, type QuarantineRecord } from './quarantine.js';
+export { Quarantine, quarantineKeyFile, type QuarantineRecord, type ScannedIdentity } from './quarantine.js';
 export {
   findingsFromResult,
   findingFromSighting,

@@ -140,7 +140,11 @@ export async function runScan(
   if (deps.quarantine) {
     for (const r of results.filter((x) => x.status === 'infected')) {
       try {
-        r.quarantineId = (await deps.quarantine.put(r.path, r.hits, { runId: run.id })).id;
+        // Only the very file that was listed and scanned (dev/ino), never a link swapped in since.
+        const scanned = byPath.get(r.path);
+        r.quarantineId = (
+          await deps.quarantine.put(r.path, r.hits, { runId: run.id, ...(scanned ? { scanned } : {}) })
+        ).id;
       } catch (err) {
         runErrors.push(`quarantine of ${r.path} failed: ${errorMessage(err)}`);
       }

@@ -14,7 +14,7 @@ import {
 } from '../../core/index.js';
 import { buildEngines, databaseDirOf, type ScanEngines } from './engines.js';
 import { runScan, type ScanRunOutcome, type ScanRunStore } from './scan-run.js';
-import { Quarantine } from './quarantine.js';
+import { Quarantine, quarantineKeyFile } from './quarantine.js';
 import { SignatureDb } from './signature-db.js';
 import type { FileIndex } from './file-index.js';
 import type { ScannersConfig } from './config.js';
@@ -181,7 +181,13 @@ export class ScannerService implements Component {
         store: this.deps.store,
         alerts: (alerts) => this.runAlerts(alerts),
         findings: this.deps.findings,
-        ...(cfg.quarantine ? { quarantine: new Quarantine(cfg.quarantine.dir) } : {}),
+        ...(cfg.quarantine
+          ? {
+              quarantine: new Quarantine(cfg.quarantine.dir, {
+                keyFile: quarantineKeyFile(this.deps.dataDir),
+              }),
+            }
+          : {}),
         ...(engines.hashLists ? { hashLists: engines.hashLists } : {}),
         fileLogs: cfg.file_logs,
         preflight: () => engines.preflight(),

@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import type { Command } from 'commander';
-import { ConfigError, VigilError, errorMessage, openStore } from '../../core/index.js';
+import { ConfigError, VigilError, errorMessage } from '../../core/index.js';
 import {
   loadAlertingFile,
   notificationLog,
@@ -11,6 +9,7 @@ import {
   routeTest,
   type AlertingDb,
 } from '../../alerting/index.js';
+import { placeOptions, withCliStore, type PlaceOptions } from '../cli-store.js';
 
 function fail(err: unknown): never {
   if (err instanceof ConfigError)
@@ -19,13 +18,12 @@ function fail(err: unknown): never {
   process.exit(2);
 }
 
-/** The store named by --store, or by `store.url` in the vigil config given with --config. */
-function storeUrl(opts: { store?: string; config?: string }): string {
-  if (opts.store) return opts.store;
-  if (!opts.config)
-    throw new VigilError('APP_ARGS', 'give --store URL or --config FILE (a vigil config with store.url)');
-  const top = parseYaml(readFileSync(opts.config, 'utf8')) as { store?: { url?: string } } | null;
-  return top?.store?.url ?? 'sqlite:vigil.db';
+/** An optional ISO 8601 option as epoch ms; a value that is not a time is bad input, not "no filter". */
+function cliTime(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new VigilError('APP_ARGS', `${name} "${value}" is not an ISO 8601 time`);
+  return ms;
 }
 
 /** `vigil alerts ...`: route-test (amtool-compatible), ack, log. */
@@ -62,54 +60,44 @@ export function registerAlertCommands(program: Command): void {
       }
     });
 
-  alerts
-    .command('ack')
-    .description('acknowledge an alert group (stops escalation; PagerDuty/Opsgenie are told)')
-    .argument('<id>', 'a group id, or the id of a notification sent for the group')
-    .requiredOption('--by <name>', 'who acknowledges')
-    .option('--config <file>', 'vigil config (its store.url is used)')
-    .option('--store <url>', 'store URL (sqlite:PATH or postgres://...)')
-    .action(async (id: string, opts: { by: string; config?: string; store?: string }) => {
-      try {
-        const store = await openStore(storeUrl(opts));
-        try {
-          const db = store.db as AlertingDb;
-          const groupId = await resolveGroupId(db, id);
-          await recordAck(db, groupId, opts.by, 'cli', Date.now());
-          console.log(`acknowledged ${groupId} by ${opts.by}`);
-        } finally {
-          await store.close();
-        }
-      } catch (err) {
-        fail(err);
-      }
-    });
+  placeOptions(
+    alerts
+      .command('ack')
+      .description('acknowledge an alert group (stops escalation; PagerDuty/Opsgenie are told)')
+      .argument('<id>', 'a group id, or the id of a notification sent for the group')
+      .requiredOption('--by <name>', 'who acknowledges'),
+  ).action(async (id: string, opts: PlaceOptions & { by: string }) => {
+    try {
+      await withCliStore(opts, async (_config, store) => {
+        const db = store.db as AlertingDb;
+        const groupId = await resolveGroupId(db, id);
+        await recordAck(db, groupId, opts.by, 'cli', Date.now());
+        console.log(`acknowledged ${groupId} by ${opts.by}`);
+      });
+    } catch (err) {
+      fail(err);
+    }
+  });
 
-  alerts
-    .command('log')
-    .description(
-      'the notification log (every attempt, acknowledgements, time-to-page/-acknowledge) as JSON lines',
-    )
-    .option('--config <file>', 'vigil config (its store.url is used)')
-    .option('--store <url>', 'store URL')
-    .option('--group <id>', 'only this alert group')
-    .option('--from <iso>', 'created at or after')
-    .option('--to <iso>', 'created before')
-    .action(async (opts: { config?: string; store?: string; group?: string; from?: string; to?: string }) => {
-      try {
-        const store = await openStore(storeUrl(opts));
-        try {
-          const entries = await notificationLog(store.db as AlertingDb, {
-            groupId: opts.group,
-            fromMs: opts.from ? Date.parse(opts.from) : undefined,
-            toMs: opts.to ? Date.parse(opts.to) : undefined,
-          });
-          for (const e of entries) console.log(JSON.stringify(e));
-        } finally {
-          await store.close();
-        }
-      } catch (err) {
-        fail(err);
-      }
-    });
+  placeOptions(
+    alerts
+      .command('log')
+      .description(
+        'the notification log (every attempt, acknowledgements, time-to-page/-acknowledge) as JSON lines',
+      )
+      .option('--group <id>', 'only this alert group')
+      .option('--from <iso>', 'created at or after')
+      .option('--to <iso>', 'created before'),
+  ).action(async (opts: PlaceOptions & { group?: string; from?: string; to?: string }) => {
+    try {
+      const fromMs = cliTime('--from', opts.from);
+      const toMs = cliTime('--to', opts.to);
+      const entries = await withCliStore(opts, (_config, store) =>
+        notificationLog(store.db as AlertingDb, { groupId: opts.group, fromMs, toMs }),
+      );
+      for (const e of entries) process.stdout.write(`${JSON.stringify(e)}\n`);
+    } catch (err) {
+      fail(err);
+    }
+  });
 }

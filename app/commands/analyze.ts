@@ -1,9 +1,7 @@
-import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Kysely } from 'kysely';
-import { ConfigError, VigilError, errorMessage, openStore, type Store } from '../../core/index.js';
+import { ConfigError, VigilError, errorMessage, writeFileNoFollow } from '../../core/index.js';
 import {
   getRun,
   lastFinishedRun,
@@ -23,15 +21,10 @@ import {
   type AnalyzersConfig,
   type CustomerNetworks,
 } from '../../analyzers/index.js';
-import { issueLines, loadVigilConfig } from '../load.js';
-import { defaultConfigPath, defaultDataDir } from '../paths.js';
-import type { LoadedConfig } from '../wire/types.js';
+import { issueLines } from '../load.js';
+import { cliContext, openCliStore, placeOptions, withCliStore, type PlaceOptions } from '../cli-store.js';
 
-interface StoreOpts {
-  config: string;
-  data: string;
-  store?: string;
-}
+type StoreOpts = PlaceOptions;
 
 function fail(cmd: string, err: unknown): void {
   if (err instanceof ConfigError) for (const line of issueLines(err)) process.stderr.write(`${line}\n`);
@@ -39,31 +32,11 @@ function fail(cmd: string, err: unknown): void {
   process.exitCode = 2;
 }
 
-/** The config, or (only when the file does not exist and `optional`) none: `analyze run --input` works without one. */
-function maybeConfig(file: string, optional: boolean): LoadedConfig | undefined {
-  if (optional && !existsSync(file)) return undefined;
-  return loadVigilConfig(file);
-}
+const storeOptions = (c: Command): Command => placeOptions(c);
 
-async function withStore<T>(
-  opts: StoreOpts,
-  config: LoadedConfig | undefined,
-  fn: (store: Store) => Promise<T>,
-): Promise<T> {
-  const url = opts.store ?? (config?.store as { url?: string } | undefined)?.url ?? 'sqlite:vigil.db';
-  const store = await openStore(url, { baseDir: resolve(opts.data) });
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
-}
-
-const storeOptions = (c: Command): Command =>
-  c
-    .option('-c, --config <file>', 'config file', defaultConfigPath())
-    .option('-d, --data <dir>', 'data directory (a relative sqlite store lives here)', defaultDataDir())
-    .option('--store <url>', 'store URL (default: store.url of the config)');
+/** The store of the analysis commands; they need no config beyond store.url, so a missing one is none. */
+const withAnalysisStore = <T>(opts: StoreOpts, fn: Parameters<typeof withCliStore<T>>[1]): Promise<T> =>
+  withCliStore(opts, fn, { optionalConfig: true });
 
 /** `vigil logs cat` and `vigil analyze run | review | report | list` (DESIGN.md §7). */
 export function registerAnalyzeCommands(program: Command): void {
@@ -113,21 +86,22 @@ export function registerAnalyzeCommands(program: Command): void {
       .option('--json', 'print one JSON object {run, findings}'),
   ).action(async (opts: StoreOpts & { analyzer: string; input?: string[]; json?: boolean }) => {
     try {
-      const config = maybeConfig(opts.config, opts.input !== undefined);
+      // An ad-hoc run over --input needs no config, and records its run: it may create the store.
+      const ctx = cliContext(opts, { optionalConfig: opts.input !== undefined });
+      const config = ctx.config;
       const cfg = (config?.analyzers as AnalyzersConfig | undefined) ?? analyzersSchema.parse({});
       const customers = ((config?.customers as CustomerNetworks[] | undefined) ?? []).map((c) => ({
         id: c.id,
         networks: c.networks,
       }));
-      const res = await withStore(opts, config, (store) =>
-        runAnalysis({
-          db: store.db as Kysely<AnalysisDb>,
-          analyzer: opts.analyzer,
-          config: cfg,
-          customers,
-          ...(opts.input ? { inputs: opts.input.map((p) => resolve(p)) } : {}),
-        }),
-      );
+      const store = await openCliStore(ctx, { create: true });
+      const res = await runAnalysis({
+        db: store.db as Kysely<AnalysisDb>,
+        analyzer: opts.analyzer,
+        config: cfg,
+        customers,
+        ...(opts.input ? { inputs: opts.input.map((p) => resolve(p)) } : {}),
+      }).finally(() => store.close());
       if (opts.json) process.stdout.write(`${JSON.stringify({ run: res.run, findings: res.findings })}\n`);
       else {
         const r = res.run;
@@ -154,8 +128,7 @@ export function registerAnalyzeCommands(program: Command): void {
       .option('--note <text>', 'what was checked, what was done', ''),
   ).action(async (runId: string, opts: StoreOpts & { by: string; note: string }) => {
     try {
-      const config = maybeConfig(opts.config, true);
-      const run = await withStore(opts, config, (store) =>
+      const run = await withAnalysisStore(opts, (_config, store) =>
         reviewRun(store.db as Kysely<AnalysisDb>, runId, { by: opts.by, note: opts.note }),
       );
       process.stdout.write(`run ${run.id} reviewed by ${run.reviewedBy} at ${run.reviewedAt}\n`);
@@ -180,8 +153,7 @@ export function registerAnalyzeCommands(program: Command): void {
       try {
         if (!['html', 'json'].includes(opts.format))
           throw new VigilError('ANL_ARGS', `--format "${opts.format}" must be html or json`);
-        const config = maybeConfig(opts.config, true);
-        const text = await withStore(opts, config, async (store) => {
+        const text = await withAnalysisStore(opts, async (_config, store) => {
           const db = store.db as Kysely<AnalysisDb>;
           const run = runId ? await getRun(db, runId) : await lastFinishedRun(db, opts.analyzer);
           if (!run)
@@ -210,7 +182,7 @@ export function registerAnalyzeCommands(program: Command): void {
             ? runReportHtml(report)
             : `${JSON.stringify(runReportJson(report), null, 2)}\n`;
         });
-        if (opts.out) await writeFile(opts.out, text);
+        if (opts.out) await writeFileNoFollow(opts.out, text);
         else process.stdout.write(text);
       } catch (err) {
         fail('analyze report', err);
@@ -226,8 +198,7 @@ export function registerAnalyzeCommands(program: Command): void {
       .option('--unreviewed', 'only runs not signed off'),
   ).action(async (opts: StoreOpts & { analyzer?: string; unreviewed?: boolean }) => {
     try {
-      const config = maybeConfig(opts.config, true);
-      const runs = await withStore(opts, config, (store) =>
+      const runs = await withAnalysisStore(opts, (_config, store) =>
         listRuns(store.db as Kysely<AnalysisDb>, {
           ...(opts.analyzer ? { analyzer: opts.analyzer } : {}),
           ...(opts.unreviewed ? { unreviewed: true } : {}),

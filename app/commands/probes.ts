@@ -13,7 +13,7 @@ import {
   type ServicesConfig,
 } from '../../probes/index.js';
 import { issueLines, loadVigilConfig } from '../load.js';
-import { defaultDataDir } from '../paths.js';
+import { cliPlaces } from '../paths.js';
 
 function bad(cmd: string, message: string): void {
   process.stderr.write(`vigil ${cmd}: ${message}\n`);
@@ -76,11 +76,10 @@ export function registerProbeCommands(program: Command): void {
     .option('--config <file>', 'take the probes from this config file instead of the server')
     .option(
       '-d, --data <dir>',
-      'data directory (the result buffer lives in <dir>/agent-<location>)',
-      defaultDataDir(),
+      'data directory (the result buffer lives in <dir>/agent-<location>; default: $VIGIL_DATA, else ./data)',
     )
     .action(
-      async (opts: { location: string; server: string; token: string; config?: string; data: string }) => {
+      async (opts: { location: string; server: string; token: string; config?: string; data?: string }) => {
         let token: string;
         let probes: ResolvedProbe[] | undefined;
         let settings: ProbesSettings = probesSectionSchema.parse({});
@@ -103,7 +102,7 @@ export function registerProbeCommands(program: Command): void {
           location: opts.location,
           serverUrl: opts.server,
           token,
-          bufferDir: resolve(opts.data, `agent-${opts.location}`),
+          bufferDir: resolve(cliPlaces(opts).dataDir, `agent-${opts.location}`),
           log,
           maxConcurrency: settings.max_concurrency,
           loopDelayThresholdMs: settings.loop_delay_threshold,

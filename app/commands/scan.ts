@@ -1,23 +1,25 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { ConfigError, createLogger, errorMessage, formatIssue } from '../../core/index.js';
+import { ConfigError, createLogger, errorMessage, formatIssue, printable } from '../../core/index.js';
 import {
   adhocScan,
   ClamdClient,
   databaseDirOf,
   exitCodeOf,
   Quarantine,
+  quarantineKeyFile,
   scannersSchema,
   SignatureDb,
   type FileScanResult,
   type ScannersConfig,
 } from '../../analyzers/index.js';
-import { defaultConfigPath, defaultDataDir } from '../paths.js';
-import { join, resolve } from 'node:path';
+import { cliPlaces } from '../paths.js';
+import { placeOptions } from '../cli-store.js';
+import { join } from 'node:path';
 
 interface CommonOpts {
-  config: string;
-  data: string;
+  config?: string;
+  data?: string;
 }
 
 function fail(cmd: string, err: unknown): void {
@@ -31,18 +33,15 @@ function fail(cmd: string, err: unknown): void {
  * The `scanners` section of the config when the file exists (PATH arguments replace its paths);
  * else the defaults. `needPaths`: a scan needs PATHs from somewhere.
  */
-async function scannersConfig(
-  file: string,
-  paths: string[],
-  explicit: boolean,
-  needPaths = false,
-): Promise<ScannersConfig> {
+async function scannersConfig(opts: CommonOpts, paths: string[], needPaths = false): Promise<ScannersConfig> {
+  const places = cliPlaces(opts);
+  const file = places.configFile;
   if (existsSync(file)) {
     // Loaded only when there is a config: an ad-hoc scan without one needs no other domain.
     const { loadVigilConfig } = await import('../load.js');
     const loaded = loadVigilConfig(file).scanners as ScannersConfig | undefined;
     if (loaded) return { ...loaded, paths: paths.length > 0 ? paths : loaded.paths };
-  } else if (explicit) {
+  } else if (places.configNamed) {
     throw new ConfigError([{ file, line: 0, col: 0, message: 'config file does not exist' }]);
   }
   if (needPaths && paths.length === 0)
@@ -52,17 +51,17 @@ async function scannersConfig(
 }
 
 const common = (c: Command): Command =>
-  c
-    .option('-c, --config <file>', 'config file (its scanners: section)', defaultConfigPath())
-    .option('-d, --data <dir>', 'data directory (managed ClamAV database, clamd socket)', defaultDataDir());
+  placeOptions(c, { store: false, dataHelp: 'data directory (managed ClamAV database, clamd socket)' });
 
+/** One line of human output; file names and reasons come from others, so they are escaped (`printable`). */
 function line(r: FileScanResult): string {
-  if (r.status === 'clean') return `${r.path}: OK`;
+  const path = printable(r.path);
+  if (r.status === 'clean') return `${path}: OK`;
   if (r.status === 'infected') {
-    const hits = r.hits.map((h) => `${h.name} FOUND (${h.engine})`).join(', ');
-    return `${r.path}: ${hits}${r.reason ? `; ERROR ${r.reason}` : ''}${r.quarantineId ? ` [quarantined as ${r.quarantineId}]` : ''}`;
+    const hits = r.hits.map((h) => `${printable(h.name)} FOUND (${h.engine})`).join(', ');
+    return `${path}: ${hits}${r.reason ? `; ERROR ${printable(r.reason)}` : ''}${r.quarantineId ? ` [quarantined as ${r.quarantineId}]` : ''}`;
   }
-  return `${r.path}: ERROR ${r.reason ?? 'unknown'}`;
+  return `${path}: ERROR ${printable(r.reason ?? 'unknown')}`;
 }
 
 /** `vigil scan`, `vigil scan restore`, `vigil signatures add-hash|add-hex|add-ldb|list|reload`. */
@@ -78,10 +77,9 @@ export function registerScanCommands(program: Command): void {
     .option('--max-file-size <size>', 'largest file scanned, e.g. 100MB')
     .option('--follow-symlinks', 'follow symbolic links')
     .option('--quarantine <dir>', 'move infected files to this quarantine folder')
-    .action(async (paths: string[], opts: CommonOpts & Record<string, unknown>, cmd: Command) => {
+    .action(async (paths: string[], opts: CommonOpts & Record<string, unknown>) => {
       try {
-        const explicit = cmd.getOptionValueSource('config') === 'cli';
-        const base = await scannersConfig(opts.config, paths, explicit, true);
+        const base = await scannersConfig(opts, paths, true);
         const cfg = scannersSchema.parse({
           paths: base.paths,
           exclude: base.exclude,
@@ -104,7 +102,7 @@ export function registerScanCommands(program: Command): void {
         });
         const res = await adhocScan({
           config: cfg,
-          dataDir: opts.data,
+          dataDir: cliPlaces(opts).dataDir,
           log,
           ...(opts.clamdSocket ? { clamdSocket: opts.clamdSocket as string } : {}),
           ...(opts.clamav === false ? { noClamav: true } : {}),
@@ -136,7 +134,7 @@ export function registerScanCommands(program: Command): void {
           );
           if (o.skippedSymlinks > 0)
             process.stdout.write(`Skipped symlinks: ${o.skippedSymlinks} (use --follow-symlinks)\n`);
-          for (const e of o.runErrors) process.stdout.write(`Run error: ${e}\n`);
+          for (const e of o.runErrors) process.stdout.write(`Run error: ${printable(e)}\n`);
         }
         process.exitCode = code;
       } catch (err) {
@@ -158,10 +156,11 @@ export function registerScanCommands(program: Command): void {
         const opts = cmd.optsWithGlobals<
           CommonOpts & { quarantine?: string; to?: string; force?: boolean }
         >();
-        const dir = opts.quarantine ?? (await scannersConfig(opts.config, [], false)).quarantine?.dir;
+        const dir = opts.quarantine ?? (await scannersConfig(opts, [])).quarantine?.dir;
         if (!dir)
           throw new Error('no quarantine folder: give --quarantine DIR or set scanners.quarantine.dir');
-        const rec = await new Quarantine(dir).restore(id, {
+        const keyFile = quarantineKeyFile(cliPlaces(opts).dataDir);
+        const rec = await new Quarantine(dir, { keyFile }).restore(id, {
           ...(opts.to ? { to: opts.to } : {}),
           ...(opts.force ? { force: true } : {}),
         });
@@ -175,7 +174,7 @@ export function registerScanCommands(program: Command): void {
     .command('signatures')
     .description("vigil's managed ClamAV database (custom signatures; no freshclam offline)");
   const dbOf = async (opts: CommonOpts) =>
-    new SignatureDb(databaseDirOf(await scannersConfig(opts.config, [], false), opts.data));
+    new SignatureDb(databaseDirOf(await scannersConfig(opts, []), cliPlaces(opts).dataDir));
   const added = (e: { kind: string; line: string }) =>
     process.stdout.write(
       `added to ${e.kind}: ${e.line}\nrun "vigil signatures reload" to load it into a running clamd\n`,
@@ -230,8 +229,9 @@ export function registerScanCommands(program: Command): void {
     )
     .action(async (opts: CommonOpts & { socket?: string }) => {
       try {
-        const cfg = await scannersConfig(opts.config, [], false);
-        const socket = opts.socket ?? cfg.clamav.socket ?? join(resolve(opts.data), 'clamav', 'clamd.sock');
+        const cfg = await scannersConfig(opts, []);
+        const socket =
+          opts.socket ?? cfg.clamav.socket ?? join(cliPlaces(opts).dataDir, 'clamav', 'clamd.sock');
         const reply = await new ClamdClient({ socket, timeoutMs: 30_000 }).reload();
         if (reply !== 'RELOADING')
           throw new Error(`clamd at ${socket} answered "${reply}" instead of RELOADING`);

@@ -1,12 +1,10 @@
-import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
   ConfigError,
   VigilError,
   errorMessage,
-  openStore,
   systemClock,
+  writeFileNoFollow,
   type Store,
 } from '../../core/index.js';
 import {
@@ -20,8 +18,8 @@ import {
   slaServicesFrom,
   timeIntervalsFrom,
 } from '../../sla/index.js';
-import { issueLines, loadVigilConfig } from '../load.js';
-import { defaultConfigPath, defaultDataDir } from '../paths.js';
+import { issueLines } from '../load.js';
+import { placeOptions, withCliStore, type PlaceOptions } from '../cli-store.js';
 import type { LoadedConfig } from '../wire/types.js';
 
 /** Prints an error in one sentence and sets exit code 2 (bad input or an error, DESIGN.md §7). */
@@ -31,18 +29,19 @@ function fail(cmd: string, err: unknown): void {
   process.exitCode = 2;
 }
 
-async function withStore<T>(
-  opts: { config: string; data: string; store?: string },
+/** Runs `fn` with the config (required: services and policies live there) and the existing store. */
+function withStore<T>(
+  opts: PlaceOptions,
   fn: (config: LoadedConfig, store: Store) => Promise<T>,
 ): Promise<T> {
-  const config = loadVigilConfig(opts.config);
-  const url = opts.store ?? (config.store as { url?: string } | undefined)?.url ?? 'sqlite:vigil.db';
-  const store = await openStore(url, { baseDir: resolve(opts.data) });
-  try {
-    return await fn(config, store);
-  } finally {
-    await store.close();
-  }
+  return withCliStore(opts, (config, store, ctx) => {
+    if (!config)
+      throw new VigilError(
+        'SLA_ARGS',
+        `no config at ${ctx.places.configFile}: services and SLA policies come from it; pass --config or set $VIGIL_CONFIG`,
+      );
+    return fn(config, store);
+  });
 }
 
 /** `vigil sla compute | report | downtime announce` (DESIGN.md §7). */
@@ -78,105 +77,97 @@ export function registerSlaCommands(program: Command): void {
       }
     });
 
-  sla
+  const report = sla
     .command('report')
     .description('month report of one service from the store; exit 0 met, 1 not met, 2 error')
     .requiredOption('--service <id>', 'service id')
     .requiredOption('--month <YYYY-MM>', 'calendar month in the policy time zone')
     .option('--format <fmt>', 'html, pdf, csv or json', 'json')
-    .option('--out <file>', 'write to this file instead of stdout')
-    .option('-c, --config <file>', 'config file', defaultConfigPath())
-    .option('-d, --data <dir>', 'data directory (a relative sqlite store lives here)', defaultDataDir())
-    .option('--store <url>', 'store URL (default: store.url of the config)')
-    .action(
-      async (opts: {
+    .option('--out <file>', 'write to this file instead of stdout');
+  placeOptions(report).action(
+    async (
+      opts: PlaceOptions & {
         service: string;
         month: string;
         format: string;
         out?: string;
-        config: string;
-        data: string;
-        store?: string;
-      }) => {
-        try {
-          if (!['html', 'pdf', 'csv', 'json'].includes(opts.format))
-            throw new VigilError('SLA_ARGS', `--format "${opts.format}" must be html, pdf, csv or json`);
-          const report = await withStore(opts, async (config, store) => {
-            const svc = slaServicesFrom(config).find((s) => s.id === opts.service);
-            if (!svc)
-              throw new VigilError(
-                'SLA_ARGS',
-                `--service "${opts.service}" is not a service with an SLA policy in ${opts.config}`,
-              );
-            return serviceMonthReport({
-              store,
-              service: svc,
-              timeIntervals: timeIntervalsFrom(config),
-              month: opts.month,
-              nowMs: systemClock.now(),
-            });
-          });
-          const body =
-            opts.format === 'pdf'
-              ? await reportPdf(report)
-              : opts.format === 'html'
-                ? reportHtml(report)
-                : opts.format === 'csv'
-                  ? reportCsv(report)
-                  : `${JSON.stringify(report, null, 2)}\n`;
-          if (opts.out) await writeFile(opts.out, body);
-          else process.stdout.write(body);
-          process.exitCode = report.availabilityMet && report.latencyMet ? 0 : 1;
-        } catch (err) {
-          fail('sla report', err);
-        }
       },
-    );
+    ) => {
+      try {
+        if (!['html', 'pdf', 'csv', 'json'].includes(opts.format))
+          throw new VigilError('SLA_ARGS', `--format "${opts.format}" must be html, pdf, csv or json`);
+        const report = await withStore(opts, async (config, store) => {
+          const svc = slaServicesFrom(config).find((s) => s.id === opts.service);
+          if (!svc)
+            throw new VigilError(
+              'SLA_ARGS',
+              `--service "${opts.service}" is not a service with an SLA policy in ${config.__file}`,
+            );
+          return serviceMonthReport({
+            store,
+            service: svc,
+            timeIntervals: timeIntervalsFrom(config),
+            month: opts.month,
+            nowMs: systemClock.now(),
+          });
+        });
+        const body =
+          opts.format === 'pdf'
+            ? await reportPdf(report)
+            : opts.format === 'html'
+              ? reportHtml(report)
+              : opts.format === 'csv'
+                ? reportCsv(report)
+                : `${JSON.stringify(report, null, 2)}\n`;
+        if (opts.out) await writeFileNoFollow(opts.out, body);
+        else process.stdout.write(body);
+        process.exitCode = report.availabilityMet && report.latencyMet ? 0 : 1;
+      } catch (err) {
+        fail('sla report', err);
+      }
+    },
+  );
 
   const downtime = sla.command('downtime').description('planned downtime (S8)');
-  downtime
+  const announce = downtime
     .command('announce')
     .description('announce a planned downtime; under the policy notice (default 12 h) it counts as unplanned')
     .requiredOption('--service <id>', 'service id')
     .requiredOption('--start <iso>', 'start (ISO 8601)')
     .requiredOption('--end <iso>', 'end (ISO 8601)')
-    .requiredOption('--reason <text>', 'why')
-    .option('-c, --config <file>', 'config file', defaultConfigPath())
-    .option('-d, --data <dir>', 'data directory', defaultDataDir())
-    .option('--store <url>', 'store URL (default: store.url of the config)')
-    .action(
-      async (opts: {
+    .requiredOption('--reason <text>', 'why');
+  placeOptions(announce).action(
+    async (
+      opts: PlaceOptions & {
         service: string;
         start: string;
         end: string;
         reason: string;
-        config: string;
-        data: string;
-        store?: string;
-      }) => {
-        try {
-          const body = announceSchema.safeParse({
-            service: opts.service,
-            start: opts.start,
-            end: opts.end,
-            reason: opts.reason,
-          });
-          if (!body.success) {
-            const i = body.error.issues[0]!;
-            throw new VigilError('SLA_ARGS', `--${String(i.path[0])}: ${i.message}`);
-          }
-          const a = await withStore(opts, (config, store) =>
-            announcePlannedDowntime(store, slaServicesFrom(config), body.data, systemClock.now()),
-          );
-          process.stdout.write(`${JSON.stringify(a)}\n`);
-          if (a.countsAs === 'unplanned') {
-            process.stderr.write(
-              `vigil sla downtime announce: announced ${(a.noticeSeconds / 3600).toFixed(2)} h ahead, under the required ${a.requiredNoticeSeconds / 3600} h: it counts as unplanned downtime\n`,
-            );
-          }
-        } catch (err) {
-          fail('sla downtime announce', err);
-        }
       },
-    );
+    ) => {
+      try {
+        const body = announceSchema.safeParse({
+          service: opts.service,
+          start: opts.start,
+          end: opts.end,
+          reason: opts.reason,
+        });
+        if (!body.success) {
+          const i = body.error.issues[0]!;
+          throw new VigilError('SLA_ARGS', `--${String(i.path[0])}: ${i.message}`);
+        }
+        const a = await withStore(opts, (config, store) =>
+          announcePlannedDowntime(store, slaServicesFrom(config), body.data, systemClock.now()),
+        );
+        process.stdout.write(`${JSON.stringify(a)}\n`);
+        if (a.countsAs === 'unplanned') {
+          process.stderr.write(
+            `vigil sla downtime announce: announced ${(a.noticeSeconds / 3600).toFixed(2)} h ahead, under the required ${a.requiredNoticeSeconds / 3600} h: it counts as unplanned downtime\n`,
+          );
+        }
+      } catch (err) {
+        fail('sla downtime announce', err);
+      }
+    },
+  );
 }

@@ -1,8 +1,7 @@
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError, createLogger, errorMessage, type Logger } from '../../core/index.js';
 import { issueLines, loadVigilConfig } from '../load.js';
-import { defaultConfigPath, defaultDataDir } from '../paths.js';
+import { cliPlaces } from '../paths.js';
 import { startRuntime, type Runtime } from '../runtime.js';
 
 /** How long a stop may take before vigil exits anyway (the issue asks for exit 0 within 10 s). */
@@ -13,12 +12,17 @@ export function registerStartCommand(program: Command): void {
   program
     .command('start')
     .description('run vigil: probes, SLA engine, alert routing, analyzers and the web server in one process')
-    .option('-c, --config <file>', 'config file', defaultConfigPath())
-    .option('-d, --data <dir>', 'data directory (the SQLite store and state live here)', defaultDataDir())
-    .action(async (opts: { config: string; data: string }) => {
+    .option('-c, --config <file>', 'config file (default: $VIGIL_CONFIG, else ./vigil.yaml)')
+    .option(
+      '-d, --data <dir>',
+      'data directory (the SQLite store and state live here; default: $VIGIL_DATA, else ./data)',
+    )
+    .action(async (opts: { config?: string; data?: string }) => {
+      // The same rule every other command follows (app/paths.ts), so they find this store.
+      const places = cliPlaces(opts);
       let config;
       try {
-        config = loadVigilConfig(opts.config);
+        config = loadVigilConfig(places.configFile);
       } catch (err) {
         if (err instanceof ConfigError) for (const line of issueLines(err)) process.stderr.write(`${line}\n`);
         process.stderr.write(`vigil start: not started: ${errorMessage(err).split('\n')[0]}\n`);
@@ -27,7 +31,7 @@ export function registerStartCommand(program: Command): void {
       }
       const level = (config.log as { level?: string } | undefined)?.level;
       const log = createLogger({ level: process.env.VIGIL_LOG_LEVEL ?? level ?? 'info' });
-      const dataDir = resolve(opts.data);
+      const dataDir = places.dataDir;
       let runtime: Runtime;
       try {
         runtime = await startRuntime(config, { dataDir, log });
@@ -40,7 +44,7 @@ export function registerStartCommand(program: Command): void {
       installSignals(
         () => runtime,
         (r) => (runtime = r),
-        opts.config,
+        places.configFile,
         dataDir,
         log,
       );

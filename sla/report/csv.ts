@@ -1,13 +1,8 @@
+import { csvRow as row } from '../../core/index.js';
 import type { SlaReport } from './build-report.js';
 
-const cell = (v: unknown): string => {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
-const row = (cells: unknown[]): string => cells.map(cell).join(',');
-
 /**
- * CSV (RFC 4180): a `summary` block of key,value rows, then one row per local day, then every
+ * CSV (RFC 4180, text cells neutralised against formula injection — core `csvCell`): a `summary` block of key,value rows, then one row per local day, then every
  * down interval and exclusion, each block headed by a `section` row.
  */
 export function reportCsv(r: SlaReport): string {

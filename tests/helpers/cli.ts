@@ -1,6 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
+/** tsx's loader by absolute URL, so the CLI also runs from a working directory outside the repository. */
+const TSX = new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
+
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -28,7 +31,7 @@ export function runCli(
 
 /** Starts the vigil CLI from source as a child process with piped stdio. */
 export function spawnCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', `${ROOT}app/cli.ts`, ...args], {
+  return spawn(process.execPath, ['--import', TSX, `${ROOT}app/cli.ts`, ...args], {
     cwd: opts.cwd ?? ROOT,
     env: { ...process.env, VIGIL_LOG_LEVEL: 'info', ...opts.env },
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -3,7 +3,7 @@ import { spawn, type SpawnOptions } from 'node:child_process';
 export interface KillAfterResult {
   /** Every stdout line the child printed before it died. */
   lines: string[];
-  /** The last line that matched `match`. */
+  /** The last line that matched `match`, also among those printed after the kill was sent. */
   lastMatch: string | undefined;
   stderr: string;
 }
@@ -33,16 +33,18 @@ export function killAfter(
     child.stdout?.on('data', (d: Buffer) => {
       const chunk = (partial + d.toString()).split('\n');
       partial = chunk.pop() ?? '';
+      // Lines printed between the count-th match and the kill are still in the pipe: read them
+      // all, so `lastMatch` is what the child really printed last, however fast it ran.
       for (const line of chunk) {
-        if (child.killed) return;
         lines.push(line);
         if (!match.test(line)) continue;
         lastMatch = line;
-        if (++matches === count) child.kill('SIGKILL');
+        if (++matches === count && !child.killed) child.kill('SIGKILL');
       }
     });
     child.on('error', reject);
-    child.on('exit', (code, signal) => {
+    // 'close', not 'exit': only then has every line the child wrote been read.
+    child.on('close', (code, signal) => {
       if (signal === 'SIGKILL' && matches >= count) resolve({ lines, lastMatch, stderr });
       else
         reject(

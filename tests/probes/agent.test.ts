@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   Secret,
+  createLogger,
   insertProbeResults,
   openStore,
   queryProbeResults,
@@ -135,6 +136,66 @@ describe('agent routes', () => {
     });
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('totalMs');
+  });
+
+  it('accepts only what the buffer could hold and clock skew allows; refusals are counted and logged', async () => {
+    const now = Date.UTC(2026, 4, 15, 12, 0, 0);
+    const lines: string[] = [];
+    const stored: ProbeResult[] = [];
+    const windowed = Fastify();
+    await windowed.register(
+      agentRoutes({
+        locations: [{ ...locations[1]!, max_buffer_age: 6 * 3_600_000 }],
+        probes,
+        log: createLogger({ level: 'info' }, { write: (l: string) => void lines.push(l) }),
+        now: () => now,
+        sink: async (results) => void stored.push(...results),
+      }),
+    );
+    const at = (ms: number) => result({ startedAt: new Date(ms).toISOString(), ok: false });
+    // A closed month rewritten: 8,640 "down" results of April (every 5 min… of 30 days), one
+    // result dated 2099, one 6 min ahead (past the 5 min skew), and two inside the window.
+    const april = Array.from({ length: 8640 }, (_, i) => at(Date.UTC(2026, 3, 1) + i * 300_000));
+    const batch = [
+      ...april,
+      at(Date.UTC(2099, 0, 1)),
+      at(now + 6 * 60_000),
+      at(now - 5 * 3_600_000),
+      at(now + 60_000),
+    ];
+    const res = await windowed.inject({
+      method: 'POST',
+      url: '/api/v1/agent/results',
+      headers: { authorization: `Bearer ${TOKEN}` },
+      payload: { results: batch },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ accepted: 2, refused: 8642, refusedTooOld: 8640, refusedInFuture: 2 });
+    expect(stored.map((r) => r.startedAt)).toEqual([
+      new Date(now - 5 * 3_600_000).toISOString(),
+      new Date(now + 60_000).toISOString(),
+    ]);
+    const warn = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.refusedTooOld);
+    expect(warn).toMatchObject({ location: 'fra', refusedTooOld: 8640, refusedInFuture: 2 });
+    expect(lines.join('')).not.toContain(TOKEN);
+    await windowed.close();
+  });
+
+  it('the default window is 24 h back and 5 min ahead', async () => {
+    const hour = 3_600_000;
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/agent/results',
+      headers: { authorization: `Bearer ${TOKEN}` },
+      payload: {
+        results: [
+          result({ startedAt: new Date(Date.now() - 25 * hour).toISOString() }),
+          result({ startedAt: new Date(Date.now() - 23 * hour).toISOString() }),
+          result({ startedAt: new Date(Date.now() + hour).toISOString() }),
+        ],
+      },
+    });
+    expect(res.json()).toMatchObject({ accepted: 1, refusedTooOld: 1, refusedInFuture: 1 });
   });
 
   it("serves the probes of the agent's location, secrets included for the agent only", async () => {

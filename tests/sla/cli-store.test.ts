@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,6 +45,8 @@ function vigil(args: string[]): Promise<{ code: number; stdout: string; stderr: 
 
 describe('vigil sla downtime announce / report against the store', { timeout: 120_000 }, () => {
   it('announces, then reports the month with the downtime the results show', async () => {
+    // The store `vigil start` creates: commands never create one themselves.
+    await (await openStore(`sqlite:${DB}`)).close();
     const start = new Date(Date.now() + 24 * 3_600_000).toISOString();
     const end = new Date(Date.now() + 25 * 3_600_000).toISOString();
     const a = await vigil([
@@ -133,6 +135,51 @@ describe('vigil sla downtime announce / report against the store', { timeout: 12
     ]);
     expect(pdf.code).toBe(1);
     expect(readFileSync(out).subarray(0, 5).toString()).toBe('%PDF-');
+
+    // Someone who can write to the output folder plants a link to a file root owns: vigil
+    // (root) must refuse, not follow it and overwrite the file.
+    const victim = join(tmp, 'passwd');
+    writeFileSync(victim, 'root:x:0:0::/root:/bin/sh\n');
+    const link = join(tmp, 'report.csv');
+    symlinkSync(victim, link);
+    const viaLink = await vigil([
+      'sla',
+      'report',
+      '--config',
+      CONFIG,
+      '--service',
+      'office-web',
+      '--month',
+      month,
+      '--format',
+      'csv',
+      '--out',
+      link,
+    ]);
+    expect(viaLink.code).toBe(2);
+    expect(viaLink.stderr).toContain(`refusing to write ${link}: it is a symbolic link`);
+    expect(readFileSync(victim, 'utf8')).toBe('root:x:0:0::/root:/bin/sh\n');
+
+    // 30 February is refused by the CLI as by the API, not stored as 2 March.
+    const feb30 = await vigil([
+      'sla',
+      'downtime',
+      'announce',
+      '--config',
+      CONFIG,
+      '--service',
+      'office-web',
+      '--start',
+      '2026-02-30T10:00:00Z',
+      '--end',
+      '2026-03-02T11:00:00Z',
+      '--reason',
+      'x',
+    ]);
+    expect(feb30.code).toBe(2);
+    expect(feb30.stderr).toMatch(
+      /^vigil sla downtime announce: --start: is not an ISO 8601 time with a zone/,
+    );
 
     const bad = await vigil(['sla', 'report', '--config', CONFIG, '--service', 'nope', '--month', month]);
     expect(bad.code).toBe(2);

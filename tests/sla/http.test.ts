@@ -54,6 +54,20 @@ describe('POST /api/v1/planned-downtimes', () => {
       /start: is not an ISO 8601 time/,
     ],
     [
+      // Date.parse rolls 30 February over to 2 March; the strict check refuses it.
+      { service: 'web', start: '2026-02-30T10:00:00Z', end: '2026-03-11T00:00:00Z', reason: 'x' },
+      /^start: is not an ISO 8601 time/,
+    ],
+    [
+      { service: 'web', start: '2026-03-11T00:00:00Z', end: '2026-03-11T25:00:00Z', reason: 'x' },
+      /^end: is not an ISO 8601 time/,
+    ],
+    [
+      // No zone: it would mean whatever zone the server runs in.
+      { service: 'web', start: '2026-03-11T00:00:00', end: '2026-03-11T01:00:00Z', reason: 'x' },
+      /^start: is not an ISO 8601 time with a zone/,
+    ],
+    [
       { service: 'nope', start: '2026-03-11T00:00:00Z', end: '2026-03-11T01:00:00Z', reason: 'x' },
       /service "nope" has no SLA policy/,
     ],
@@ -75,6 +89,17 @@ describe('POST /api/v1/planned-downtimes', () => {
     const res = await app.inject({ method: 'POST', url: '/api/v1/planned-downtimes', payload });
     expect(res.statusCode).toBe(400);
     expect(res.json().message).toMatch(re);
+  });
+});
+
+describe('GET /api/v1/planned-downtimes', () => {
+  it('refuses a bound that is not a time instead of ignoring it', async () => {
+    const res = await app.inject({
+      method: 'GET',
+      url: '/api/v1/planned-downtimes?from=2026-02-30T00:00:00Z',
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().message).toMatch(/^from: not a valid RFC 3339 time/);
   });
 });
 

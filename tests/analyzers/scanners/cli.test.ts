@@ -16,7 +16,8 @@ function vigil(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', RUNNER, ...args], {
       cwd,
-      env: { ...process.env, VIGIL_CONFIG: join(cwd, 'none.yaml') },
+      // No config: a named one ($VIGIL_CONFIG) must exist, so name none (./vigil.yaml is absent).
+      env: { ...process.env, VIGIL_CONFIG: '' },
     });
     let stdout = '';
     let stderr = '';
@@ -113,7 +114,7 @@ describe('vigil scan / signatures (spawned, real clamd)', { timeout: 180_000 }, 
     const id = /eicar\.com: .*\[quarantined as (q-[0-9a-f]{16})\]/.exec(r.stdout)?.[1];
     expect(id).toBeDefined();
     expect(existsSync(join(files, 'eicar.com'))).toBe(false);
-    const restored = await vigil(['scan', 'restore', id!, '--quarantine', q], ROOT);
+    const restored = await vigil(['scan', 'restore', id!, '--quarantine', q, '--data', data], ROOT);
     expect(restored.code).toBe(0);
     expect(readFileSync(join(files, 'eicar.com'), 'utf8')).toBe(EICAR);
   });
@@ -137,6 +138,25 @@ describe('vigil scan / signatures (spawned, real clamd)', { timeout: 180_000 }, 
     expect(r.stdout).toContain('ClamAV: not used (--no-clamav): YARA and hash lists only');
     expect(r.stdout).toContain(`${join(dir, 'does-not-exist')}: ERROR cannot list:`);
     expect(r.stdout).toContain('Marker FOUND (yara)');
+  });
+
+  it('prints file names with control characters escaped; --json keeps them exact', async () => {
+    const names = join(dir, 'names');
+    mkdirSync(names);
+    // A name that would clear the screen and forge a clean line for the file after it.
+    const evil = 'evil\x1b[2J\x1b[H\rnothing.txt: OK\nx';
+    writeFileSync(join(names, evil), 'xx YARA-MARKER xx');
+    const args = ['scan', names, '--no-clamav', '--yara-rules', join(dir, 'rules'), '--data', data];
+    const human = await vigil(args, ROOT);
+    expect(human.code).toBe(1);
+    // No raw control character but the newlines that end lines.
+    expect([...human.stdout].filter((c) => c !== '\n' && (c < ' ' || c === '\x7f'))).toEqual([]);
+    expect(human.stdout).toContain(
+      `${join(names, 'evil\\x1b[2J\\x1b[H\\x0dnothing.txt: OK\\x0ax')}: Marker FOUND (yara)`,
+    );
+    const json = await vigil([...args, '--json'], ROOT);
+    const doc = JSON.parse(json.stdout) as { files: { path: string }[] };
+    expect(doc.files.map((f) => f.path)).toEqual([join(names, evil)]);
   });
 
   describe('with --clamd-socket', () => {

@@ -28,7 +28,10 @@ describe('quarantine', () => {
       hits: [{ name: 'Bad_Script' }],
     });
     expect(statSync(join(dir, 'q', `${rec.id}.bin`)).mode & 0o777).toBe(0o400);
-    expect(JSON.parse(readFileSync(join(dir, 'q', `${rec.id}.json`), 'utf8'))).toEqual(rec);
+    expect(JSON.parse(readFileSync(join(dir, 'q', `${rec.id}.json`), 'utf8'))).toEqual({
+      record: rec,
+      mac: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
     expect((await q.list()).map((r) => r.id)).toEqual([rec.id]);
 
     writeFileSync(f, 'a new file took its place');
