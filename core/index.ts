@@ -7,3 +7,5 @@ export * from './config/index.js';
 export * from './store/index.js';
 export * from './time/index.js';
 export * from './schedule/index.js';
+export * from './crypto/index.js';
+export * from './principal.js';
