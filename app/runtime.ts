@@ -21,6 +21,7 @@ import { domainWirings } from './domains.js';
 import { OpenAlerts } from './open-alerts.js';
 import { demoTarget, type DemoConfig } from './demo-target.js';
 import type { LoadedConfig, Sinks, WireContext } from './wire/types.js';
+import { keyFilePath, openAuth, serverAuthFrom } from './auth.js';
 
 /** A running vigil: every component started, the HTTP server listening. */
 export interface Runtime {
@@ -72,17 +73,12 @@ export async function startRuntime(config: LoadedConfig, opts: StartOptions): Pr
   };
   const ctx: WireContext = { log, metrics, store, clock: systemClock, dataDir: opts.dataDir, config, sinks };
   try {
-    const components: Component[] = [];
-    const plugins: FastifyPluginAsync[] = [];
-    const demo = config.demo as DemoConfig | undefined;
-    if (demo) components.push(demoTarget(demo, log.child({ component: 'demo' })));
-    for (const d of domainWirings) {
-      const w = await d.wire({ ...ctx, log: log.child({ component: d.name }) });
-      components.push(...w.components);
-      if (w.http) plugins.push(w.http);
-      const ingest = (w as { ingest?: (a: Alert[]) => Promise<void> }).ingest;
-      if (ingest) alertTarget = ingest;
-    }
+    const auth = openAuth(config, store, opts.dataDir, systemClock);
+    if (auth.keyCreated) log.info({ file: keyFilePath(config, opts.dataDir) }, 'created the key file for secrets at rest');
+    const adminPassword = await auth.service.ensureAdmin();
+    if (adminPassword) announceAdmin(adminPassword, log);
+    const { components, plugins, ingest } = await wireDomains(ctx, openAlerts);
+    if (ingest) alertTarget = ingest;
     for (const c of components) {
       await c.start();
       started.push(c);
@@ -97,16 +93,13 @@ export async function startRuntime(config: LoadedConfig, opts: StartOptions): Pr
       for (const c of started) if (c.ready && !c.ready()) reasons.push(`${c.name}: not ready`);
       return { ok: reasons.length === 0, reasons };
     };
-    plugins.push(
-      overviewPlugin({
-        store,
-        services: slaServicesFrom(config),
-        timeIntervals: timeIntervalsFrom(config),
-        clock: systemClock,
-        listOpenAlerts: () => openAlerts.list(),
-      }),
-    );
-    const server = await createServer({ log, metrics, readiness, plugins });
+    const server = await createServer({
+      log,
+      metrics,
+      readiness,
+      plugins,
+      auth: serverAuthFrom(config, auth.service, systemClock, sinks.alerts, log.child({ component: 'auth' })),
+    });
     const listen = (config.server as { listen?: string } | undefined)?.listen ?? '127.0.0.1:8080';
     const { host, port } = parseListen(listen);
     const address = await server.listen({ host, port });
@@ -138,4 +131,48 @@ async function stopAll(components: Component[], until: number, log: Logger): Pro
       log.error({ component: c.name, err: errorMessage(err) }, 'component did not stop cleanly');
     }
   }
+}
+
+/**
+ * Wires every domain (without starting anything) and adds the overview page: the HTTP plugins
+ * exactly as `vigil start` registers them, also used by `vigil rbac matrix`.
+ */
+export async function wireDomains(
+  ctx: WireContext,
+  openAlerts: OpenAlerts,
+): Promise<{ components: Component[]; plugins: FastifyPluginAsync[]; ingest?: (a: Alert[]) => Promise<void> }> {
+  const components: Component[] = [];
+  const plugins: FastifyPluginAsync[] = [];
+  let ingest: ((a: Alert[]) => Promise<void>) | undefined;
+  const demo = ctx.config.demo as DemoConfig | undefined;
+  if (demo) components.push(demoTarget(demo, ctx.log.child({ component: 'demo' })));
+  for (const d of domainWirings) {
+    const w = await d.wire({ ...ctx, log: ctx.log.child({ component: d.name }) });
+    components.push(...w.components);
+    if (w.http) plugins.push(w.http);
+    const i = (w as { ingest?: (a: Alert[]) => Promise<void> }).ingest;
+    if (i) ingest = i;
+  }
+  plugins.push(
+    overviewPlugin({
+      store: ctx.store,
+      services: slaServicesFrom(ctx.config),
+      timeIntervals: timeIntervalsFrom(ctx.config),
+      clock: ctx.clock,
+      listOpenAlerts: () => openAlerts.list(),
+    }),
+  );
+  return { components, plugins, ...(ingest ? { ingest } : {}) };
+}
+
+/**
+ * The first start's administrator password, shown once on stderr (not in the log: it is a
+ * secret); it must be changed at the first sign-in.
+ */
+function announceAdmin(password: string, log: Logger): void {
+  log.warn('created the first user "admin"; its one-time password was printed on stderr, once');
+  process.stderr.write(
+    `\nvigil: created user "admin" with the one-time password below. It is shown only now;\n` +
+      `sign in, enrol TOTP and choose a new password. (Lost it? vigil user reset admin)\n${password}\n\n`,
+  );
 }
