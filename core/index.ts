@@ -8,4 +8,5 @@ export * from './store/index.js';
 export * from './time/index.js';
 export * from './schedule/index.js';
 export * from './crypto/index.js';
+export * from './customer-scope.js';
 export * from './principal.js';

@@ -12,6 +12,14 @@ export const ENROL = 'session:enrol';
 export const OWN_PASSWORD = 'session:password';
 
 /**
+ * Permission domains whose routes filter their data by `principal.customerId` (sla reports,
+ * planned downtimes and the overview do). A customer-scoped caller is refused every other
+ * domain, so a route that does not know about customers can never show another customer's data.
+ * A domain that passes the scope down to its queries joins this list.
+ */
+export const CUSTOMER_AWARE_DOMAINS: ReadonlySet<string> = new Set(['sla', 'incidents', 'status']);
+
+/**
  * Whether a caller may use a route needing `needed`: the one decision the hook enforces and
  * the matrix reports (`vigil rbac matrix`), so both always agree.
  */
@@ -22,6 +30,7 @@ export function mayCall(p: Principal, state: SessionState | undefined, needed: s
   if (needed === ENROL) return state === 'enrol';
   if (needed === OWN_PASSWORD) return p.kind === 'user' && (state === 'password' || state === 'full');
   if (state === 'enrol' || state === 'password') return false;
+  if (p.customerId !== undefined && !CUSTOMER_AWARE_DOMAINS.has(needed.split(':')[0]!)) return false;
   return hasPermission(p.permissions, needed);
 }
 

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 let cached: Set<string> | undefined;
@@ -9,7 +9,11 @@ let cached: Set<string> | undefined;
  */
 export function commonPasswords(): Set<string> {
   if (!cached) {
-    const file = fileURLToPath(new URL('./common-passwords.txt', import.meta.url));
+    // Next to this file when run from source; the compiled copy (dist/server/auth) reads the source tree's.
+    const here = fileURLToPath(new URL('./common-passwords.txt', import.meta.url));
+    const file = existsSync(here)
+      ? here
+      : fileURLToPath(new URL('../../../server/auth/common-passwords.txt', import.meta.url));
     cached = new Set(
       readFileSync(file, 'utf8')
         .split('\n')
