@@ -128,6 +128,10 @@ function sameOrigin(req: FastifyRequest, allowed: readonly string[]): boolean {
   } catch {
     return false; // an unparsable Origin is not ours
   }
-  if (u.host.toLowerCase() === String(req.headers.host ?? '').toLowerCase()) return true;
+  // Same host and port as the request (default ports spelled out: "https://h" is "h:443").
+  const m = /^(.*?)(?::(\d+))?$/.exec(String(req.headers.host ?? '').toLowerCase())!;
+  const hostPort = m[2] ?? (req.protocol === 'https' ? '443' : '80');
+  const originPort = u.port || (u.protocol === 'https:' ? '443' : '80');
+  if (u.hostname.toLowerCase() === m[1] && originPort === hostPort) return true;
   return allowed.some((a) => a.replace(/\/+$/, '').toLowerCase() === u.origin.toLowerCase());
 }
