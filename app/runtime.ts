@@ -13,7 +13,7 @@ import {
   type ProbeRollupsDb,
 } from '../core/index.js';
 import type { Kysely } from 'kysely';
-import { createServer, parseListen, type Readiness } from '../server/index.js';
+import { createServer, parseListen, type Readiness, type RoutePermission } from '../server/index.js';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { overviewPlugin } from '../dashboards/index.js';
 import { slaServicesFrom, timeIntervalsFrom } from '../sla/index.js';
@@ -27,7 +27,7 @@ import { keyFilePath, openAuth, serverAuthFrom } from './auth.js';
 export interface Runtime {
   readonly config: LoadedConfig;
   readonly store: Store;
-  readonly server: FastifyInstance;
+  readonly server: FastifyInstance & { permissions: RoutePermission[] };
   readonly address: string;
   /** Stops taking work, lets components finish or checkpoint, closes the server; the store stays open when `keepStore`. */
   stop(deadlineMs: number, opts?: { keepStore?: boolean }): Promise<void>;
@@ -74,7 +74,8 @@ export async function startRuntime(config: LoadedConfig, opts: StartOptions): Pr
   const ctx: WireContext = { log, metrics, store, clock: systemClock, dataDir: opts.dataDir, config, sinks };
   try {
     const auth = openAuth(config, store, opts.dataDir, systemClock);
-    if (auth.keyCreated) log.info({ file: keyFilePath(config, opts.dataDir) }, 'created the key file for secrets at rest');
+    if (auth.keyCreated)
+      log.info({ file: keyFilePath(config, opts.dataDir) }, 'created the key file for secrets at rest');
     const adminPassword = await auth.service.ensureAdmin();
     if (adminPassword) announceAdmin(adminPassword, log);
     const { components, plugins, ingest } = await wireDomains(ctx, openAlerts);
@@ -140,7 +141,11 @@ async function stopAll(components: Component[], until: number, log: Logger): Pro
 export async function wireDomains(
   ctx: WireContext,
   openAlerts: OpenAlerts,
-): Promise<{ components: Component[]; plugins: FastifyPluginAsync[]; ingest?: (a: Alert[]) => Promise<void> }> {
+): Promise<{
+  components: Component[];
+  plugins: FastifyPluginAsync[];
+  ingest?: (a: Alert[]) => Promise<void>;
+}> {
   const components: Component[] = [];
   const plugins: FastifyPluginAsync[] = [];
   let ingest: ((a: Alert[]) => Promise<void>) | undefined;

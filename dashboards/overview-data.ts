@@ -1,4 +1,11 @@
-import { inScope, zonedParts, type Alert, type Clock, type NamedTimeIntervalSpec, type Store } from '../core/index.js';
+import {
+  inScope,
+  zonedParts,
+  type Alert,
+  type Clock,
+  type NamedTimeIntervalSpec,
+  type Store,
+} from '../core/index.js';
 import {
   buildTimeline,
   computeFromMinuteCounts,

@@ -5,21 +5,32 @@ import type { RoleDef } from './auth/roles.js';
 import { BUILTIN_ROLES } from './auth/roles.js';
 
 const MIN = 60_000;
-const permission = z.string().regex(/^(\*|[a-z_]+:(\*|[a-z_]+)|\*:[a-z_]+)$/, 'must be a permission such as alerting:read, sla:*, *:read or *');
+const permission = z
+  .string()
+  .regex(
+    /^(\*|[a-z_]+:(\*|[a-z_]+)|\*:[a-z_]+)$/,
+    'must be a permission such as alerting:read, sla:*, *:read or *',
+  );
 
 const authSchema = z.strictObject({
   public_paths: z.array(z.string().startsWith('/')).default(['/healthz', '/readyz', '/metrics']),
-  allowed_hosts: z.array(z.string().regex(/^[a-z0-9.-]+$|^\[[0-9a-f:]+\]$/i, 'must be a host name or address')).default([]),
+  allowed_hosts: z
+    .array(z.string().regex(/^[a-z0-9.-]+$|^\[[0-9a-f:]+\]$/i, 'must be a host name or address'))
+    .default([]),
   session: z
     .strictObject({
-      idle_timeout: duration().default(15 * MIN).refine((v) => v <= 15 * MIN, 'must be at most 15m (PCI DSS 4.0.1 8.2.8)'),
+      idle_timeout: duration()
+        .default(15 * MIN)
+        .refine((v) => v <= 15 * MIN, 'must be at most 15m (PCI DSS 4.0.1 8.2.8)'),
       absolute_lifetime: duration().default(12 * 60 * MIN),
     })
     .default({ idle_timeout: 15 * MIN, absolute_lifetime: 12 * 60 * MIN }),
   lockout: z
     .strictObject({
       max_failures: z.number().int().min(1).max(10, 'must be at most 10 (PCI DSS 4.0.1 8.3.4)').default(10),
-      duration: duration().default(30 * MIN).refine((v) => v >= 30 * MIN, 'must be at least 30m (PCI DSS 4.0.1 8.3.4)'),
+      duration: duration()
+        .default(30 * MIN)
+        .refine((v) => v >= 30 * MIN, 'must be at least 30m (PCI DSS 4.0.1 8.3.4)'),
     })
     .default({ max_failures: 10, duration: 30 * MIN }),
   rate_limit_per_minute: z.number().int().min(1).default(30),
@@ -30,7 +41,11 @@ const authSchema = z.strictObject({
       iterations: z.number().int().min(2).default(DEFAULT_ARGON2.timeCost),
       parallelism: z.number().int().min(1).max(16).default(DEFAULT_ARGON2.parallelism),
     })
-    .default({ memory_kib: DEFAULT_ARGON2.memoryCost, iterations: DEFAULT_ARGON2.timeCost, parallelism: DEFAULT_ARGON2.parallelism }),
+    .default({
+      memory_kib: DEFAULT_ARGON2.memoryCost,
+      iterations: DEFAULT_ARGON2.timeCost,
+      parallelism: DEFAULT_ARGON2.parallelism,
+    }),
   key_file: z.string().min(1).optional(),
   issuer: z.string().min(1).default('vigil'),
   roles: z
@@ -72,7 +87,16 @@ export function authConfigFrom(config: Record<string, unknown>): AuthConfig {
   return (config.auth as AuthConfig | undefined) ?? authSchema.parse({});
 }
 
-export const argon2From = (a: AuthConfig): Argon2Params => ({ memoryCost: a.argon2.memory_kib, timeCost: a.argon2.iterations, parallelism: a.argon2.parallelism });
+export const argon2From = (a: AuthConfig): Argon2Params => ({
+  memoryCost: a.argon2.memory_kib,
+  timeCost: a.argon2.iterations,
+  parallelism: a.argon2.parallelism,
+});
 
 export const customRolesFrom = (a: AuthConfig): RoleDef[] =>
-  a.roles.map((r) => ({ name: r.name, description: r.description, permissions: r.permissions, customerScoped: r.customer_scoped }));
+  a.roles.map((r) => ({
+    name: r.name,
+    description: r.description,
+    permissions: r.permissions,
+    customerScoped: r.customer_scoped,
+  }));

@@ -17,13 +17,20 @@ export interface MatrixRow {
  * `mayCall`, from the routes the server registered and the roles it knows. Public paths
  * (health, metrics) are open to everyone.
  */
-export function rbacMatrix(routes: readonly RoutePermission[], roles: RoleRegistry, publicPaths: readonly string[]): MatrixRow[] {
+export function rbacMatrix(
+  routes: readonly RoutePermission[],
+  roles: RoleRegistry,
+  publicPaths: readonly string[],
+): MatrixRow[] {
   const open = new Set(publicPaths);
   return [...routes]
     .sort((a, b) => a.url.localeCompare(b.url) || a.method.localeCompare(b.method))
     .map((r) => {
-      const allowed: Record<string, boolean> = { anonymous: open.has(r.url) || mayCall(ANONYMOUS, undefined, r.permission) };
-      for (const role of roles.all()) allowed[role.name] = open.has(r.url) || mayCall(rolePrincipal(role), 'full', r.permission);
+      const allowed: Record<string, boolean> = {
+        anonymous: open.has(r.url) || mayCall(ANONYMOUS, undefined, r.permission),
+      };
+      for (const role of roles.all())
+        allowed[role.name] = open.has(r.url) || mayCall(rolePrincipal(role), 'full', r.permission);
       return { method: r.method, url: r.url, permission: r.permission, allowed };
     });
 }
@@ -32,7 +39,19 @@ export function rbacMatrix(routes: readonly RoutePermission[], roles: RoleRegist
 export function formatMatrix(rows: readonly MatrixRow[], roleNames: readonly string[]): string {
   const cols = ['anonymous', ...roleNames];
   const head = ['METHOD', 'ROUTE', 'PERMISSION', ...cols];
-  const body = rows.map((r) => [r.method, r.url, r.permission, ...cols.map((c) => (r.allowed[c] ? 'yes' : '-'))]);
+  const body = rows.map((r) => [
+    r.method,
+    r.url,
+    r.permission,
+    ...cols.map((c) => (r.allowed[c] ? 'yes' : '-')),
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  return [head, ...body].map((line) => line.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return [head, ...body]
+    .map((line) =>
+      line
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }

@@ -32,16 +32,14 @@ export function slaHttp(o: SlaHttpOptions): FastifyPluginAsync {
       if (svc && !inScope(customerScope(req), svc.customer))
         return reply.code(404).send({ error: 'not_found', message: `no service "${parsed.data.service}"` });
       try {
-        return reply
-          .code(201)
-          .send(
-            await announcePlannedDowntime(
-              o.store,
-              o.services.filter((s) => inScope(customerScope(req), s.customer)),
-              parsed.data,
-              o.clock.now(),
-            ),
-          );
+        return reply.code(201).send(
+          await announcePlannedDowntime(
+            o.store,
+            o.services.filter((s) => inScope(customerScope(req), s.customer)),
+            parsed.data,
+            o.clock.now(),
+          ),
+        );
       } catch (err) {
         if (err instanceof VigilError && err.code === 'SLA_DOWNTIME')
           return reply.code(400).send(badRequest(err.message));

@@ -19,7 +19,11 @@ export interface AccountOpts {
 export const accountOptions = (c: Command): Command =>
   c
     .option('-c, --config <file>', 'config file', defaultConfigPath())
-    .option('-d, --data <dir>', 'data directory (the SQLite store and the key file live here)', defaultDataDir())
+    .option(
+      '-d, --data <dir>',
+      'data directory (the SQLite store and the key file live here)',
+      defaultDataDir(),
+    )
     .option('--store <url>', 'store URL (default: store.url of the config)');
 
 export interface AccountContext {
@@ -36,8 +40,13 @@ export interface AccountContext {
  * directory, the key file under it). A local helper: no shared "open the configured store" helper
  * exists in this branch yet. Without a config file the defaults apply (store `sqlite:vigil.db`).
  */
-export async function withAccounts<T>(opts: AccountOpts, fn: (ctx: AccountContext) => Promise<T>): Promise<T> {
-  const config = existsSync(opts.config) ? loadVigilConfig(opts.config) : ({ __file: opts.config } as LoadedConfig);
+export async function withAccounts<T>(
+  opts: AccountOpts,
+  fn: (ctx: AccountContext) => Promise<T>,
+): Promise<T> {
+  const config = existsSync(opts.config)
+    ? loadVigilConfig(opts.config)
+    : ({ __file: opts.config } as LoadedConfig);
   const dataDir = resolve(opts.data);
   const url = opts.store ?? (config.store as { url?: string } | undefined)?.url ?? 'sqlite:vigil.db';
   const store = await openStore(url, { baseDir: dataDir });
@@ -70,7 +79,9 @@ export function checkCustomer(config: LoadedConfig, id: string | undefined): voi
   if (id === undefined) return;
   const customers = config.customers as Array<{ id: string }> | undefined;
   if (customers && !customers.some((c) => c.id === id))
-    throw new Error(`--customer "${id}" is not in customers (known: ${customers.map((c) => c.id).join(', ')})`);
+    throw new Error(
+      `--customer "${id}" is not in customers (known: ${customers.map((c) => c.id).join(', ')})`,
+    );
 }
 
 export const iso = (ms: number | null): string => (ms === null ? '-' : new Date(ms).toISOString());

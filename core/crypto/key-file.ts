@@ -1,5 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { VigilError, errorMessage } from '../errors.js';
 import { SecretBox, type SecretKey } from './secret-box.js';
@@ -17,7 +27,10 @@ interface KeyFileJson {
  */
 export function loadKeyRing(path: string): SecretBox {
   const json = readKeyFile(path);
-  const keys: SecretKey[] = Object.entries(json.keys).map(([id, k]) => ({ id, key: Buffer.from(k, 'base64') }));
+  const keys: SecretKey[] = Object.entries(json.keys).map(([id, k]) => ({
+    id,
+    key: Buffer.from(k, 'base64'),
+  }));
   return new SecretBox(keys, json.current);
 }
 
@@ -63,7 +76,10 @@ function readKeyFile(path: string): KeyFileJson {
     const st = fstatSync(fd);
     if (!st.isFile()) throw new VigilError('AUTH_KEY', `key file ${path} is not a regular file`);
     if ((st.mode & 0o077) !== 0)
-      throw new VigilError('AUTH_KEY', `key file ${path} may be read by others (mode ${(st.mode & 0o777).toString(8)}); chmod 600 it`);
+      throw new VigilError(
+        'AUTH_KEY',
+        `key file ${path} may be read by others (mode ${(st.mode & 0o777).toString(8)}); chmod 600 it`,
+      );
     if (typeof process.getuid === 'function' && st.uid !== process.getuid())
       throw new VigilError('AUTH_KEY', `key file ${path} belongs to another user`);
     const json = JSON.parse(readFileSync(fd, 'utf8')) as KeyFileJson;
@@ -95,5 +111,7 @@ function writeKeyFile(path: string, json: KeyFileJson, exclusive: boolean): void
 }
 
 function keyError(path: string, err: unknown): VigilError {
-  return new VigilError('AUTH_KEY', `cannot read the secret key file ${path}: ${errorMessage(err)}`, { cause: err });
+  return new VigilError('AUTH_KEY', `cannot read the secret key file ${path}: ${errorMessage(err)}`, {
+    cause: err,
+  });
 }

@@ -51,7 +51,10 @@ export class SecretBox {
       throw new VigilError('AUTH_SECRET', 'a stored secret is not in the sealed format');
     const key = this.#keys.get(parts[1]!);
     if (!key)
-      throw new VigilError('AUTH_SECRET', `a stored secret needs key ${parts[1]}, which is not in the key ring`);
+      throw new VigilError(
+        'AUTH_SECRET',
+        `a stored secret needs key ${parts[1]}, which is not in the key ring`,
+      );
     try {
       const d = createDecipheriv('aes-256-gcm', key, Buffer.from(parts[2]!, 'base64url'));
       d.setAAD(Buffer.from(context, 'utf8'));

@@ -58,7 +58,10 @@ export class Accounts {
   /** Creates a user with a one-time password (returned, never stored in clear) and a first grant. */
   async add(name: string, grant: GrantInput, now: number): Promise<{ id: string; password: string }> {
     if (!NAME.test(name))
-      throw new VigilError('AUTH_USER', `user name "${name}" must be 2–63 of a-z 0-9 . _ - starting with a letter`);
+      throw new VigilError(
+        'AUTH_USER',
+        `user name "${name}" must be 2–63 of a-z 0-9 . _ - starting with a letter`,
+      );
     this.checkGrant(grant, now);
     if (await this.find(name)) throw new VigilError('AUTH_USER', `user "${name}" exists already`);
     const password = oneTimePassword();
@@ -67,9 +70,22 @@ export class Accounts {
     await this.db.transaction().execute(async (trx) => {
       await trx
         .insertInto('auth_users')
-        .values({ id, name, password_hash, password_one_time: 1, disabled: 0, totp_enrolled: 0, failed_count: 0, created_at: now, updated_at: now })
+        .values({
+          id,
+          name,
+          password_hash,
+          password_one_time: 1,
+          disabled: 0,
+          totp_enrolled: 0,
+          failed_count: 0,
+          created_at: now,
+          updated_at: now,
+        })
         .execute();
-      await trx.insertInto('auth_grants').values(grantRow(id, grant, now)).execute();
+      await trx
+        .insertInto('auth_grants')
+        .values(grantRow(id, grant, now))
+        .execute();
     });
     return { id, password };
   }
@@ -85,7 +101,10 @@ export class Accounts {
   }
 
   async count(): Promise<number> {
-    const r = await this.db.selectFrom('auth_users').select((e) => e.fn.countAll().as('n')).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('auth_users')
+      .select((e) => e.fn.countAll().as('n'))
+      .executeTakeFirst();
     return Number(r?.n ?? 0);
   }
 
@@ -98,33 +117,65 @@ export class Accounts {
     for (const g of existing) {
       const gScoped = this.roles.get(g.role)?.customerScoped ?? false;
       if (gScoped !== scoped || (scoped && g.customerId !== (grant.customerId ?? null)))
-        throw new VigilError('AUTH_GRANT', `user "${name}" holds ${g.role}${g.customerId ? ` for ${g.customerId}` : ''}: a customer-scoped role cannot be mixed with other roles or customers`);
+        throw new VigilError(
+          'AUTH_GRANT',
+          `user "${name}" holds ${g.role}${g.customerId ? ` for ${g.customerId}` : ''}: a customer-scoped role cannot be mixed with other roles or customers`,
+        );
     }
     await this.db.transaction().execute(async (trx) => {
       // A renewal replaces the running grant of the same role, so the list shows one line per role.
-      await trx.updateTable('auth_grants').set({ revoked_at: now }).where('user_id', '=', u.id).where('role', '=', grant.role).where('revoked_at', 'is', null).execute();
-      await trx.insertInto('auth_grants').values(grantRow(u.id, grant, now)).execute();
+      await trx
+        .updateTable('auth_grants')
+        .set({ revoked_at: now })
+        .where('user_id', '=', u.id)
+        .where('role', '=', grant.role)
+        .where('revoked_at', 'is', null)
+        .execute();
+      await trx
+        .insertInto('auth_grants')
+        .values(grantRow(u.id, grant, now))
+        .execute();
     });
   }
 
   /** Ends a grant now. */
   async revoke(name: string, role: string, now: number): Promise<number> {
     const u = await this.require(name);
-    const r = await this.db.updateTable('auth_grants').set({ revoked_at: now }).where('user_id', '=', u.id).where('role', '=', role).where('revoked_at', 'is', null).executeTakeFirst();
+    const r = await this.db
+      .updateTable('auth_grants')
+      .set({ revoked_at: now })
+      .where('user_id', '=', u.id)
+      .where('role', '=', role)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
     return Number(r.numUpdatedRows);
   }
 
   /** Grants in force at `now` (not revoked, not past their end). */
   async activeGrants(userId: string, now: number): Promise<Grant[]> {
-    const rows = await this.db.selectFrom('auth_grants').selectAll().where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+    const rows = await this.db
+      .selectFrom('auth_grants')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .execute();
     return rows.map(toGrant).filter((g) => g.until > now);
   }
 
   async disable(name: string, now: number): Promise<void> {
     const u = await this.require(name);
     await this.db.transaction().execute(async (trx) => {
-      await trx.updateTable('auth_users').set({ disabled: 1, updated_at: now }).where('id', '=', u.id).execute();
-      await trx.updateTable('auth_sessions').set({ revoked_at: now }).where('user_id', '=', u.id).where('revoked_at', 'is', null).execute();
+      await trx
+        .updateTable('auth_users')
+        .set({ disabled: 1, updated_at: now })
+        .where('id', '=', u.id)
+        .execute();
+      await trx
+        .updateTable('auth_sessions')
+        .set({ revoked_at: now })
+        .where('user_id', '=', u.id)
+        .where('revoked_at', 'is', null)
+        .execute();
     });
   }
 
@@ -134,8 +185,26 @@ export class Accounts {
     const password = oneTimePassword();
     const password_hash = await hashPassword(password, this.argon2);
     await this.db.transaction().execute(async (trx) => {
-      await trx.updateTable('auth_users').set({ password_hash, password_one_time: 1, disabled: 0, totp_secret: null, totp_enrolled: 0, failed_count: 0, locked_until: null, updated_at: now }).where('id', '=', u.id).execute();
-      await trx.updateTable('auth_sessions').set({ revoked_at: now }).where('user_id', '=', u.id).where('revoked_at', 'is', null).execute();
+      await trx
+        .updateTable('auth_users')
+        .set({
+          password_hash,
+          password_one_time: 1,
+          disabled: 0,
+          totp_secret: null,
+          totp_enrolled: 0,
+          failed_count: 0,
+          locked_until: null,
+          updated_at: now,
+        })
+        .where('id', '=', u.id)
+        .execute();
+      await trx
+        .updateTable('auth_sessions')
+        .set({ revoked_at: now })
+        .where('user_id', '=', u.id)
+        .where('revoked_at', 'is', null)
+        .execute();
       await trx.deleteFrom('auth_recovery_codes').where('user_id', '=', u.id).execute();
     });
     return password;
@@ -172,9 +241,32 @@ export class Accounts {
 }
 
 function grantRow(userId: string, g: GrantInput, now: number) {
-  return { user_id: userId, role: g.role, customer_id: g.customerId ?? null, reason: g.reason, granted_by: g.grantedBy, granted_at: now, until: g.until, revoked_at: null };
+  return {
+    user_id: userId,
+    role: g.role,
+    customer_id: g.customerId ?? null,
+    reason: g.reason,
+    granted_by: g.grantedBy,
+    granted_at: now,
+    until: g.until,
+    revoked_at: null,
+  };
 }
 
-function toGrant(r: { role: string; customer_id: string | null; reason: string; granted_by: string; granted_at: unknown; until: unknown }): Grant {
-  return { role: r.role, customerId: r.customer_id, reason: r.reason, grantedBy: r.granted_by, grantedAt: num(r.granted_at), until: num(r.until) };
+function toGrant(r: {
+  role: string;
+  customer_id: string | null;
+  reason: string;
+  granted_by: string;
+  granted_at: unknown;
+  until: unknown;
+}): Grant {
+  return {
+    role: r.role,
+    customerId: r.customer_id,
+    reason: r.reason,
+    grantedBy: r.granted_by,
+    grantedAt: num(r.granted_at),
+    until: num(r.until),
+  };
 }

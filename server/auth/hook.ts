@@ -75,7 +75,13 @@ export function installAuthHook(app: FastifyInstance, o: AuthHookOptions): void 
       req.principal = p;
     } else if (cookie) {
       const s = await o.sessions.use(cookie, now);
-      const user = s && (await o.accounts.db.selectFrom('auth_users').select(['id', 'name', 'disabled']).where('id', '=', s.userId).executeTakeFirst());
+      const user =
+        s &&
+        (await o.accounts.db
+          .selectFrom('auth_users')
+          .select(['id', 'name', 'disabled'])
+          .where('id', '=', s.userId)
+          .executeTakeFirst());
       if (!s || !user || user.disabled === 1) {
         if (needed === 'public') return;
         return refuse(reply, 401, 'not signed in (session ended)');
@@ -94,10 +100,19 @@ export function installAuthHook(app: FastifyInstance, o: AuthHookOptions): void 
   async function fromBearer(token: string, now: number): Promise<Principal | undefined> {
     const t = await o.tokens.authenticate(token, now);
     if (t)
-      return { kind: 'token', name: t.name, id: t.id, roles: [], permissions: t.scopes, ...(t.customerId ? { customerId: t.customerId } : {}) };
+      return {
+        kind: 'token',
+        name: t.name,
+        id: t.id,
+        roles: [],
+        permissions: t.scopes,
+        ...(t.customerId ? { customerId: t.customerId } : {}),
+      };
     const d = digest(token);
     const agent = agents.find((a) => timingSafeEqual(a.digest, d));
-    return agent ? { kind: 'agent', name: `agent:${agent.location}`, roles: [], permissions: ['probes:agent'] } : undefined;
+    return agent
+      ? { kind: 'agent', name: `agent:${agent.location}`, roles: [], permissions: ['probes:agent'] }
+      : undefined;
   }
 }
 

@@ -3,7 +3,15 @@ export { BUILTIN_ROLES, RoleRegistry, hasPermission, permissionCovers, type Role
 export { mayCall, rolePrincipal, PUBLIC, AUTHENTICATED, ENROL, OWN_PASSWORD } from './access.js';
 export { installAuthHook, hostName, SESSION_COOKIE, CSRF_HEADER, type AuthHookOptions } from './hook.js';
 export { sessionRoutes, type SessionRoutesOptions } from './session-routes.js';
-export { passwordProblem, hashPassword, verifyPassword, needsRehash, DEFAULT_ARGON2, MIN_PASSWORD_LENGTH, type Argon2Params } from './passwords.js';
+export {
+  passwordProblem,
+  hashPassword,
+  verifyPassword,
+  needsRehash,
+  DEFAULT_ARGON2,
+  MIN_PASSWORD_LENGTH,
+  type Argon2Params,
+} from './passwords.js';
 export { DEFAULT_GRANT_MS, oneTimePassword, type Grant, type UserSummary } from './accounts.js';
 export { TOKEN_PREFIX, type TokenSummary } from './tokens.js';
 export { spendTotp, spendRecoveryCode } from './totp.js';

@@ -64,7 +64,8 @@ export function dummyHash(params: Argon2Params): Promise<string> {
 
 /** Why `password` is refused for `username`, or undefined when it is acceptable (NIST SP 800-63B 3.1.1.2). */
 export function passwordProblem(password: string, username: string): string | undefined {
-  if ([...password].length < MIN_PASSWORD_LENGTH) return `must have at least ${MIN_PASSWORD_LENGTH} characters`;
+  if ([...password].length < MIN_PASSWORD_LENGTH)
+    return `must have at least ${MIN_PASSWORD_LENGTH} characters`;
   if ([...password].length > 256) return 'must have at most 256 characters';
   const lower = password.toLowerCase();
   if (lower.includes(username.toLowerCase()) && username.length >= 3) return 'must not contain the user name';
@@ -74,12 +75,17 @@ export function passwordProblem(password: string, username: string): string | un
   return undefined;
 }
 
-const SEQUENCES = ['abcdefghijklmnopqrstuvwxyz', '01234567890', 'qwertyuiopasdfghjklzxcvbnm', '1qaz2wsx3edc4rfv5tgb'];
+const SEQUENCES = [
+  'abcdefghijklmnopqrstuvwxyz',
+  '01234567890',
+  'qwertyuiopasdfghjklzxcvbnm',
+  '1qaz2wsx3edc4rfv5tgb',
+];
 
 /** The whole password is a run of some sequence (forwards or backwards), possibly repeated. */
 function isSequence(s: string): boolean {
   for (const seq of SEQUENCES) {
-    const both = [seq + seq, [...seq + seq].reverse().join('')];
+    const both = [seq + seq, [...(seq + seq)].reverse().join('')];
     // Strip repetitions of a prefix shorter than the password: "abcabcabcabc".
     for (let n = 3; n <= s.length; n++) {
       const unit = s.slice(0, n);
@@ -97,7 +103,8 @@ function isCommon(s: string): boolean {
   const stripped = s.replace(/[^a-z]+$/, '').replace(/^[^a-z]+/, '');
   if (stripped.length >= 4 && list.has(stripped)) return true;
   for (let n = 4; n <= s.length / 2; n++) {
-    if (s.length % n === 0 && s.slice(0, n).repeat(s.length / n) === s && list.has(s.slice(0, n))) return true;
+    if (s.length % n === 0 && s.slice(0, n).repeat(s.length / n) === s && list.has(s.slice(0, n)))
+      return true;
   }
   return false;
 }

@@ -14,17 +14,39 @@ export interface RoleDef {
  * permissions (`*:agent`): no person pushes probe results in an agent's name.
  */
 export const BUILTIN_ROLES: readonly RoleDef[] = [
-  { name: 'admin', description: 'everything, including users, tokens and keys', permissions: ['*'], customerScoped: false },
+  {
+    name: 'admin',
+    description: 'everything, including users, tokens and keys',
+    permissions: ['*'],
+    customerScoped: false,
+  },
   {
     name: 'ops',
     description: 'on-call operations: alerts, silences, acknowledgements, planned downtime, probes',
-    permissions: ['alerting:*', 'sla:*', 'probes:read', 'probes:write', 'incidents:*', 'analyzers:read', 'scanners:read'],
+    permissions: [
+      'alerting:*',
+      'sla:*',
+      'probes:read',
+      'probes:write',
+      'incidents:*',
+      'analyzers:read',
+      'scanners:read',
+    ],
     customerScoped: false,
   },
   {
     name: 'security_officer',
     description: 'reviews IDS and scanner findings, runs security incidents and customer reports',
-    permissions: ['analyzers:*', 'scanners:*', 'findings:*', 'incidents:*', 'alerting:read', 'sla:read', 'audit:read', 'evidence:*'],
+    permissions: [
+      'analyzers:*',
+      'scanners:*',
+      'findings:*',
+      'incidents:*',
+      'alerting:read',
+      'sla:read',
+      'audit:read',
+      'evidence:*',
+    ],
     customerScoped: false,
   },
   {

@@ -1,7 +1,6 @@
 import type { Clock, SecretBox, Store } from '../../core/index.js';
 import { Accounts, DEFAULT_GRANT_MS } from './accounts.js';
 import type { AuthDb } from './db.js';
-import { num, numOrNull } from './db.js';
 import type { Argon2Params } from './passwords.js';
 import { RoleRegistry, type RoleDef } from './roles.js';
 import { Sessions, type SessionLimits } from './sessions.js';
@@ -58,7 +57,16 @@ export class AuthService {
     if ((await this.accounts.count()) > 0) return undefined;
     const now = this.o.clock.now();
     try {
-      const r = await this.accounts.add('admin', { role: 'admin', reason: 'first start: initial administrator', until: now + DEFAULT_GRANT_MS, grantedBy: 'vigil (first start)' }, now);
+      const r = await this.accounts.add(
+        'admin',
+        {
+          role: 'admin',
+          reason: 'first start: initial administrator',
+          until: now + DEFAULT_GRANT_MS,
+          grantedBy: 'vigil (first start)',
+        },
+        now,
+      );
       return r.password;
     } catch (err) {
       if ((await this.accounts.count()) > 0) return undefined; // another instance made it first
@@ -68,12 +76,20 @@ export class AuthService {
 
   /** Re-encrypts every stored secret with `next` (after a key was added); returns how many changed. */
   async reencrypt(next: SecretBox): Promise<number> {
-    const rows = await this.db.selectFrom('auth_users').select(['id', 'totp_secret']).where('totp_secret', 'is not', null).execute();
+    const rows = await this.db
+      .selectFrom('auth_users')
+      .select(['id', 'totp_secret'])
+      .where('totp_secret', 'is not', null)
+      .execute();
     let n = 0;
     for (const r of rows) {
       if (!r.totp_secret || !next.needsRotation(r.totp_secret)) continue;
       const ctx = `totp:${r.id}`;
-      await this.db.updateTable('auth_users').set({ totp_secret: next.seal(this.o.box.open(r.totp_secret, ctx), ctx) }).where('id', '=', r.id).execute();
+      await this.db
+        .updateTable('auth_users')
+        .set({ totp_secret: next.seal(this.o.box.open(r.totp_secret, ctx), ctx) })
+        .where('id', '=', r.id)
+        .execute();
       n++;
     }
     return n;
@@ -85,12 +101,35 @@ export class AuthService {
     const rows: AccessReviewRow[] = [];
     for (const u of await this.accounts.list(now))
       for (const g of u.grants)
-        rows.push({ kind: 'user', name: u.name, role: g.role, permissions: this.roles.get(g.role)?.permissions ?? [], customerId: g.customerId, reason: g.reason, grantedBy: g.grantedBy, since: g.grantedAt, until: g.until, lastUsed: u.lastLoginAt, disabled: u.disabled });
+        rows.push({
+          kind: 'user',
+          name: u.name,
+          role: g.role,
+          permissions: this.roles.get(g.role)?.permissions ?? [],
+          customerId: g.customerId,
+          reason: g.reason,
+          grantedBy: g.grantedBy,
+          since: g.grantedAt,
+          until: g.until,
+          lastUsed: u.lastLoginAt,
+          disabled: u.disabled,
+        });
     for (const t of await this.tokens.list()) {
       if (t.revokedAt !== null || (t.expiresAt !== null && t.expiresAt <= now)) continue;
-      rows.push({ kind: 'token', name: t.name, role: '(token)', permissions: t.scopes, customerId: t.customerId, reason: `created by ${t.createdBy}`, grantedBy: t.createdBy, since: t.createdAt, until: t.expiresAt, lastUsed: t.lastUsedAt, disabled: false });
+      rows.push({
+        kind: 'token',
+        name: t.name,
+        role: '(token)',
+        permissions: t.scopes,
+        customerId: t.customerId,
+        reason: `created by ${t.createdBy}`,
+        grantedBy: t.createdBy,
+        since: t.createdAt,
+        until: t.expiresAt,
+        lastUsed: t.lastUsedAt,
+        disabled: false,
+      });
     }
     return rows;
   }
 }
-

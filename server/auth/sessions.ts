@@ -20,7 +20,8 @@ export interface ActiveSession {
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-export const csrfMatches = (s: ActiveSession, presented: string | undefined) => !!presented && sha256(presented) === s.csrfHash;
+export const csrfMatches = (s: ActiveSession, presented: string | undefined) =>
+  !!presented && sha256(presented) === s.csrfHash;
 
 /** Server-side sessions: the cookie holds 32 random bytes; the store holds only their SHA-256. */
 export class Sessions {
@@ -30,12 +31,27 @@ export class Sessions {
   ) {}
 
   /** A new session; returns the cookie value and the CSRF token, both shown only now. */
-  async create(userId: string, state: SessionState, address: string | undefined, now: number): Promise<{ id: string; csrf: string }> {
+  async create(
+    userId: string,
+    state: SessionState,
+    address: string | undefined,
+    now: number,
+  ): Promise<{ id: string; csrf: string }> {
     const id = randomBytes(32).toString('base64url');
     const csrf = randomBytes(24).toString('base64url');
     await this.db
       .insertInto('auth_sessions')
-      .values({ id_hash: sha256(id), user_id: userId, state, csrf_hash: sha256(csrf), address: address ?? null, created_at: now, last_seen_at: now, expires_at: now + this.limits.absoluteLifetimeMs, revoked_at: null })
+      .values({
+        id_hash: sha256(id),
+        user_id: userId,
+        state,
+        csrf_hash: sha256(csrf),
+        address: address ?? null,
+        created_at: now,
+        last_seen_at: now,
+        expires_at: now + this.limits.absoluteLifetimeMs,
+        revoked_at: null,
+      })
       .execute();
     return { id, csrf };
   }
@@ -44,13 +60,25 @@ export class Sessions {
   async use(id: string, now: number): Promise<ActiveSession | undefined> {
     if (!/^[A-Za-z0-9_-]{43}$/.test(id)) return undefined;
     const idHash = sha256(id);
-    const row = await this.db.selectFrom('auth_sessions').selectAll().where('id_hash', '=', idHash).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('auth_sessions')
+      .selectAll()
+      .where('id_hash', '=', idHash)
+      .executeTakeFirst();
     if (!row || row.revoked_at !== null) return undefined;
     if (num(row.last_seen_at) + this.limits.idleTimeoutMs < now || num(row.expires_at) <= now) {
-      await this.db.updateTable('auth_sessions').set({ revoked_at: now }).where('id_hash', '=', idHash).execute();
+      await this.db
+        .updateTable('auth_sessions')
+        .set({ revoked_at: now })
+        .where('id_hash', '=', idHash)
+        .execute();
       return undefined;
     }
-    await this.db.updateTable('auth_sessions').set({ last_seen_at: now }).where('id_hash', '=', idHash).execute();
+    await this.db
+      .updateTable('auth_sessions')
+      .set({ last_seen_at: now })
+      .where('id_hash', '=', idHash)
+      .execute();
     return { idHash, userId: row.user_id, state: row.state as SessionState, csrfHash: row.csrf_hash };
   }
 
@@ -59,6 +87,10 @@ export class Sessions {
   }
 
   async revoke(idHash: string, now: number): Promise<void> {
-    await this.db.updateTable('auth_sessions').set({ revoked_at: now }).where('id_hash', '=', idHash).execute();
+    await this.db
+      .updateTable('auth_sessions')
+      .set({ revoked_at: now })
+      .where('id_hash', '=', idHash)
+      .execute();
   }
 }

@@ -19,12 +19,21 @@ export interface Enrolment {
 }
 
 /** The enrolment of a user: a pending secret is kept (sealed) so repeated sign-ins show the same one. */
-export async function enrolment(db: AuthDb, box: SecretBox, user: { id: string; name: string; totp_secret: string | null }, issuer: string): Promise<Enrolment> {
+export async function enrolment(
+  db: AuthDb,
+  box: SecretBox,
+  user: { id: string; name: string; totp_secret: string | null },
+  issuer: string,
+): Promise<Enrolment> {
   let secret: string;
   if (user.totp_secret) secret = box.open(user.totp_secret, context(user.id));
   else {
     secret = generateSecret();
-    await db.updateTable('auth_users').set({ totp_secret: box.seal(secret, context(user.id)) }).where('id', '=', user.id).execute();
+    await db
+      .updateTable('auth_users')
+      .set({ totp_secret: box.seal(secret, context(user.id)) })
+      .where('id', '=', user.id)
+      .execute();
   }
   const uri = generateURI({ issuer, label: user.name, secret });
   const qrSvg = await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M' });
@@ -37,10 +46,22 @@ export async function enrolment(db: AuthDb, box: SecretBox, user: { id: string; 
  * PostgreSQL, exactly one gets the row and the other is refused (RFC 6238 §5.2: "the verifier
  * MUST NOT accept the second attempt of the OTP after the successful validation").
  */
-export async function spendTotp(db: AuthDb, box: SecretBox, user: { id: string; totp_secret: string | null }, code: string, nowMs: number): Promise<boolean> {
+export async function spendTotp(
+  db: AuthDb,
+  box: SecretBox,
+  user: { id: string; totp_secret: string | null },
+  code: string,
+  nowMs: number,
+): Promise<boolean> {
   if (!user.totp_secret || !/^\d{6}$/.test(code)) return false;
   const secret = box.open(user.totp_secret, context(user.id));
-  const r = await verify({ secret, token: code, epoch: Math.floor(nowMs / 1000), epochTolerance: TOLERANCE_S, period: PERIOD_S });
+  const r = await verify({
+    secret,
+    token: code,
+    epoch: Math.floor(nowMs / 1000),
+    epochTolerance: TOLERANCE_S,
+    period: PERIOD_S,
+  });
   if (!r.valid) return false;
   const step = (r as { timeStep: number }).timeStep;
   const ins = await db
@@ -52,7 +73,10 @@ export async function spendTotp(db: AuthDb, box: SecretBox, user: { id: string; 
 }
 
 const RECOVERY_CODES = 10;
-const hashCode = (c: string) => createHash('sha256').update(c.replace(/[^a-z0-9]/gi, '').toLowerCase()).digest('hex');
+const hashCode = (c: string) =>
+  createHash('sha256')
+    .update(c.replace(/[^a-z0-9]/gi, '').toLowerCase())
+    .digest('hex');
 
 /** New recovery codes (80 bits each), replacing any old ones; only their SHA-256 is stored. */
 export async function newRecoveryCodes(db: AuthDb, userId: string, nowMs: number): Promise<string[]> {
@@ -62,13 +86,23 @@ export async function newRecoveryCodes(db: AuthDb, userId: string, nowMs: number
   });
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom('auth_recovery_codes').where('user_id', '=', userId).execute();
-    await trx.insertInto('auth_recovery_codes').values(codes.map((c) => ({ user_id: userId, code_hash: hashCode(c), created_at: nowMs, used_at: null }))).execute();
+    await trx
+      .insertInto('auth_recovery_codes')
+      .values(
+        codes.map((c) => ({ user_id: userId, code_hash: hashCode(c), created_at: nowMs, used_at: null })),
+      )
+      .execute();
   });
   return codes;
 }
 
 /** Spends a recovery code: one conditional UPDATE, so a code works exactly once. */
-export async function spendRecoveryCode(db: AuthDb, userId: string, code: string, nowMs: number): Promise<boolean> {
+export async function spendRecoveryCode(
+  db: AuthDb,
+  userId: string,
+  code: string,
+  nowMs: number,
+): Promise<boolean> {
   if (!/^[0-9a-f]{5}(-?[0-9a-f]{5}){3}$/i.test(code.trim())) return false;
   const r = await db
     .updateTable('auth_recovery_codes')

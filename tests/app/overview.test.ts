@@ -64,7 +64,18 @@ describe('vigil start with the demo target', () => {
       expect(raw).toBeGreaterThanOrEqual(rollups);
       // The overview needs sla:read: anonymous is refused, a token with the scope is served.
       expect((await fetch(`${base}/`)).status).toBe(401);
-      const created = await runCli(['token', 'create', '--name', 'viewer', '--scope', 'sla:read', '--config', file, '--data', join(dir, 'data')]);
+      const created = await runCli([
+        'token',
+        'create',
+        '--name',
+        'viewer',
+        '--scope',
+        'sla:read',
+        '--config',
+        file,
+        '--data',
+        join(dir, 'data'),
+      ]);
       expect(created.code).toBe(0);
       const token = created.stdout.trimEnd().split('\n').at(-1)!;
       const page = await fetch(`${base}/`, { headers: { authorization: `Bearer ${token}` } });

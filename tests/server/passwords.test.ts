@@ -18,9 +18,12 @@ describe('password policy (NIST SP 800-63B, PCI DSS 8.3.6)', () => {
     expect(passwordProblem(pw, 'olga')).toMatch(new RegExp(why));
   });
 
-  it.each(['correct horse battery staple', 'Vigil watches 24/7!', 'tr0ub4dor&3-extra'])('accepts %s', (pw) => {
-    expect(passwordProblem(pw, 'olga')).toBeUndefined();
-  });
+  it.each(['correct horse battery staple', 'Vigil watches 24/7!', 'tr0ub4dor&3-extra'])(
+    'accepts %s',
+    (pw) => {
+      expect(passwordProblem(pw, 'olga')).toBeUndefined();
+    },
+  );
 });
 
 describe('argon2id hashes', () => {

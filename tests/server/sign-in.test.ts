@@ -6,8 +6,16 @@ describeStores('sign-in, TOTP enrolment and first password', (getStore) => {
   it('a new user must enrol TOTP, then change the one-time password, before anything else', async () => {
     const f = await authServer(getStore());
     const now = f.clock.now();
-    const { password } = await f.service.accounts.add('olga', { role: 'ops', reason: 'on call', until: now + 86_400_000, grantedBy: 't' }, now);
-    const res = await f.server.inject({ method: 'POST', url: '/api/v1/session', payload: { username: 'olga', password } });
+    const { password } = await f.service.accounts.add(
+      'olga',
+      { role: 'ops', reason: 'on call', until: now + 86_400_000, grantedBy: 't' },
+      now,
+    );
+    const res = await f.server.inject({
+      method: 'POST',
+      url: '/api/v1/session',
+      payload: { username: 'olga', password },
+    });
     expect(res.statusCode).toBe(200);
     const body = res.json() as { enrol: { secret: string; uri: string; qrSvg: string }; csrfToken: string };
     expect(body.enrol.uri).toMatch(/^otpauth:\/\/totp\/vigil:olga\?/);
@@ -20,19 +28,39 @@ describeStores('sign-in, TOTP enrolment and first password', (getStore) => {
 
     // Enrolment session: nothing but enrolment.
     expect((await f.server.inject({ url: '/api/v1/things', headers: h })).statusCode).toBe(403);
-    const bad = await f.server.inject({ method: 'POST', url: '/api/v1/session/totp', headers: h, payload: { code: '000000' } });
+    const bad = await f.server.inject({
+      method: 'POST',
+      url: '/api/v1/session/totp',
+      headers: h,
+      payload: { code: '000000' },
+    });
     expect(bad.statusCode).toBe(400);
-    const ok = await f.server.inject({ method: 'POST', url: '/api/v1/session/totp', headers: h, payload: { code: await totpAt(body.enrol.secret, f.clock.now()) } });
+    const ok = await f.server.inject({
+      method: 'POST',
+      url: '/api/v1/session/totp',
+      headers: h,
+      payload: { code: await totpAt(body.enrol.secret, f.clock.now()) },
+    });
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toMatchObject({ enrolled: true, mustChangePassword: true });
     expect((ok.json() as { recoveryCodes: string[] }).recoveryCodes).toHaveLength(10);
 
     // One-time password still in force: only a password change.
     expect((await f.server.inject({ url: '/api/v1/things', headers: h })).statusCode).toBe(403);
-    const weak = await f.server.inject({ method: 'POST', url: '/api/v1/session/password', headers: h, payload: { newPassword: 'password1234' } });
+    const weak = await f.server.inject({
+      method: 'POST',
+      url: '/api/v1/session/password',
+      headers: h,
+      payload: { newPassword: 'password1234' },
+    });
     expect(weak.statusCode).toBe(400);
     expect(weak.json()).toMatchObject({ error: expect.stringContaining('common') });
-    const changed = await f.server.inject({ method: 'POST', url: '/api/v1/session/password', headers: h, payload: { newPassword: STRONG } });
+    const changed = await f.server.inject({
+      method: 'POST',
+      url: '/api/v1/session/password',
+      headers: h,
+      payload: { newPassword: STRONG },
+    });
     expect(changed.statusCode).toBe(200);
     const things = await f.server.inject({ url: '/api/v1/things', headers: h });
     expect(things.statusCode).toBe(200);
@@ -40,10 +68,18 @@ describeStores('sign-in, TOTP enrolment and first password', (getStore) => {
 
     // The one-time password no longer works; the new one with a fresh code does.
     f.clock.advance(30_000);
-    const old = await f.server.inject({ method: 'POST', url: '/api/v1/session', payload: { username: 'olga', password, totp: await totpAt(body.enrol.secret, f.clock.now()) } });
+    const old = await f.server.inject({
+      method: 'POST',
+      url: '/api/v1/session',
+      payload: { username: 'olga', password, totp: await totpAt(body.enrol.secret, f.clock.now()) },
+    });
     expect(old.statusCode).toBe(401);
     f.clock.advance(30_000);
-    const again = await f.server.inject({ method: 'POST', url: '/api/v1/session', payload: { username: 'olga', password: STRONG, totp: await totpAt(body.enrol.secret, f.clock.now()) } });
+    const again = await f.server.inject({
+      method: 'POST',
+      url: '/api/v1/session',
+      payload: { username: 'olga', password: STRONG, totp: await totpAt(body.enrol.secret, f.clock.now()) },
+    });
     expect(again.statusCode).toBe(200);
     expect(again.json()).toMatchObject({ user: 'olga', mustChangePassword: false });
     await f.server.close();
@@ -53,9 +89,17 @@ describeStores('sign-in, TOTP enrolment and first password', (getStore) => {
     const f = await authServer(getStore());
     const u = await enrolledUser(f, 'rita', 'ops');
     const code = await totpAt(u.secret, f.clock.now());
-    const first = await f.server.inject({ method: 'POST', url: '/api/v1/session', payload: { username: 'rita', password: STRONG, totp: code } });
+    const first = await f.server.inject({
+      method: 'POST',
+      url: '/api/v1/session',
+      payload: { username: 'rita', password: STRONG, totp: code },
+    });
     expect(first.statusCode).toBe(200);
-    const replay = await f.server.inject({ method: 'POST', url: '/api/v1/session', payload: { username: 'rita', password: STRONG, totp: code } });
+    const replay = await f.server.inject({
+      method: 'POST',
+      url: '/api/v1/session',
+      payload: { username: 'rita', password: STRONG, totp: code },
+    });
     expect(replay.statusCode).toBe(401);
     expect(replay.json()).toEqual({ error: 'invalid credentials' });
     await f.server.close();
@@ -65,11 +109,23 @@ describeStores('sign-in, TOTP enrolment and first password', (getStore) => {
     const f = await authServer(getStore());
     const u = await enrolledUser(f, 'remy', 'auditor');
     const rc = u.recoveryCodes[0]!;
-    const first = await f.server.inject({ method: 'POST', url: '/api/v1/session', payload: { username: 'remy', password: STRONG, totp: rc } });
+    const first = await f.server.inject({
+      method: 'POST',
+      url: '/api/v1/session',
+      payload: { username: 'remy', password: STRONG, totp: rc },
+    });
     expect(first.statusCode).toBe(200);
-    const second = await f.server.inject({ method: 'POST', url: '/api/v1/session', payload: { username: 'remy', password: STRONG, totp: rc } });
+    const second = await f.server.inject({
+      method: 'POST',
+      url: '/api/v1/session',
+      payload: { username: 'remy', password: STRONG, totp: rc },
+    });
     expect(second.statusCode).toBe(401);
-    const other = await f.server.inject({ method: 'POST', url: '/api/v1/session', payload: { username: 'remy', password: STRONG, totp: u.recoveryCodes[1]! } });
+    const other = await f.server.inject({
+      method: 'POST',
+      url: '/api/v1/session',
+      payload: { username: 'remy', password: STRONG, totp: u.recoveryCodes[1]! },
+    });
     expect(other.statusCode).toBe(200);
     await f.server.close();
   });
@@ -79,7 +135,9 @@ describeStores('sign-in, TOTP enrolment and first password', (getStore) => {
     const u = await enrolledUser(f, 'sam', 'ops');
     const h = { cookie: u.cookie, 'x-csrf-token': u.csrf };
     expect((await f.server.inject({ url: '/api/v1/things', headers: h })).statusCode).toBe(200);
-    expect((await f.server.inject({ method: 'DELETE', url: '/api/v1/session', headers: h })).statusCode).toBe(204);
+    expect((await f.server.inject({ method: 'DELETE', url: '/api/v1/session', headers: h })).statusCode).toBe(
+      204,
+    );
     expect((await f.server.inject({ url: '/api/v1/things', headers: h })).statusCode).toBe(401);
     await f.server.close();
   });
@@ -88,8 +146,14 @@ describeStores('sign-in, TOTP enrolment and first password', (getStore) => {
     const f = await authServer(getStore());
     const u = await enrolledUser(f, 'dora', 'ops');
     await f.service.accounts.disable('dora', f.clock.now());
-    expect((await f.server.inject({ url: '/api/v1/things', headers: { cookie: u.cookie } })).statusCode).toBe(401);
-    const res = await f.server.inject({ method: 'POST', url: '/api/v1/session', payload: { username: 'dora', password: STRONG, totp: await totpAt(u.secret, f.clock.now()) } });
+    expect((await f.server.inject({ url: '/api/v1/things', headers: { cookie: u.cookie } })).statusCode).toBe(
+      401,
+    );
+    const res = await f.server.inject({
+      method: 'POST',
+      url: '/api/v1/session',
+      payload: { username: 'dora', password: STRONG, totp: await totpAt(u.secret, f.clock.now()) },
+    });
     expect(res.statusCode).toBe(401);
     await f.server.close();
   });

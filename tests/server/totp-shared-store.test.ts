@@ -10,12 +10,26 @@ import { totpAt } from './helpers/auth-server.js';
 
 const box = new SecretBox([{ id: 'k1', key: randomBytes(32) }], 'k1');
 
-async function userWithSeed(store: Store, id: string): Promise<{ id: string; totp_secret: string; secret: string }> {
+async function userWithSeed(
+  store: Store,
+  id: string,
+): Promise<{ id: string; totp_secret: string; secret: string }> {
   const secret = generateSecret();
   const totp_secret = box.seal(secret, `totp:${id}`);
   await (store.db as AuthDb)
     .insertInto('auth_users')
-    .values({ id, name: id, password_hash: 'x', password_one_time: 0, disabled: 0, totp_secret, totp_enrolled: 1, failed_count: 0, created_at: 0, updated_at: 0 })
+    .values({
+      id,
+      name: id,
+      password_hash: 'x',
+      password_one_time: 0,
+      disabled: 0,
+      totp_secret,
+      totp_enrolled: 1,
+      failed_count: 0,
+      created_at: 0,
+      updated_at: 0,
+    })
     .execute();
   return { id, totp_secret, secret };
 }
@@ -26,10 +40,14 @@ describeStores('TOTP replay guard in the store', (getStore) => {
     const u = await userWithSeed(store, 'tess');
     const now = Date.UTC(2026, 0, 1, 10, 0, 5);
     const code = await totpAt(u.secret, now);
-    const results = await Promise.all(Array.from({ length: 5 }, () => spendTotp(store.db as AuthDb, box, u, code, now)));
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => spendTotp(store.db as AuthDb, box, u, code, now)),
+    );
     expect(results.filter(Boolean)).toHaveLength(1);
     expect(await spendTotp(store.db as AuthDb, box, u, code, now + 10_000)).toBe(false);
-    expect(await spendTotp(store.db as AuthDb, box, u, await totpAt(u.secret, now + 30_000), now + 30_000)).toBe(true);
+    expect(
+      await spendTotp(store.db as AuthDb, box, u, await totpAt(u.secret, now + 30_000), now + 30_000),
+    ).toBe(true);
     // Another user's code of the same step is theirs alone.
     const v = await userWithSeed(store, 'vera');
     expect(await spendTotp(store.db as AuthDb, box, v, await totpAt(v.secret, now), now)).toBe(true);
@@ -39,7 +57,15 @@ describeStores('TOTP replay guard in the store', (getStore) => {
     const store = getStore();
     const u = await userWithSeed(store, 'una');
     const now = Date.UTC(2026, 0, 1, 10, 0, 5);
-    await expect(spendTotp(store.db as AuthDb, box, { id: 'someone-else', totp_secret: u.totp_secret }, await totpAt(u.secret, now), now)).rejects.toThrow(/does not decrypt/);
+    await expect(
+      spendTotp(
+        store.db as AuthDb,
+        box,
+        { id: 'someone-else', totp_secret: u.totp_secret },
+        await totpAt(u.secret, now),
+        now,
+      ),
+    ).rejects.toThrow(/does not decrypt/);
   });
 });
 
@@ -62,7 +88,10 @@ describe('TOTP replay across two instances on one PostgreSQL', () => {
     for (let step = 0; step < 5; step++) {
       const now = Date.UTC(2026, 0, 1, 10, 0, 5) + step * 30_000;
       const code = await totpAt(u.secret, now);
-      const [ra, rb] = await Promise.all([spendTotp(a.db as AuthDb, box, u, code, now), spendTotp(b.db as AuthDb, box, u, code, now)]);
+      const [ra, rb] = await Promise.all([
+        spendTotp(a.db as AuthDb, box, u, code, now),
+        spendTotp(b.db as AuthDb, box, u, code, now),
+      ]);
       expect([ra, rb].filter(Boolean)).toHaveLength(1);
       expect(await spendTotp(a.db as AuthDb, box, u, code, now)).toBe(false);
       expect(await spendTotp(b.db as AuthDb, box, u, code, now)).toBe(false);

@@ -83,6 +83,13 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ['auth_tokens', 'auth_recovery_codes', 'auth_totp_steps', 'auth_sessions', 'auth_grants', 'auth_users'])
+  for (const t of [
+    'auth_tokens',
+    'auth_recovery_codes',
+    'auth_totp_steps',
+    'auth_sessions',
+    'auth_grants',
+    'auth_users',
+  ])
     await db.schema.dropTable(t).execute();
 }

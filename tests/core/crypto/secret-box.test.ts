@@ -38,7 +38,9 @@ describe('SecretBox (AES-256-GCM)', () => {
     expect(next.open(sealed, 'c')).toBe('x');
     expect(next.needsRotation(sealed)).toBe(true);
     expect(next.needsRotation(next.seal('x', 'c'))).toBe(false);
-    expect(() => new SecretBox([{ id: 'k2', key: randomBytes(32) }], 'k2').open(sealed, 'c')).toThrow(/needs key k1/);
+    expect(() => new SecretBox([{ id: 'k2', key: randomBytes(32) }], 'k2').open(sealed, 'c')).toThrow(
+      /needs key k1/,
+    );
   });
 });
 

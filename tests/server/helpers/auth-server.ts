@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { generate } from 'otplib';
+import { createMetricsRegistry, silentLogger, SecretBox, type Store } from '../../../core/index.js';
 import {
-  createMetricsRegistry,
-  silentLogger,
-  SecretBox,
-  type Store,
-} from '../../../core/index.js';
-import { AuthService, authConfigFrom, createServer, type AuthConfig, type RoleDef } from '../../../server/index.js';
+  AuthService,
+  authConfigFrom,
+  createServer,
+  type AuthConfig,
+  type RoleDef,
+} from '../../../server/index.js';
 
 /** A clock the test moves by hand (lockout, idle and lifetime are about time). */
 export class FakeClock {
@@ -33,7 +34,10 @@ export const AGENT_TOKEN = 'agent-token-from-config-0123456789';
  * A server kernel with auth over `store` and a few routes with declared permissions, as a domain
  * plugin would add them (things:read, things:write, probes:agent, sla:read with customer scope).
  */
-export async function authServer(store: Store, opts: { customRoles?: RoleDef[]; box?: SecretBox; clock?: FakeClock } = {}): Promise<AuthFixture> {
+export async function authServer(
+  store: Store,
+  opts: { customRoles?: RoleDef[]; box?: SecretBox; clock?: FakeClock } = {},
+): Promise<AuthFixture> {
   const clock = opts.clock ?? new FakeClock();
   const config = authConfigFrom({ auth: undefined });
   const box = opts.box ?? new SecretBox([{ id: 'k1', key: randomBytes(32) }], 'k1');
@@ -42,7 +46,10 @@ export async function authServer(store: Store, opts: { customRoles?: RoleDef[]; 
     box,
     clock,
     argon2: { memoryCost: 19456, timeCost: 2, parallelism: 1 },
-    limits: { idleTimeoutMs: config.session.idle_timeout, absoluteLifetimeMs: config.session.absolute_lifetime },
+    limits: {
+      idleTimeoutMs: config.session.idle_timeout,
+      absoluteLifetimeMs: config.session.absolute_lifetime,
+    },
     customRoles: opts.customRoles ?? [],
   });
   const lockouts: AuthFixture['lockouts'] = [];
@@ -61,10 +68,19 @@ export async function authServer(store: Store, opts: { customRoles?: RoleDef[]; 
     },
     plugins: [
       async (app) => {
-        app.get('/api/v1/things', { config: { permission: 'alerting:read' } }, async (req) => ({ who: req.principal.name }));
-        app.post('/api/v1/things', { config: { permission: 'alerting:write' } }, async (req) => ({ done: true, who: req.principal.name }));
-        app.post('/api/v1/agent/push', { config: { permission: 'probes:agent' } }, async (req) => ({ agent: req.principal.name }));
-        app.get('/api/v1/reports', { config: { permission: 'sla:read' } }, async (req) => ({ customer: req.principal.customerId ?? null }));
+        app.get('/api/v1/things', { config: { permission: 'alerting:read' } }, async (req) => ({
+          who: req.principal.name,
+        }));
+        app.post('/api/v1/things', { config: { permission: 'alerting:write' } }, async (req) => ({
+          done: true,
+          who: req.principal.name,
+        }));
+        app.post('/api/v1/agent/push', { config: { permission: 'probes:agent' } }, async (req) => ({
+          agent: req.principal.name,
+        }));
+        app.get('/api/v1/reports', { config: { permission: 'sla:read' } }, async (req) => ({
+          customer: req.principal.customerId ?? null,
+        }));
       },
     ],
   });
@@ -94,10 +110,23 @@ export const STRONG = 'correct horse battery staple 42';
  * Adds a user with `role` and takes them through the first sign-in: one-time password, TOTP
  * enrolment, new password. Returns a full session.
  */
-export async function enrolledUser(f: AuthFixture, name: string, role: string, customerId?: string): Promise<SignedIn> {
+export async function enrolledUser(
+  f: AuthFixture,
+  name: string,
+  role: string,
+  customerId?: string,
+): Promise<SignedIn> {
   const now = f.clock.now();
-  const { password } = await f.service.accounts.add(name, { role, customerId, reason: 'test', until: now + 86_400_000 * 30, grantedBy: 'test' }, now);
-  const first = await f.server.inject({ method: 'POST', url: '/api/v1/session', payload: { username: name, password } });
+  const { password } = await f.service.accounts.add(
+    name,
+    { role, customerId, reason: 'test', until: now + 86_400_000 * 30, grantedBy: 'test' },
+    now,
+  );
+  const first = await f.server.inject({
+    method: 'POST',
+    url: '/api/v1/session',
+    payload: { username: name, password },
+  });
   if (first.statusCode !== 200) throw new Error(`sign-in of ${name}: ${first.statusCode} ${first.body}`);
   const body = first.json() as { enrol: { secret: string }; csrfToken: string };
   const cookie = sessionCookie(first);
@@ -110,5 +139,10 @@ export async function enrolledUser(f: AuthFixture, name: string, role: string, c
   if (enrol.statusCode !== 200) throw new Error(`enrolment of ${name}: ${enrol.statusCode} ${enrol.body}`);
   // The next code must come from a later step: the one just used is spent.
   f.clock.advance(30_000);
-  return { cookie, csrf: body.csrfToken, secret: body.enrol.secret, recoveryCodes: (enrol.json() as { recoveryCodes: string[] }).recoveryCodes };
+  return {
+    cookie,
+    csrf: body.csrfToken,
+    secret: body.enrol.secret,
+    recoveryCodes: (enrol.json() as { recoveryCodes: string[] }).recoveryCodes,
+  };
 }
