@@ -158,3 +158,34 @@ describeStores('sign-in, TOTP enrolment and first password', (getStore) => {
     await f.server.close();
   });
 });
+
+describeStores('argon2 parameters raised', (getStore) => {
+  it('re-hashes a password at the next sign-in with the new parameters', async () => {
+    const f = await authServer(getStore());
+    const u = await enrolledUser(f, 'hugo', 'ops');
+    const before = (await f.service.accounts.find('hugo'))!.password_hash;
+    expect(before).toContain('m=19456,t=2,');
+    await f.server.close();
+    const g = await authServer(getStore(), {
+      box: f.box,
+      clock: f.clock,
+      argon2: { memoryCost: 19456, timeCost: 3, parallelism: 1 },
+    });
+    const res = await g.server.inject({
+      method: 'POST',
+      url: '/api/v1/session',
+      payload: { username: 'hugo', password: STRONG, totp: await totpAt(u.secret, g.clock.now()) },
+    });
+    expect(res.statusCode).toBe(200);
+    const after = (await g.service.accounts.find('hugo'))!.password_hash;
+    expect(after).toContain('m=19456,t=3,');
+    g.clock.advance(30_000);
+    const again = await g.server.inject({
+      method: 'POST',
+      url: '/api/v1/session',
+      payload: { username: 'hugo', password: STRONG, totp: await totpAt(u.secret, g.clock.now()) },
+    });
+    expect(again.statusCode).toBe(200);
+    await g.server.close();
+  });
+});

@@ -6,6 +6,7 @@ import {
   AuthService,
   authConfigFrom,
   createServer,
+  type Argon2Params,
   type AuthConfig,
   type RoleDef,
 } from '../../../server/index.js';
@@ -36,7 +37,7 @@ export const AGENT_TOKEN = 'agent-token-from-config-0123456789';
  */
 export async function authServer(
   store: Store,
-  opts: { customRoles?: RoleDef[]; box?: SecretBox; clock?: FakeClock } = {},
+  opts: { customRoles?: RoleDef[]; box?: SecretBox; clock?: FakeClock; argon2?: Argon2Params } = {},
 ): Promise<AuthFixture> {
   const clock = opts.clock ?? new FakeClock();
   const config = authConfigFrom({ auth: undefined });
@@ -45,7 +46,7 @@ export async function authServer(
     store,
     box,
     clock,
-    argon2: { memoryCost: 19456, timeCost: 2, parallelism: 1 },
+    argon2: opts.argon2 ?? { memoryCost: 19456, timeCost: 2, parallelism: 1 },
     limits: {
       idleTimeoutMs: config.session.idle_timeout,
       absoluteLifetimeMs: config.session.absolute_lifetime,
