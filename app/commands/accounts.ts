@@ -9,6 +9,7 @@ import {
   withAccounts,
   type AccountOpts,
 } from './account-context.js';
+import { registerEnrolCommand } from './enrol.js';
 import { registerRbacCommands } from './rbac.js';
 import { registerTokenCommands } from './tokens.js';
 
@@ -147,6 +148,7 @@ export function registerAccountCommands(program: Command): void {
     ),
   );
 
+  registerEnrolCommand(user);
   registerTokenCommands(program);
   registerRbacCommands(program);
 }

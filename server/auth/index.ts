@@ -14,6 +14,6 @@ export {
 } from './passwords.js';
 export { DEFAULT_GRANT_MS, oneTimePassword, type Grant, type UserSummary } from './accounts.js';
 export { TOKEN_PREFIX, type TokenSummary } from './tokens.js';
-export { spendTotp, spendRecoveryCode } from './totp.js';
+export { spendTotp, spendRecoveryCode, enrolment, newRecoveryCodes, type Enrolment } from './totp.js';
 export { signIn, userPrincipal, type LockoutPolicy } from './sign-in.js';
 export type { AuthDb, AuthTables } from './db.js';
