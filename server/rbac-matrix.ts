@@ -1,14 +1,17 @@
-import { ANONYMOUS } from '../core/index.js';
+import { ANONYMOUS, type Principal } from '../core/index.js';
 import { mayCall, rolePrincipal } from './auth/access.js';
 import type { RoleRegistry } from './auth/roles.js';
 import type { RoutePermission } from './permissions.js';
+
+/** A remote probe agent authenticated by its config token (`locations[].token`). */
+const AGENT: Principal = { kind: 'agent', name: 'agent', roles: [], permissions: ['probes:agent'] };
 
 /** One route of the function matrix (S12, MKBackup 24.8a) and who may call it. */
 export interface MatrixRow {
   method: string;
   url: string;
   permission: string;
-  /** Role name (and `anonymous`) → allowed. */
+  /** Role name (and `anonymous`, `agent`) → allowed. */
   allowed: Record<string, boolean>;
 }
 
@@ -29,6 +32,7 @@ export function rbacMatrix(
       const allowed: Record<string, boolean> = {
         anonymous: open.has(r.url) || mayCall(ANONYMOUS, undefined, r.permission),
       };
+      allowed.agent = open.has(r.url) || mayCall(AGENT, undefined, r.permission);
       for (const role of roles.all())
         allowed[role.name] = open.has(r.url) || mayCall(rolePrincipal(role), 'full', r.permission);
       return { method: r.method, url: r.url, permission: r.permission, allowed };
@@ -37,7 +41,7 @@ export function rbacMatrix(
 
 /** The matrix as a fixed-width text table (`vigil rbac matrix`). */
 export function formatMatrix(rows: readonly MatrixRow[], roleNames: readonly string[]): string {
-  const cols = ['anonymous', ...roleNames];
+  const cols = ['anonymous', 'agent', ...roleNames];
   const head = ['METHOD', 'ROUTE', 'PERMISSION', ...cols];
   const body = rows.map((r) => [
     r.method,

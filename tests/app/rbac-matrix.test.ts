@@ -107,6 +107,44 @@ describe('the function matrix, enforced on every route of a fully wired vigil', 
       expect(rows.some((r) => r.url === route)).toBe(true);
   });
 
+  it('the matrix itself holds what the roles promise (checked without the code that computes it)', () => {
+    const SESSION = ['public', 'authenticated', 'session:password'];
+    const allowedOnly = (name: string, perms: string[]) =>
+      rows
+        .filter((r) => r.allowed[name])
+        .every((r) => perms.includes(r.permission) || ['/healthz', '/readyz', '/metrics'].includes(r.url));
+    expect(
+      rows
+        .filter((r) => r.allowed.anonymous)
+        .map((r) => r.permission)
+        .every((p) => p === 'public'),
+    ).toBe(true);
+    expect(rows.filter((r) => r.permission !== 'public').some((r) => r.allowed.anonymous)).toBe(false);
+    // Read-only: the auditor changes nothing but its own session.
+    expect(
+      rows
+        .filter((r) => r.allowed.auditor && r.method !== 'GET' && r.permission !== 'public')
+        .every((r) => r.url.startsWith('/api/v1/session')),
+    ).toBe(true);
+    expect(
+      rows
+        .filter((r) => r.method === 'GET' && r.permission.endsWith(':read'))
+        .every((r) => r.allowed.auditor),
+    ).toBe(true);
+    expect(allowedOnly('customer_coordinator', [...SESSION, 'sla:read'])).toBe(true);
+    expect(allowedOnly('sla_viewer', [...SESSION, 'sla:read'])).toBe(true);
+    expect(allowedOnly('agent', ['public', 'authenticated', 'probes:agent'])).toBe(true);
+    for (const r of rows) {
+      expect([r.url, r.allowed.admin]).toEqual([
+        r.url,
+        !['probes:agent', 'session:enrol'].includes(r.permission),
+      ]);
+      if (r.permission.startsWith('alerting:')) expect([r.url, r.allowed.ops]).toEqual([r.url, true]);
+      if (r.permission === 'probes:agent')
+        expect([r.url, r.allowed.agent, r.allowed.ops]).toEqual([r.url, true, false]);
+    }
+  });
+
   it('every route × every role, anonymous, a token and an agent answer as the matrix says', async () => {
     const callers: Caller[] = [{ name: 'anonymous', principal: ANONYMOUS, headers: async () => ({}) }];
     for (const role of auth.roles.all())
