@@ -56,14 +56,12 @@ export function registerRbacCommands(program: Command): void {
             });
             const rows = rbacMatrix(server.permissions, ctx.service.roles, auth.config.public_paths);
             await server.close();
-            const roles = ctx.service.roles
-              .all()
-              .map((r) => ({
-                name: r.name,
-                description: r.description,
-                permissions: r.permissions,
-                customerScoped: r.customerScoped,
-              }));
+            const roles = ctx.service.roles.all().map((r) => ({
+              name: r.name,
+              description: r.description,
+              permissions: r.permissions,
+              customerScoped: r.customerScoped,
+            }));
             if (o.json) process.stdout.write(`${JSON.stringify({ roles, routes: rows }, null, 2)}\n`);
             else process.stdout.write(`${formatMatrix(rows, ctx.service.roles.names())}\n`);
           } finally {
