@@ -133,6 +133,16 @@ export function registerAccountCommands(program: Command): void {
       ),
   );
 
+  accountOptions(user.command('signout <name>').description('end every session of a user now')).action(
+    (name: string, o: AccountOpts) =>
+      run('user signout', () =>
+        withAccounts(o, async (ctx) => {
+          const n = await ctx.service.accounts.signOut(name, Date.now());
+          process.stdout.write(`${n} session(s) of ${name} ended\n`);
+        }),
+      ),
+  );
+
   accountOptions(
     user
       .command('reset <name>')

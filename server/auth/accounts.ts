@@ -179,6 +179,18 @@ export class Accounts {
     });
   }
 
+  /** Ends every session of the user now (they must sign in again); returns how many. */
+  async signOut(name: string, now: number): Promise<number> {
+    const u = await this.require(name);
+    const r = await this.db
+      .updateTable('auth_sessions')
+      .set({ revoked_at: now })
+      .where('user_id', '=', u.id)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
   /** New one-time password, TOTP enrolment again, lockout cleared, sessions and recovery codes ended. */
   async reset(name: string, now: number): Promise<string> {
     const u = await this.require(name);

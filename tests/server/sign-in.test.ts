@@ -142,6 +142,20 @@ describeStores('sign-in, TOTP enrolment and first password', (getStore) => {
     await f.server.close();
   });
 
+  it('an administrator can end all sessions of a user', async () => {
+    const f = await authServer(getStore());
+    const u = await enrolledUser(f, 'sid', 'ops');
+    expect((await f.server.inject({ url: '/api/v1/things', headers: { cookie: u.cookie } })).statusCode).toBe(
+      200,
+    );
+    expect((await f.server.inject({ method: 'HEAD', url: '/api/v1/things' })).statusCode).toBe(401);
+    expect(await f.service.accounts.signOut('sid', f.clock.now())).toBe(1);
+    expect((await f.server.inject({ url: '/api/v1/things', headers: { cookie: u.cookie } })).statusCode).toBe(
+      401,
+    );
+    await f.server.close();
+  });
+
   it('a disabled user is refused at once, also with a running session', async () => {
     const f = await authServer(getStore());
     const u = await enrolledUser(f, 'dora', 'ops');
