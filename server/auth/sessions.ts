@@ -37,6 +37,11 @@ export class Sessions {
     address: string | undefined,
     now: number,
   ): Promise<{ id: string; csrf: string }> {
+    // Sessions that ended more than 30 days ago are of no use any more (the audit log keeps the accesses).
+    await this.db
+      .deleteFrom('auth_sessions')
+      .where('expires_at', '<', now - 30 * 86_400_000)
+      .execute();
     const id = randomBytes(32).toString('base64url');
     const csrf = randomBytes(24).toString('base64url');
     await this.db

@@ -69,7 +69,15 @@ export async function spendTotp(
     .values({ user_id: user.id, step, used_at: nowMs })
     .onConflict((oc) => oc.columns(['user_id', 'step']).doNothing())
     .executeTakeFirst();
-  return Number(ins.numInsertedOrUpdatedRows ?? 0n) === 1;
+  const won = Number(ins.numInsertedOrUpdatedRows ?? 0n) === 1;
+  // Steps older than the tolerance can never be presented again: keep the table small.
+  if (won)
+    await db
+      .deleteFrom('auth_totp_steps')
+      .where('user_id', '=', user.id)
+      .where('step', '<', step - 10)
+      .execute();
+  return won;
 }
 
 const RECOVERY_CODES = 10;
