@@ -173,6 +173,32 @@ describeStores('sign-in, TOTP enrolment and first password', (getStore) => {
   });
 });
 
+describeStores('session cookie flags', (getStore) => {
+  it.each([
+    ['auto', false],
+    [true, true],
+  ] as const)(
+    'secure_cookies %s over plain HTTP: Secure %s, always HttpOnly and SameSite=Strict',
+    async (mode, secure) => {
+      const f = await authServer(getStore(), { config: { secure_cookies: mode } });
+      const now = f.clock.now();
+      const { password } = await f.service.accounts.add(
+        'cora',
+        { role: 'ops', reason: 'r', until: now + 86_400_000, grantedBy: 't' },
+        now,
+      );
+      const res = await f.server.inject({
+        method: 'POST',
+        url: '/api/v1/session',
+        payload: { username: 'cora', password },
+      });
+      const c = res.cookies.find((x) => x.name === 'vigil_session')!;
+      expect([c.secure ?? false, c.httpOnly, c.sameSite, c.path]).toEqual([secure, true, 'Strict', '/']);
+      await f.server.close();
+    },
+  );
+});
+
 describeStores('argon2 parameters raised', (getStore) => {
   it('re-hashes a password at the next sign-in with the new parameters', async () => {
     const f = await authServer(getStore());

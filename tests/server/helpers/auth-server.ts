@@ -37,10 +37,16 @@ export const AGENT_TOKEN = 'agent-token-from-config-0123456789';
  */
 export async function authServer(
   store: Store,
-  opts: { customRoles?: RoleDef[]; box?: SecretBox; clock?: FakeClock; argon2?: Argon2Params } = {},
+  opts: {
+    customRoles?: RoleDef[];
+    box?: SecretBox;
+    clock?: FakeClock;
+    argon2?: Argon2Params;
+    config?: Partial<AuthConfig>;
+  } = {},
 ): Promise<AuthFixture> {
   const clock = opts.clock ?? new FakeClock();
-  const config = authConfigFrom({ auth: undefined });
+  const config = { ...authConfigFrom({ auth: undefined }), ...opts.config };
   const box = opts.box ?? new SecretBox([{ id: 'k1', key: randomBytes(32) }], 'k1');
   const service = new AuthService({
     store,
