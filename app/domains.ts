@@ -5,6 +5,8 @@ import { alertingSections } from '../alerting/index.js';
 import { analyzersSections, scannersConfigSections } from '../analyzers/index.js';
 import type { DomainWiring, WireContext, RegisterCommands } from './wire/types.js';
 import { demoSection } from './demo-target.js';
+import { serverConfigSections } from '../server/index.js';
+import { registerAccountCommands } from './commands/accounts.js';
 import { wireAlerting } from './wire/alerting.js';
 import { wireProbes } from './wire/probes.js';
 import { wireSla } from './wire/sla.js';
@@ -25,6 +27,7 @@ export const allSections: ConfigSection[] = [
   ...alertingSections,
   ...analyzersSections,
   ...scannersConfigSections,
+  ...serverConfigSections,
 ];
 
 /** The domains `vigil start` wires, in start order (alert routing first, so sinks have a target). */
@@ -43,4 +46,5 @@ export const domainCommands: RegisterCommands[] = [
   registerAlertCommands,
   registerAnalyzeCommands,
   registerScanCommands,
+  registerAccountCommands,
 ];

@@ -15,7 +15,7 @@ import {
   type ProbeRollupsDb,
 } from '../core/index.js';
 import type { Kysely } from 'kysely';
-import { createServer, parseListen, type Readiness } from '../server/index.js';
+import { createServer, parseListen, type Readiness, type RoutePermission } from '../server/index.js';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { overviewPlugin } from '../dashboards/index.js';
 import { slaServicesFrom, timeIntervalsFrom } from '../sla/index.js';
@@ -24,13 +24,14 @@ import { OpenAlerts } from './open-alerts.js';
 import { findingAlertSink } from './finding-alerts.js';
 import { storeUrlOf } from './paths.js';
 import { demoTarget, type DemoConfig } from './demo-target.js';
-import type { LoadedConfig, Sinks, WireContext } from './wire/types.js';
+import type { AlertRouterPort, LoadedConfig, Sinks, WireContext } from './wire/types.js';
+import { keyFilePath, openAuth, serverAuthFrom } from './auth.js';
 
 /** A running vigil: every component started, the HTTP server listening. */
 export interface Runtime {
   readonly config: LoadedConfig;
   readonly store: Store;
-  readonly server: FastifyInstance;
+  readonly server: FastifyInstance & { permissions: RoutePermission[] };
   readonly address: string;
   /** Stops taking work, lets components finish or checkpoint, closes the server; the store stays open when `keepStore`. */
   stop(deadlineMs: number, opts?: { keepStore?: boolean }): Promise<void>;
@@ -62,7 +63,6 @@ export async function startRuntime(config: LoadedConfig, opts: StartOptions): Pr
     log.warn({ count: alerts.length }, 'alerts raised but no alert routing is configured');
   };
   const openAlerts = new OpenAlerts(() => clock.now());
-  let routerFiring: (() => Alert[]) | undefined;
   const alertSink = async (alerts: Alert[]): Promise<void> => {
     openAlerts.observe(alerts);
     await alertTarget(alerts);
@@ -88,19 +88,14 @@ export async function startRuntime(config: LoadedConfig, opts: StartOptions): Pr
   };
   const ctx: WireContext = { log, metrics, store, clock, dataDir: opts.dataDir, config, sinks };
   try {
-    const components: Component[] = [findingAlerts.firing];
-    const plugins: FastifyPluginAsync[] = [];
-    const demo = config.demo as DemoConfig | undefined;
-    if (demo) components.push(demoTarget(demo, log.child({ component: 'demo' })));
-    for (const d of domainWirings) {
-      const w = await d.wire({ ...ctx, log: log.child({ component: d.name }) });
-      components.push(...w.components);
-      if (w.http) plugins.push(w.http);
-      if (w.alertRouter) {
-        alertTarget = (alerts) => w.alertRouter!.ingest(alerts);
-        routerFiring = w.alertRouter.firing?.bind(w.alertRouter);
-      }
-    }
+    const auth = openAuth(config, store, opts.dataDir, clock);
+    if (auth.keyCreated)
+      log.info({ file: keyFilePath(config, opts.dataDir) }, 'created the key file for secrets at rest');
+    const adminPassword = await auth.service.ensureAdmin();
+    if (adminPassword) announceAdmin(adminPassword, log);
+    const { components, plugins, router } = await wireDomains(ctx, openAlerts);
+    components.unshift(findingAlerts.firing);
+    if (router) alertTarget = (alerts) => router.ingest(alerts);
     for (const c of components) {
       await c.start();
       started.push(c);
@@ -115,18 +110,13 @@ export async function startRuntime(config: LoadedConfig, opts: StartOptions): Pr
       for (const c of started) if (c.ready && !c.ready()) reasons.push(`${c.name}: not ready`);
       return { ok: reasons.length === 0, reasons };
     };
-    plugins.push(
-      overviewPlugin({
-        store,
-        services: slaServicesFrom(config),
-        timeIntervals: timeIntervalsFrom(config),
-        clock,
-        // What the router holds as firing, so `/` never lists an alert the router resolved (nor
-        // misses one it still pages for); without a router, what passed through the sink.
-        listOpenAlerts: () => (routerFiring ? routerFiring() : openAlerts.list()),
-      }),
-    );
-    const server = await createServer({ log, metrics, readiness, plugins });
+    const server = await createServer({
+      log,
+      metrics,
+      readiness,
+      plugins,
+      auth: serverAuthFrom(config, auth.service, clock, sinks.alerts, log.child({ component: 'auth' })),
+    });
     const listen = (config.server as { listen?: string } | undefined)?.listen ?? '127.0.0.1:8080';
     const { host, port } = parseListen(listen);
     const address = await server.listen({ host, port });
@@ -158,4 +148,50 @@ async function stopAll(components: Component[], until: number, log: Logger): Pro
       log.error({ component: c.name, err: errorMessage(err) }, 'component did not stop cleanly');
     }
   }
+}
+
+/**
+ * Wires every domain (without starting anything) and adds the overview page: the HTTP plugins
+ * exactly as `vigil start` registers them, also used by `vigil rbac matrix`.
+ */
+export async function wireDomains(
+  ctx: WireContext,
+  openAlerts: OpenAlerts,
+): Promise<{ components: Component[]; plugins: FastifyPluginAsync[]; router?: AlertRouterPort }> {
+  const components: Component[] = [];
+  const plugins: FastifyPluginAsync[] = [];
+  let router: AlertRouterPort | undefined;
+  const demo = ctx.config.demo as DemoConfig | undefined;
+  if (demo) components.push(demoTarget(demo, ctx.log.child({ component: 'demo' })));
+  for (const d of domainWirings) {
+    const w = await d.wire({ ...ctx, log: ctx.log.child({ component: d.name }) });
+    components.push(...w.components);
+    if (w.http) plugins.push(w.http);
+    if (w.alertRouter) router = w.alertRouter;
+  }
+  // What the router holds as firing, so `/` never lists an alert the router resolved (nor misses
+  // one it still pages for); without a router, what passed through the alert sink.
+  const firing = router?.firing?.bind(router);
+  plugins.push(
+    overviewPlugin({
+      store: ctx.store,
+      services: slaServicesFrom(ctx.config),
+      timeIntervals: timeIntervalsFrom(ctx.config),
+      clock: ctx.clock,
+      listOpenAlerts: () => (firing ? firing() : openAlerts.list()),
+    }),
+  );
+  return { components, plugins, ...(router ? { router } : {}) };
+}
+
+/**
+ * The first start's administrator password, shown once on stderr (not in the log: it is a
+ * secret); it must be changed at the first sign-in.
+ */
+function announceAdmin(password: string, log: Logger): void {
+  log.warn('created the first user "admin"; its one-time password was printed on stderr, once');
+  process.stderr.write(
+    `\nvigil: created user "admin" with the one-time password below. It is shown only now;\n` +
+      `sign in, enrol TOTP and choose a new password. (Lost it? vigil user reset admin)\n${password}\n\n`,
+  );
 }

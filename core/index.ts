@@ -11,3 +11,6 @@ export * from './firing-alerts.js';
 export * from './input.js';
 export * from './text-out.js';
 export * from './safe-write.js';
+export * from './crypto/index.js';
+export * from './customer-scope.js';
+export * from './principal.js';

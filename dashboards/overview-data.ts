@@ -1,4 +1,11 @@
-import { zonedParts, type Alert, type Clock, type NamedTimeIntervalSpec, type Store } from '../core/index.js';
+import {
+  inScope,
+  zonedParts,
+  type Alert,
+  type Clock,
+  type NamedTimeIntervalSpec,
+  type Store,
+} from '../core/index.js';
 import {
   buildTimeline,
   computeFromMinuteCounts,
@@ -39,11 +46,16 @@ export interface OverviewData {
   alerts: Alert[];
 }
 
-/** What the overview page shows: state now, month-to-date figures (from rollups), open alerts. */
-export async function overviewData(o: OverviewOptions): Promise<OverviewData> {
+/**
+ * What the overview page shows: state now, month-to-date figures (from rollups), open alerts.
+ * With `customerId` (a customer-scoped caller) only that customer's services, and only alerts
+ * labelled with one of its services or with the customer itself.
+ */
+export async function overviewData(o: OverviewOptions, customerId?: string): Promise<OverviewData> {
   const now = o.clock.now();
   const services: ServiceOverview[] = [];
-  for (const svc of o.services) {
+  const visible = o.services.filter((s) => inScope(customerId, s.customer));
+  for (const svc of visible) {
     const stale = svc.policy.staleness ?? 2 * svc.probeIntervalMs;
     const recent = await querySlaSamples(o.store.db, {
       targetIds: svc.targetIds,
@@ -97,5 +109,10 @@ export async function overviewData(o: OverviewOptions): Promise<OverviewData> {
       coverage: f.coverage,
     });
   }
-  return { generatedAt: new Date(now).toISOString(), services, alerts: await o.listOpenAlerts() };
+  let alerts = await o.listOpenAlerts();
+  if (customerId !== undefined) {
+    const own = new Set(visible.map((s) => s.id));
+    alerts = alerts.filter((a) => a.labels.customer === customerId || own.has(a.labels.service ?? ''));
+  }
+  return { generatedAt: new Date(now).toISOString(), services, alerts };
 }

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { customerScope } from '../core/index.js';
 import { overviewData, type OverviewData, type OverviewOptions } from './overview-data.js';
 
 const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -43,9 +44,11 @@ th,td{border-bottom:1px solid #ddd;padding:.4em .8em;text-align:left}.ok{color:#
 /** The overview at `/` (HTML) and `/api/v1/overview` (JSON), both read-only. */
 export function overviewPlugin(o: OverviewOptions): FastifyPluginAsync {
   return async (app) => {
-    app.get('/', { config: { permission: 'sla:read' } }, async (_req, reply) =>
-      reply.type('text/html; charset=utf-8').send(renderOverview(await overviewData(o))),
+    app.get('/', { config: { permission: 'sla:read' } }, async (req, reply) =>
+      reply.type('text/html; charset=utf-8').send(renderOverview(await overviewData(o, customerScope(req)))),
     );
-    app.get('/api/v1/overview', { config: { permission: 'sla:read' } }, async () => overviewData(o));
+    app.get('/api/v1/overview', { config: { permission: 'sla:read' } }, async (req) =>
+      overviewData(o, customerScope(req)),
+    );
   };
 }

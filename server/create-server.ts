@@ -4,10 +4,16 @@ import Fastify, {
   type FastifyInstance,
   type FastifyPluginAsync,
 } from 'fastify';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
 import { Counter, Histogram } from 'prom-client';
-import { VigilError, type Logger, type Registry } from '../core/index.js';
+import { VigilError, type Clock, type Logger, type Registry } from '../core/index.js';
 import { routePermissions, type RoutePermission } from './permissions.js';
 import { installErrorHandler } from './error-handler.js';
+import { installAuthHook } from './auth/hook.js';
+import { sessionRoutes } from './auth/session-routes.js';
+import type { AuthService } from './auth/service.js';
+import type { AuthConfig } from './config.js';
 
 /** The state /readyz reports: ready, or not with the reasons. */
 export interface Readiness {
@@ -15,20 +21,36 @@ export interface Readiness {
   reasons: string[];
 }
 
+/** What the kernel needs to authenticate callers and enforce the function matrix. */
+export interface ServerAuth {
+  service: AuthService;
+  config: AuthConfig;
+  clock: Clock;
+  /** Host names the server answers to besides loopback names (listen host, external URL, `auth.allowed_hosts`). */
+  allowedHosts: readonly string[];
+  /** Origins accepted for state changes besides the request's own (the external URL). */
+  allowedOrigins: readonly string[];
+  /** Agent tokens of today's config: they keep working, with only `probes:agent`. */
+  agentTokens: ReadonlyArray<{ location: string; token: string }>;
+  /** Called on every account lockout, so admins are told (app/ raises an alert). */
+  onLockout?: (event: { user: string; address: string; until: number }) => void;
+}
+
 export interface ServerOptions {
   log: Logger;
   metrics: Registry;
   /** Called by /readyz. */
   readiness: () => Promise<Readiness>;
+  /** Accounts, sessions, tokens and RBAC. */
+  auth: ServerAuth;
   /** The domains' route plugins, registered after the kernel's own routes. */
   plugins?: FastifyPluginAsync[];
 }
 
 /**
- * The HTTP kernel: health, readiness and metrics routes, request metrics, and the permission
- * every domain route must declare (`config: { permission }`). It knows no domain: app/ hands in
- * the domains' plugins. Accounts, sessions and RBAC enforcement are not built yet: the declared
- * permissions are collected (see `routePermissions`) so they can be enforced and exported.
+ * The HTTP kernel: health, readiness and metrics routes, request metrics, sign-in and sessions,
+ * and the auth hook that enforces the permission every domain route declares
+ * (`config: { permission }`). It knows no domain: app/ hands in the domains' plugins.
  */
 export async function createServer(
   opts: ServerOptions,
@@ -62,6 +84,36 @@ export async function createServer(
     requests.inc({ route, method: req.method, status: String(reply.statusCode) });
     duration.observe({ route, method: req.method }, reply.elapsedTime / 1000);
   });
+
+  const a = opts.auth;
+  await app.register(cookie);
+  // Per-address limits only where a route asks (sign-in, TOTP): `config.rateLimit`.
+  await app.register(rateLimit, { global: false });
+  installAuthHook(app, {
+    accounts: a.service.accounts,
+    sessions: a.service.sessions,
+    tokens: a.service.tokens,
+    clock: a.clock,
+    log: opts.log,
+    publicPaths: a.config.public_paths,
+    allowedHosts: a.allowedHosts,
+    allowedOrigins: a.allowedOrigins,
+    agentTokens: a.agentTokens,
+  });
+  await app.register(
+    sessionRoutes({
+      accounts: a.service.accounts,
+      sessions: a.service.sessions,
+      box: a.service.o.box,
+      clock: a.clock,
+      log: opts.log.child({ component: 'auth' }),
+      lockout: { maxFailures: a.config.lockout.max_failures, lockoutMs: a.config.lockout.duration },
+      issuer: a.config.issuer,
+      secureCookies: a.config.secure_cookies,
+      rateLimitPerMinute: a.config.rate_limit_per_minute,
+      ...(a.onLockout ? { onLockout: a.onLockout } : {}),
+    }),
+  );
 
   app.get('/healthz', { config: { permission: 'public' } }, async (_req, reply) => {
     return reply.type('text/plain').send('ok\n');

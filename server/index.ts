@@ -1,2 +1,17 @@
-export { createServer, parseListen, type ServerOptions, type Readiness } from './create-server.js';
+export {
+  createServer,
+  parseListen,
+  type ServerOptions,
+  type ServerAuth,
+  type Readiness,
+} from './create-server.js';
 export { routePermissions, type RoutePermission } from './permissions.js';
+export {
+  serverConfigSections,
+  authConfigFrom,
+  argon2From,
+  customRolesFrom,
+  type AuthConfig,
+} from './config.js';
+export { rbacMatrix, formatMatrix, type MatrixRow } from './rbac-matrix.js';
+export * from './auth/index.js';

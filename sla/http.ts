@@ -1,5 +1,13 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { VigilError, inputIssues, parseRfc3339, type Clock, type Store } from '../core/index.js';
+import {
+  VigilError,
+  customerScope,
+  inScope,
+  inputIssues,
+  parseRfc3339,
+  type Clock,
+  type Store,
+} from '../core/index.js';
 import type { NamedTimeIntervalSpec } from '../core/index.js';
 import { announcePlannedDowntime, announceSchema } from './planned-downtime.js';
 import { reportCsv, reportHtml, reportPdf, serviceMonthReport } from './report/index.js';
@@ -25,10 +33,19 @@ export function slaHttp(o: SlaHttpOptions): FastifyPluginAsync {
     app.post('/api/v1/planned-downtimes', post, async (req, reply) => {
       const parsed = announceSchema.safeParse(req.body);
       if (!parsed.success) return reply.code(400).send(badRequest(inputIssues(parsed.error).join('; ')));
+      // A customer-scoped caller may only touch its own customer's services (404, not 403: no peeking).
+      const svc = o.services.find((s) => s.id === parsed.data.service);
+      if (svc && !inScope(customerScope(req), svc.customer))
+        return reply.code(404).send({ error: 'not_found', message: `no service "${parsed.data.service}"` });
       try {
-        return reply
-          .code(201)
-          .send(await announcePlannedDowntime(o.store, o.services, parsed.data, o.clock.now()));
+        return reply.code(201).send(
+          await announcePlannedDowntime(
+            o.store,
+            o.services.filter((s) => inScope(customerScope(req), s.customer)),
+            parsed.data,
+            o.clock.now(),
+          ),
+        );
       } catch (err) {
         if (err instanceof VigilError && err.code === 'SLA_DOWNTIME')
           return reply.code(400).send(badRequest(err.message));
@@ -52,7 +69,12 @@ export function slaHttp(o: SlaHttpOptions): FastifyPluginAsync {
               .code(400)
               .send(badRequest(`${name}: not a valid RFC 3339 time (e.g. 2026-03-14T22:00:00Z)`));
         const q: Parameters<typeof listPlannedDowntimes>[1] = { fromMs: from!, toMs: to! };
+        const scope = customerScope(req);
         if (req.query.service) q.serviceIds = [req.query.service];
+        if (scope !== undefined) {
+          const own = new Set(o.services.filter((s) => s.customer === scope).map((s) => s.id));
+          q.serviceIds = (q.serviceIds ?? [...own]).filter((id) => own.has(id));
+        }
         return { plannedDowntimes: await listPlannedDowntimes(o.store.db, q) };
       },
     );
@@ -61,7 +83,9 @@ export function slaHttp(o: SlaHttpOptions): FastifyPluginAsync {
       '/api/v1/sla/reports/:service/:month',
       { config: { permission: 'sla:read' } },
       async (req, reply) => {
-        const svc = o.services.find((s) => s.id === req.params.service);
+        const svc = o.services.find(
+          (s) => s.id === req.params.service && inScope(customerScope(req), s.customer),
+        );
         if (!svc)
           return reply
             .code(404)

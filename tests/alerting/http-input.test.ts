@@ -8,15 +8,22 @@ import {
   type AlertingDb,
 } from '../../alerting/index.js';
 import { createServer } from '../../server/index.js';
+import { testAuth } from '../helpers/test-auth.js';
 
 // Through vigil's real HTTP kernel (its error handler and body limits), on a real socket.
 let store: Store;
 let router: AlertRouter;
 let app: Awaited<ReturnType<typeof createServer>>;
 let base = '';
+let authz: Record<string, string> = {};
+/** fetch with the test token (every route but the public ones needs one). */
+const authed = (url: string, init: RequestInit = {}) =>
+  fetch(url, { ...init, headers: { ...authz, ...((init.headers as Record<string, string>) ?? {}) } });
 
 beforeAll(async () => {
   store = await openStore('sqlite::memory:');
+  const ta = await testAuth(store);
+  authz = ta.headers;
   router = await AlertRouter.create({
     config: alertmanagerConfigSchema.parse(
       parse('route: { receiver: r, group_wait: 1h }\nreceivers: [{ name: r }]'),
@@ -30,6 +37,7 @@ beforeAll(async () => {
     log: silentLogger(),
     metrics: createMetricsRegistry(),
     readiness: async () => ({ ok: true, reasons: [] }),
+    auth: ta.auth,
     plugins: [alertingHttp({ router, db: store.db as AlertingDb })],
   });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
@@ -41,7 +49,7 @@ afterAll(async () => {
 });
 
 const post = async (path: string, body: unknown) => {
-  const res = await fetch(`${base}${path}`, {
+  const res = await authed(`${base}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: typeof body === 'string' ? body : JSON.stringify(body),
@@ -49,7 +57,7 @@ const post = async (path: string, body: unknown) => {
   return { status: res.status, text: await res.text() };
 };
 const alert = (extra: Record<string, unknown> = {}) => ({ labels: { alertname: 'X' }, ...extra });
-const alertCount = async () => ((await (await fetch(`${base}/api/v2/alerts`)).json()) as unknown[]).length;
+const alertCount = async () => ((await (await authed(`${base}/api/v2/alerts`)).json()) as unknown[]).length;
 
 describe('POST /api/v2/alerts refuses bad input with a 400 naming the field', () => {
   it.each([
@@ -144,7 +152,7 @@ describe('GET /api/v2/alerts', () => {
     ['receiver=(unclosed', 'receiver: invalid regular expression'],
     ['filter=job%3D~%22(unclosed%22', 'filter: invalid regular expression'],
   ])('an invalid regex in %s is a 400 naming it', async (query, message) => {
-    const res = await fetch(`${base}/api/v2/alerts?${query}`);
+    const res = await authed(`${base}/api/v2/alerts?${query}`);
     expect(res.status).toBe(400);
     expect(await res.text()).toContain(message);
   });
@@ -162,7 +170,7 @@ describe('POST /api/v1/alert-groups/:id/ack', () => {
 
 describe('GET /api/v1/notifications', () => {
   it('refuses a bound that is not a time instead of ignoring it', async () => {
-    const res = await fetch(`${base}/api/v1/notifications?from=garbage`);
+    const res = await authed(`${base}/api/v1/notifications?from=garbage`);
     expect(res.status).toBe(400);
     expect(await res.text()).toContain('from: not a valid RFC 3339 time');
   });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { spawnCli, waitForLog } from '../helpers/cli.js';
+import { runCli, spawnCli, waitForLog } from '../helpers/cli.js';
 
 describe('vigil start with the demo target', () => {
   it('probes the demo target, stores samples and rollups, and shows the service on the overview page', async () => {
@@ -62,7 +62,23 @@ describe('vigil start with the demo target', () => {
       ).n;
       ro.close();
       expect(raw).toBeGreaterThanOrEqual(rollups);
-      const page = await fetch(`${base}/`);
+      // The overview needs sla:read: anonymous is refused, a token with the scope is served.
+      expect((await fetch(`${base}/`)).status).toBe(401);
+      const created = await runCli([
+        'token',
+        'create',
+        '--name',
+        'viewer',
+        '--scope',
+        'sla:read',
+        '--config',
+        file,
+        '--data',
+        join(dir, 'data'),
+      ]);
+      expect(created.code).toBe(0);
+      const token = created.stdout.trimEnd().split('\n').at(-1)!;
+      const page = await fetch(`${base}/`, { headers: { authorization: `Bearer ${token}` } });
       expect(page.status).toBe(200);
       expect(page.headers.get('content-type')).toMatch(/text\/html/);
       const html = await page.text();
