@@ -5,6 +5,7 @@ import { afterEach, expect, it } from 'vitest';
 import { insertProbeResults, silentLogger, type ProbeResult } from '../../core/index.js';
 import { loadVigilConfig } from '../../app/load.js';
 import { startRuntime } from '../../app/runtime.js';
+import { testAuth } from '../helpers/test-auth.js';
 import { startReceiver } from '../alerting/helpers/receiver.js';
 
 // `/` (the overview) and the alert router must agree: a service the overview shows "down" has
@@ -80,9 +81,12 @@ alerting:
     await feed;
   });
 
-  const overview = async () => (await rt.server.inject({ url: '/api/v1/overview' })).json() as Overview;
+  // Every route but the public ones needs a caller: a real API token on the runtime's store.
+  const { headers } = await testAuth(rt.store, ['sla:read', 'alerting:read']);
+  const overview = async () =>
+    (await rt.server.inject({ url: '/api/v1/overview', headers })).json() as Overview;
   const routerFiring = async () => {
-    const all = (await rt.server.inject({ url: '/api/v2/alerts' })).json() as ApiAlert[];
+    const all = (await rt.server.inject({ url: '/api/v2/alerts', headers })).json() as ApiAlert[];
     return all.filter((a) => Date.parse(a.endsAt) > clock.now());
   };
   const names = (l: { labels: Record<string, string> }[]) => l.map((a) => a.labels.alertname).sort();
