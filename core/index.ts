@@ -7,3 +7,6 @@ export * from './config/index.js';
 export * from './store/index.js';
 export * from './time/index.js';
 export * from './schedule/index.js';
+export * from './net.js';
+export * from './audit/index.js';
+export * from './principal.js';
