@@ -96,7 +96,10 @@ export class AuditLog implements Component {
         } catch (err) {
           if (attempt >= max) {
             this.#lost += batch.length;
-            this.#o.log.error({ err: errorMessage(err), lost: batch.length }, 'audit entries could not be written');
+            this.#o.log.error(
+              { err: errorMessage(err), lost: batch.length },
+              'audit entries could not be written',
+            );
             break;
           }
           this.#o.log.warn({ err: errorMessage(err), attempt }, 'audit commit failed; retrying');

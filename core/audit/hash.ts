@@ -35,7 +35,9 @@ export function hashedFields(e: Omit<AuditEntry, 'hash'>): Record<string, unknow
 
 /** SHA-256 (hex) over the canonical JSON of the entry without its hash. */
 export function entryHash(e: Omit<AuditEntry, 'hash'>): string {
-  return createHash('sha256').update(canonicalJson(hashedFields(e))).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson(hashedFields(e)))
+    .digest('hex');
 }
 
 /** The bytes a checkpoint's signature covers. Version 1 of the format. */

@@ -22,6 +22,12 @@ export {
   type AuditCheckpointsTable,
 } from './repo.js';
 export { verifyAuditChain, type AuditVerifyResult, type AuditVerifyOptions } from './verify.js';
-export { storeSegment, writeSegment, readSegmentFile, type AuditSegment, type AuditRange } from './segment.js';
+export {
+  storeSegment,
+  writeSegment,
+  readSegmentFile,
+  type AuditSegment,
+  type AuditRange,
+} from './segment.js';
 export { redactTarget } from './redact.js';
 export { auditSection, type AuditConfig } from './config.js';

@@ -1,4 +1,11 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  sign,
+  verify,
+} from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -28,7 +35,9 @@ export function auditKeyPath(dataDir: string): string {
 
 /** The key id: SHA-256 (hex) of the public key's SPKI DER encoding. */
 export function keyIdOf(pub: KeyObject): string {
-  return createHash('sha256').update(pub.export({ type: 'spki', format: 'der' })).digest('hex');
+  return createHash('sha256')
+    .update(pub.export({ type: 'spki', format: 'der' }))
+    .digest('hex');
 }
 
 /**
@@ -51,9 +60,13 @@ export function loadOrCreateAuditKey(file: string): AuditSigner {
     chmodSync(file, 0o600);
     pem = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new VigilError('STO_AUDIT_KEY', `cannot read or create the audit key ${file}: ${errorMessage(err)}`, {
-      cause: err,
-    });
+    throw new VigilError(
+      'STO_AUDIT_KEY',
+      `cannot read or create the audit key ${file}: ${errorMessage(err)}`,
+      {
+        cause: err,
+      },
+    );
   }
   const priv = createPrivateKey(pem);
   if (priv.asymmetricKeyType !== 'ed25519')

@@ -1,5 +1,6 @@
 /** Query parameters whose value is a secret (or may be): their values never reach the audit log. */
-const SECRET_PARAM = /(token|sig|signature|secret|password|passwd|pass|key|code|otp|totp|session|auth|credential)/i;
+const SECRET_PARAM =
+  /(token|sig|signature|secret|password|passwd|pass|key|code|otp|totp|session|auth|credential)/i;
 const MAX_OBJECT = 2048;
 
 /**

@@ -42,8 +42,10 @@ export async function storeSegment(db: AuditDb, range: AuditRange = {}): Promise
   let cpQ = db.selectFrom('audit_checkpoints').selectAll().orderBy('seq').orderBy('at');
   if (range.from !== undefined) cpQ = cpQ.where('at', '>=', range.from);
   if (range.to !== undefined) cpQ = cpQ.where('at', '<', range.to);
-  const checkpoints = (await cpQ.execute()).map(checkpointFromRow).filter((c) => c.seq >= Math.min(firstSeq, toSeq + 1));
   if (firstSeq === Number.MAX_SAFE_INTEGER) firstSeq = toSeq + 1;
+  const checkpoints = (await cpQ.execute())
+    .map(checkpointFromRow)
+    .filter((c) => range.from === undefined || c.seq >= firstSeq);
   for (const c of checkpoints) toSeq = Math.max(toSeq, c.seq);
   return {
     firstSeq,
@@ -117,7 +119,8 @@ export function readSegmentFile(file: string): AuditSegment {
       header = obj as unknown as SegmentHeader;
     } else if (type === 'entry') entries.push(rest as unknown as AuditEntry);
     else if (type === 'checkpoint') checkpoints.push(rest as unknown as AuditCheckpoint);
-    else throw new VigilError('STO_AUDIT_READ', `${file}:${i + 1}: unknown line type ${JSON.stringify(type)}`);
+    else
+      throw new VigilError('STO_AUDIT_READ', `${file}:${i + 1}: unknown line type ${JSON.stringify(type)}`);
   });
   if (!header) throw new VigilError('STO_AUDIT_READ', `${file}: empty file`);
   return { firstSeq: header.firstSeq, entries, checkpoints, publicKeys: header.publicKeys ?? [] };

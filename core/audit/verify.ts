@@ -49,7 +49,12 @@ export async function verifyAuditChain(
   let first: number | null = null;
   let count = 0;
   let lastSigned = 0;
-  const fail = (seq: number, problem: string): AuditVerifyResult => ({ ok: false, seq, problem, entries: count });
+  const fail = (seq: number, problem: string): AuditVerifyResult => ({
+    ok: false,
+    seq,
+    problem,
+    entries: count,
+  });
 
   const checkpointProblem = (cp: AuditCheckpoint, entry: AuditEntry | undefined): string | undefined => {
     const key = keys.get(cp.keyId);
@@ -57,7 +62,8 @@ export async function verifyAuditChain(
     if (!key) return `${label} is signed by a key that is not trusted (key id ${cp.keyId.slice(0, 16)}…)`;
     if (!checkpointSignatureOk(cp, key)) return `${label}: its signature does not verify`;
     const want = entry ? entry.hash : GENESIS_HASH;
-    if (cp.hash !== want) return `${label} names hash ${cp.hash.slice(0, 16)}…, but the entry has ${want.slice(0, 16)}…`;
+    if (cp.hash !== want)
+      return `${label} names hash ${cp.hash.slice(0, 16)}…, but the entry has ${want.slice(0, 16)}…`;
     return undefined;
   };
 
@@ -67,7 +73,10 @@ export async function verifyAuditChain(
     const cp = cps[ci++]!;
     const key = keys.get(cp.keyId);
     if (!key || !checkpointSignatureOk(cp, key))
-      return fail(cp.seq, `the checkpoint signed at ${iso(cp.at)} (up to entry ${cp.seq}): its signature does not verify`);
+      return fail(
+        cp.seq,
+        `the checkpoint signed at ${iso(cp.at)} (up to entry ${cp.seq}): its signature does not verify`,
+      );
   }
 
   for await (const e of entries) {
@@ -79,7 +88,10 @@ export async function verifyAuditChain(
         return fail(1, 'entry 1 does not start the chain (its prevHash is not the genesis hash)');
     } else {
       if (e.seq !== prev.seq + 1)
-        return fail(prev.seq + 1, `entry ${prev.seq + 1} is missing: entry ${prev.seq} is followed by entry ${e.seq}`);
+        return fail(
+          prev.seq + 1,
+          `entry ${prev.seq + 1} is missing: entry ${prev.seq} is followed by entry ${e.seq}`,
+        );
       if (e.prevHash !== prev.hash)
         return fail(e.seq, `entry ${e.seq}: its prevHash does not match the hash of entry ${prev.seq}`);
     }
@@ -104,7 +116,10 @@ export async function verifyAuditChain(
         end + 1,
         `the log ends at entry ${end}, but the checkpoint signed at ${iso(cp.at)} covers entries up to ${cp.seq}: the tail was removed`,
       );
-    return fail(cp.seq, `the checkpoint signed at ${iso(cp.at)} (up to entry ${cp.seq}): its signature does not verify`);
+    return fail(
+      cp.seq,
+      `the checkpoint signed at ${iso(cp.at)} (up to entry ${cp.seq}): its signature does not verify`,
+    );
   }
   return {
     ok: true,

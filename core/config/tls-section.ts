@@ -20,7 +20,10 @@ export const tlsSchema = z
   .superRefine((t, ctx) => {
     const files = t.cert_file !== undefined || t.key_file !== undefined;
     if (t.self_signed && files)
-      ctx.addIssue({ code: 'custom', message: 'give either cert_file and key_file, or self_signed: true, not both' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'give either cert_file and key_file, or self_signed: true, not both',
+      });
     else if (!t.self_signed && (t.cert_file === undefined || t.key_file === undefined))
       ctx.addIssue({ code: 'custom', message: 'needs cert_file and key_file, or self_signed: true' });
   });
