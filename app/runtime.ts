@@ -21,6 +21,7 @@ import { domainWirings } from './domains.js';
 import { OpenAlerts } from './open-alerts.js';
 import { demoTarget, type DemoConfig } from './demo-target.js';
 import type { LoadedConfig, Sinks, WireContext } from './wire/types.js';
+import { wireAudit, wireTls } from './wire/security.js';
 
 /** A running vigil: every component started, the HTTP server listening. */
 export interface Runtime {
@@ -72,7 +73,9 @@ export async function startRuntime(config: LoadedConfig, opts: StartOptions): Pr
   };
   const ctx: WireContext = { log, metrics, store, clock: systemClock, dataDir: opts.dataDir, config, sinks };
   try {
-    const components: Component[] = [];
+    // The audit log starts first and stops last, so it records every request the server answers.
+    const audit = wireAudit(ctx);
+    const components: Component[] = [audit];
     const plugins: FastifyPluginAsync[] = [];
     const demo = config.demo as DemoConfig | undefined;
     if (demo) components.push(demoTarget(demo, log.child({ component: 'demo' })));
@@ -106,9 +109,10 @@ export async function startRuntime(config: LoadedConfig, opts: StartOptions): Pr
         listOpenAlerts: () => openAlerts.list(),
       }),
     );
-    const server = await createServer({ log, metrics, readiness, plugins });
     const listen = (config.server as { listen?: string } | undefined)?.listen ?? '127.0.0.1:8080';
     const { host, port } = parseListen(listen);
+    const tls = wireTls(config, opts.dataDir, host, log);
+    const server = await createServer({ log, metrics, readiness, plugins, tls, audit: (e) => audit.append(e) });
     const address = await server.listen({ host, port });
     log.info({ address, store: store.displayUrl }, 'vigil started');
     return {

@@ -7,6 +7,9 @@ import Fastify, {
 import { Counter, Histogram } from 'prom-client';
 import { VigilError, type Logger, type Registry } from '../core/index.js';
 import { routePermissions, type RoutePermission } from './permissions.js';
+import { auditHook, type AuditSink } from './audit-hook.js';
+import { securityHeaders } from './security-headers.js';
+import type { TlsMaterial } from './tls.js';
 
 /** The state /readyz reports: ready, or not with the reasons. */
 export interface Readiness {
@@ -21,6 +24,10 @@ export interface ServerOptions {
   readiness: () => Promise<Readiness>;
   /** The domains' route plugins, registered after the kernel's own routes. */
   plugins?: FastifyPluginAsync[];
+  /** Receives one audit entry per request (see audit-hook.ts). */
+  audit?: AuditSink;
+  /** Serve HTTPS with this certificate (and send HSTS). */
+  tls?: TlsMaterial;
 }
 
 /**
@@ -39,8 +46,11 @@ export async function createServer(
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 16 * 1024 * 1024,
     return503OnClosing: true,
+    ...(opts.tls ? { https: { cert: opts.tls.cert, key: opts.tls.key, minVersion: 'TLSv1.2' as const } } : {}),
   }) as unknown as FastifyInstance;
   const permissions = routePermissions(app);
+  if (opts.audit) auditHook(app, opts.audit);
+  await securityHeaders(app, opts.tls);
 
   const requests = new Counter({
     name: 'vigil_http_requests_total',

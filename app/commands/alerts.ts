@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { Command } from 'commander';
 import { ConfigError, VigilError, errorMessage, openStore } from '../../core/index.js';
+import { CliExit } from '../cli-exit.js';
 import {
   loadAlertingFile,
   notificationLog,
@@ -16,7 +17,7 @@ function fail(err: unknown): never {
   if (err instanceof ConfigError)
     for (const i of err.issues) console.error(`${i.file}:${i.line}:${i.col}: ${i.message}`);
   else console.error(errorMessage(err));
-  process.exit(2);
+  throw new CliExit(2);
 }
 
 /** The store named by --store, or by `store.url` in the vigil config given with --config. */
