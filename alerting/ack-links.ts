@@ -12,19 +12,21 @@ export interface AckLinkParams {
 
 /** Why a link is refused, with the HTTP status that says it. */
 export type AckLinkCheck =
-  | { ok: true; linkId: string }
-  | { ok: false; status: 403 | 404 | 410; reason: string };
+  { ok: true; linkId: string } | { ok: false; status: 403 | 404 | 410; reason: string };
 
 interface AckLinksTables {
   alerting_ack_links_used: { link_id: string; group_id: string; used_at: number; used_by: string };
   alerting_groups: { group_id: string; paged_at: number | null };
 }
 
-const payload = (groupId: string, episode: number, expires: number) => `ack:v2:${groupId}:${episode}:${expires}`;
+const payload = (groupId: string, episode: number, expires: number) =>
+  `ack:v2:${groupId}:${episode}:${expires}`;
 
 /** HMAC-SHA256 over the group id, its episode and the expiry: the signature of a v2 link. */
 export function signAckLink(secret: string, groupId: string, episode: number, expires: number): string {
-  return createHmac('sha256', secret).update(payload(groupId, episode, expires)).digest('base64url');
+  return createHmac('sha256', secret)
+    .update(payload(groupId, episode, expires))
+    .digest('base64url');
 }
 
 /**
@@ -89,12 +91,17 @@ export async function checkAckLink(
       status: 410,
       reason: `This acknowledgement link was already used at ${new Date(Number(used.used_at)).toISOString()}; a link works once.`,
     };
-  const g = await d.selectFrom('alerting_groups').select('paged_at').where('group_id', '=', groupId).executeTakeFirst();
+  const g = await d
+    .selectFrom('alerting_groups')
+    .select('paged_at')
+    .where('group_id', '=', groupId)
+    .executeTakeFirst();
   if (!g || g.paged_at === null || Number(g.paged_at) !== p.episode)
     return {
       ok: false,
       status: 410,
-      reason: 'This acknowledgement link belongs to an alert episode that has ended; a newer page carries its own link.',
+      reason:
+        'This acknowledgement link belongs to an alert episode that has ended; a newer page carries its own link.',
     };
   return { ok: true, linkId };
 }

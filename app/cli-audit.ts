@@ -75,9 +75,13 @@ export function installCliAudit(program: Command): CliAudit {
     try {
       store = await openStore(where.url, { baseDir: where.baseDir });
     } catch (err) {
-      throw new VigilError('APP_AUDIT', `not run: this command cannot be recorded in the audit log: ${errorMessage(err)}`, {
-        cause: err,
-      });
+      throw new VigilError(
+        'APP_AUDIT',
+        `not run: this command cannot be recorded in the audit log: ${errorMessage(err)}`,
+        {
+          cause: err,
+        },
+      );
     }
     const args = action.args.map((a) => redactTarget(a)).join(' ');
     pending = {
@@ -107,7 +111,9 @@ export function installCliAudit(program: Command): CliAudit {
       try {
         await p.log.flush();
       } catch (err) {
-        process.stderr.write(`vigil: the audit entry of this command could not be written: ${errorMessage(err)}\n`);
+        process.stderr.write(
+          `vigil: the audit entry of this command could not be written: ${errorMessage(err)}\n`,
+        );
         process.exitCode = 2;
       } finally {
         await p.store.close();

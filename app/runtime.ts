@@ -112,7 +112,14 @@ export async function startRuntime(config: LoadedConfig, opts: StartOptions): Pr
     const listen = (config.server as { listen?: string } | undefined)?.listen ?? '127.0.0.1:8080';
     const { host, port } = parseListen(listen);
     const tls = wireTls(config, opts.dataDir, host, log);
-    const server = await createServer({ log, metrics, readiness, plugins, tls, audit: (e) => audit.append(e) });
+    const server = await createServer({
+      log,
+      metrics,
+      readiness,
+      plugins,
+      tls,
+      audit: (e) => audit.append(e),
+    });
     const address = await server.listen({ host, port });
     log.info({ address, store: store.displayUrl }, 'vigil started');
     return {

@@ -46,7 +46,9 @@ export async function createServer(
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 16 * 1024 * 1024,
     return503OnClosing: true,
-    ...(opts.tls ? { https: { cert: opts.tls.cert, key: opts.tls.key, minVersion: 'TLSv1.2' as const } } : {}),
+    ...(opts.tls
+      ? { https: { cert: opts.tls.cert, key: opts.tls.key, minVersion: 'TLSv1.2' as const } }
+      : {}),
   }) as unknown as FastifyInstance;
   const permissions = routePermissions(app);
   if (opts.audit) auditHook(app, opts.audit);

@@ -15,7 +15,11 @@ export interface CertificatePair {
  * JavaScript, no native code, nothing to install on the host); the RSA key itself is made by
  * node:crypto, which is much faster than forge's own key generation.
  */
-export function makeSelfSignedCertificate(hosts: readonly string[], days = 825, now = Date.now()): CertificatePair {
+export function makeSelfSignedCertificate(
+  hosts: readonly string[],
+  days = 825,
+  now = Date.now(),
+): CertificatePair {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const keyPem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
   const fKey = forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey;

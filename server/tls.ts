@@ -24,7 +24,9 @@ function readPem(file: string, what: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (err) {
-    throw new VigilError('CFG_TLS', `cannot read the TLS ${what} ${file}: ${errorMessage(err)}`, { cause: err });
+    throw new VigilError('CFG_TLS', `cannot read the TLS ${what} ${file}: ${errorMessage(err)}`, {
+      cause: err,
+    });
   }
 }
 
@@ -46,7 +48,9 @@ export function loadTlsMaterial(
     try {
       fingerprint = certificateFingerprint(cert);
     } catch (err) {
-      throw new VigilError('CFG_TLS', `${certFile} is not a PEM certificate: ${errorMessage(err)}`, { cause: err });
+      throw new VigilError('CFG_TLS', `${certFile} is not a PEM certificate: ${errorMessage(err)}`, {
+        cause: err,
+      });
     }
     return { cert, key, fingerprint, selfSigned: false, certFile, hstsMaxAgeSeconds: hsts, created: false };
   }

@@ -68,17 +68,25 @@ function report(r: AuditVerifyResult, json: boolean): void {
 
 /** `vigil audit verify | export` (docs/security.md). */
 export function registerAuditCommands(program: Command): void {
-  const audit = program.command('audit').description('the tamper-evident audit log: verify it, export segments');
+  const audit = program
+    .command('audit')
+    .description('the tamper-evident audit log: verify it, export segments');
   const storeOpts = (c: Command): Command =>
     c
       .option('-c, --config <file>', 'config file (its store.url is used)', defaultConfigPath())
-      .option('-d, --data <dir>', 'data directory (relative SQLite store, the instance key)', defaultDataDir())
+      .option(
+        '-d, --data <dir>',
+        'data directory (relative SQLite store, the instance key)',
+        defaultDataDir(),
+      )
       .option('--store <url>', 'store URL (default: store.url of the config)')
       .option('--from <iso>', 'entries at or after this time')
       .option('--to <iso>', 'entries before this time');
 
   storeOpts(audit.command('verify'))
-    .description('check the hash chain and the signed checkpoints; exit 0 intact, 1 names the first bad entry, 2 cannot read')
+    .description(
+      'check the hash chain and the signed checkpoints; exit 0 intact, 1 names the first bad entry, 2 cannot read',
+    )
     .option('--file <segment>', 'verify an exported segment file instead of the store (offline)')
     .option('--pubkey <file...>', 'trusted public key(s), PEM (default: the instance key in --data)')
     .option('--json', 'print the result as one JSON object')
@@ -93,7 +101,10 @@ export function registerAuditCommands(program: Command): void {
               'warning: no --pubkey given; the key inside the file was used, which shows the segment is intact, not who signed it\n',
             );
           }
-          const result = await verifyAuditChain(seg.entries, seg.checkpoints, { keys, firstSeq: seg.firstSeq });
+          const result = await verifyAuditChain(seg.entries, seg.checkpoints, {
+            keys,
+            firstSeq: seg.firstSeq,
+          });
           report(result, opts.json === true);
           return;
         }
@@ -115,7 +126,9 @@ export function registerAuditCommands(program: Command): void {
     .action((opts: { data: string }) => {
       const keys = instanceKeys(opts.data);
       if (keys.length === 0) {
-        process.stderr.write(`vigil audit pubkey: no key at ${auditKeyPath(opts.data)} (vigil start makes it)\n`);
+        process.stderr.write(
+          `vigil audit pubkey: no key at ${auditKeyPath(opts.data)} (vigil start makes it)\n`,
+        );
         process.exitCode = 2;
         return;
       }
@@ -123,7 +136,9 @@ export function registerAuditCommands(program: Command): void {
     });
 
   storeOpts(audit.command('export'))
-    .description('write a segment (JSON Lines: entries, their checkpoints, the public key) for offline verification')
+    .description(
+      'write a segment (JSON Lines: entries, their checkpoints, the public key) for offline verification',
+    )
     .option('--out <file>', 'write here instead of standard output')
     .action(async (opts: AuditOpts & { out?: string }) => {
       try {
@@ -140,7 +155,9 @@ export function registerAuditCommands(program: Command): void {
           ),
         );
         if (opts.out) {
-          await new Promise<void>((res, rej) => (out as NodeJS.WritableStream).end((e?: Error) => (e ? rej(e) : res())));
+          await new Promise<void>((res, rej) =>
+            (out as NodeJS.WritableStream).end((e?: Error) => (e ? rej(e) : res())),
+          );
           process.stderr.write(`wrote ${n} audit entries to ${opts.out}\n`);
         }
       } catch (err) {

@@ -49,14 +49,24 @@ export function osUserName(): string {
 }
 
 /** The TLS certificate for `server.tls`, or undefined for plain HTTP; logs the fingerprint. */
-export function wireTls(config: LoadedConfig, dataDir: string, listenHost: string, log: Logger): TlsMaterial | undefined {
+export function wireTls(
+  config: LoadedConfig,
+  dataDir: string,
+  listenHost: string,
+  log: Logger,
+): TlsMaterial | undefined {
   const server = config.server as { tls?: TlsConfig; external_url?: string } | undefined;
   if (!server?.tls) return undefined;
   const extra = server.external_url ? [new URL(server.external_url).hostname] : [];
   const hosts = [listenHost, ...extra, ...server.tls.hosts].filter((h) => h !== '0.0.0.0' && h !== '::');
   const tls = loadTlsMaterial(server.tls, { dataDir, configDir: dirname(config.__file), hosts });
   log.info(
-    { fingerprint: tls.fingerprint, certFile: tls.certFile, selfSigned: tls.selfSigned, created: tls.created },
+    {
+      fingerprint: tls.fingerprint,
+      certFile: tls.certFile,
+      selfSigned: tls.selfSigned,
+      created: tls.created,
+    },
     tls.selfSigned
       ? `HTTPS with a self-signed certificate, SHA-256 fingerprint ${tls.fingerprint}`
       : `HTTPS with certificate ${tls.certFile}, SHA-256 fingerprint ${tls.fingerprint}`,

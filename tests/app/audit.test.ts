@@ -43,7 +43,9 @@ function copyStore(name: string): string {
 
 function tamper(db: string, statement: string): void {
   const d = new Database(db);
-  for (const t of d.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'").all() as { name: string }[])
+  for (const t of d.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'").all() as {
+    name: string;
+  }[])
     d.exec(`DROP TRIGGER "${t.name}"`);
   d.exec(statement);
   d.close();
@@ -56,24 +58,58 @@ describe('the audit log of a real run', () => {
     const base = String(started.address);
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     expect((await fetch(`${base}/metrics`)).status).toBe(200);
-    expect((await fetch(`${base}/nope?token=SECRET-123&x=1`, { headers: { cookie: 'sid=COOKIE-9' } })).status).toBe(404);
+    expect(
+      (await fetch(`${base}/nope?token=SECRET-123&x=1`, { headers: { cookie: 'sid=COOKIE-9' } })).status,
+    ).toBe(404);
     // CLI commands while the server runs: both write to one chain.
-    expect((await runCli(['alerts', 'log', '--config', file, '--store', `sqlite:${join(data, 'vigil.db')}`])).code).toBe(0);
+    expect(
+      (await runCli(['alerts', 'log', '--config', file, '--store', `sqlite:${join(data, 'vigil.db')}`])).code,
+    ).toBe(0);
     expect((await runCli(['config', 'check', '--config', file])).code).toBe(0);
-    expect((await runCli(['alerts', 'ack', 'no-such-group', '--by', 'x', '--store', `sqlite:${join(data, 'vigil.db')}`])).code).toBe(2);
+    expect(
+      (
+        await runCli([
+          'alerts',
+          'ack',
+          'no-such-group',
+          '--by',
+          'x',
+          '--store',
+          `sqlite:${join(data, 'vigil.db')}`,
+        ])
+      ).code,
+    ).toBe(2);
     child.kill('SIGTERM');
     expect((await once(child, 'exit'))[0]).toBe(0);
 
     const log = rows();
     const actions = log.map((r) => r.action);
     expect(actions[0]).toBe('cli: start');
-    expect(actions).toEqual(expect.arrayContaining(['GET /healthz', 'GET /metrics', 'GET (no route)', 'cli: alerts log', 'cli: alerts ack']));
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'GET /healthz',
+        'GET /metrics',
+        'GET (no route)',
+        'cli: alerts log',
+        'cli: alerts ack',
+      ]),
+    );
     expect(actions).not.toContain('cli: config check');
     const nope = log.find((r) => r.action === 'GET (no route)')!;
-    expect(nope).toMatchObject({ actor_kind: 'anonymous', source: '127.0.0.1', object: '/nope?token=<redacted>&x=1', result: '404' });
+    expect(nope).toMatchObject({
+      actor_kind: 'anonymous',
+      source: '127.0.0.1',
+      object: '/nope?token=<redacted>&x=1',
+      result: '404',
+    });
     expect(JSON.stringify(log)).not.toMatch(/SECRET-123|COOKIE-9/);
     const ack = log.find((r) => r.action === 'cli: alerts ack')!;
-    expect(ack).toMatchObject({ actor_kind: 'os_user', actor_name: userInfo().username, object: 'no-such-group', result: 'exit:2' });
+    expect(ack).toMatchObject({
+      actor_kind: 'os_user',
+      actor_name: userInfo().username,
+      object: 'no-such-group',
+      result: 'exit:2',
+    });
     expect(log.find((r) => r.action === 'cli: alerts log')!.result).toBe('ok');
 
     const verify = await runCli(['audit', 'verify', ...storeArgs]);
@@ -98,7 +134,9 @@ describe('the audit log of a real run', () => {
     writeFileSync(seg, lines.join('\n'));
     const bad = await runCli(['audit', 'verify', '--file', seg, '--pubkey', key]);
     expect(bad.code).toBe(1);
-    expect(bad.stdout).toContain(`audit log broken at entry ${seq}: entry ${seq}: its content does not match its hash`);
+    expect(bad.stdout).toContain(
+      `audit log broken at entry ${seq}: entry ${seq}: its content does not match its hash`,
+    );
   }, 180_000);
 
   it('a flipped byte, a deleted entry and a cut tail in the store make verify exit 1 naming the entry', async () => {
@@ -110,9 +148,19 @@ describe('the audit log of a real run', () => {
     d.close();
     expect(rows().length).toBeGreaterThan(n);
     const cases: Array<[string, string, RegExp]> = [
-      ['flip', `UPDATE audit_log SET result = '201' WHERE seq = 3`, /broken at entry 3: entry 3: its content does not match/],
+      [
+        'flip',
+        `UPDATE audit_log SET result = '201' WHERE seq = 3`,
+        /broken at entry 3: entry 3: its content does not match/,
+      ],
       ['delete', 'DELETE FROM audit_log WHERE seq = 2', /broken at entry 2: entry 2 is missing/],
-      ['tail', `DELETE FROM audit_log WHERE seq >= ${n - 1}`, new RegExp(`broken at entry ${n - 1}: the log ends at entry ${n - 2}, but the checkpoint .* covers entries up to ${n}`)],
+      [
+        'tail',
+        `DELETE FROM audit_log WHERE seq >= ${n - 1}`,
+        new RegExp(
+          `broken at entry ${n - 1}: the log ends at entry ${n - 2}, but the checkpoint .* covers entries up to ${n}`,
+        ),
+      ],
     ];
     for (const [name, statement, want] of cases) {
       const db = copyStore(name);
@@ -121,7 +169,14 @@ describe('the audit log of a real run', () => {
       expect(r.stdout, name).toMatch(want);
       expect(r.code, name).toBe(1);
     }
-    const unreadable = await runCli(['audit', 'verify', '--file', join(dir, 'missing.jsonl'), '--pubkey', key]);
+    const unreadable = await runCli([
+      'audit',
+      'verify',
+      '--file',
+      join(dir, 'missing.jsonl'),
+      '--pubkey',
+      key,
+    ]);
     expect(unreadable.code).toBe(2);
     expect(unreadable.stderr).toMatch(/cannot read/);
   }, 120_000);
