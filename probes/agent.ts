@@ -1,6 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
-import { VigilError, errorMessage, type Component, type Logger, type Registry } from '../core/index.js';
+import {
+  VigilError,
+  errorMessage,
+  isLoopbackHost,
+  type Component,
+  type Logger,
+  type Registry,
+} from '../core/index.js';
 import { AgentBuffer } from './agent-buffer.js';
 import { decodeAgentConfig } from './agent-wire.js';
 import type { ResolvedProbe } from './config.js';
@@ -27,6 +34,27 @@ export interface AgentOptions {
 }
 
 /**
+ * The agent sends its token with every request: over plain HTTP anyone on the path could take it.
+ * So `http://` is accepted only for a loopback server (tests, a proxy on the same host).
+ */
+export function checkAgentServerUrl(serverUrl: string): URL {
+  let url: URL;
+  try {
+    url = new URL(serverUrl);
+  } catch {
+    throw new VigilError('PRB_AGENT_URL', `--server "${serverUrl}" is not a URL`);
+  }
+  if (url.protocol === 'https:') return url;
+  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return url;
+  throw new VigilError(
+    'PRB_AGENT_URL',
+    url.protocol === 'http:'
+      ? `--server ${url.origin} is plain HTTP on a host that is not loopback: the agent token would cross the network unencrypted; use https://`
+      : `--server "${serverUrl}" must be an https:// URL`,
+  );
+}
+
+/**
  * `vigil agent`: runs the probes of one location and pushes results to the server in batches.
  * Every result goes through the fsynced on-disk buffer first; the sender reads from the
  * acknowledged offset, so a server that is down only delays results, and a crash loses none.
@@ -43,6 +71,7 @@ export class ProbeAgent implements Component {
   sent = 0;
 
   constructor(opts: AgentOptions) {
+    checkAgentServerUrl(opts.serverUrl);
     this.#opts = opts;
     this.#log = opts.log.child({ component: 'probe-agent', location: opts.location });
     this.#buffer = new AgentBuffer(opts.bufferDir);

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { ConfigError, createLogger, errorMessage, readSecretFile } from '../../core/index.js';
 import {
   ProbeAgent,
+  checkAgentServerUrl,
   probeJsonLine,
   probeTextLine,
   probesSectionSchema,
@@ -85,7 +86,7 @@ export function registerProbeCommands(program: Command): void {
         let probes: ResolvedProbe[] | undefined;
         let settings: ProbesSettings = probesSectionSchema.parse({});
         try {
-          new URL(opts.server);
+          checkAgentServerUrl(opts.server);
           token = readSecretFile(opts.token);
           if (opts.config) {
             const config = loadVigilConfig(opts.config);

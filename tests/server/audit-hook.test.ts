@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import type { FastifyPluginAsync } from 'fastify';
+import { createMetricsRegistry, silentLogger, type AuditInput, type Principal } from '../../core/index.js';
+import { createServer } from '../../server/index.js';
+
+const routes: FastifyPluginAsync = async (app) => {
+  // What the auth branch does: put the caller on the request before the handler runs.
+  app.addHook('onRequest', async (req) => {
+    if (req.headers.authorization === 'Bearer t0ken')
+      req.principal = { kind: 'token', name: 'ci', id: 'tok-1', roles: [], permissions: ['alerting:write'] };
+  });
+  app.post('/api/v2/alerts', { config: { permission: 'alerting:write' } }, async () => ({ ok: true }));
+  app.get('/api/v1/alert-groups/:id/ack', { config: { permission: 'public' } }, async (_req, reply) =>
+    reply.code(403).send('no'),
+  );
+};
+
+describe('audit hook', () => {
+  it('records every request with principal, source, route, redacted path and status, never a body or header', async () => {
+    const got: AuditInput[] = [];
+    const app = await createServer({
+      log: silentLogger(),
+      metrics: createMetricsRegistry(),
+      readiness: async () => ({ ok: true, reasons: [] }),
+      plugins: [routes],
+      audit: (e) => got.push(e),
+    });
+    try {
+      await app.inject({ method: 'GET', url: '/healthz' });
+      await app.inject({
+        method: 'POST',
+        url: '/api/v2/alerts',
+        headers: { authorization: 'Bearer t0ken', cookie: 'sid=c00kie' },
+        payload: [{ labels: { password: 'hunter2' } }],
+      });
+      await app.inject({
+        method: 'GET',
+        url: '/api/v1/alert-groups/g1/ack?sig=S1GNATURE&e=1&exp=2&access_token=AT',
+      });
+      await app.inject({ method: 'GET', url: '/missing' });
+      expect(got.map((e) => [e.actor.kind, e.actor.name, e.action, e.object, e.result])).toEqual([
+        ['anonymous', 'anonymous', 'GET /healthz', '/healthz', '200'],
+        ['token', 'ci', 'POST /api/v2/alerts', '/api/v2/alerts', '200'],
+        [
+          'anonymous',
+          'anonymous',
+          'GET /api/v1/alert-groups/:id/ack',
+          '/api/v1/alert-groups/g1/ack?sig=<redacted>&e=1&exp=2&access_token=<redacted>',
+          '403',
+        ],
+        ['anonymous', 'anonymous', 'GET (no route)', '/missing', '404'],
+      ]);
+      expect(got[1]!.actor).toEqual({ kind: 'token', name: 'ci', id: 'tok-1' });
+      expect(got[0]!.source).toBe('127.0.0.1');
+      expect(JSON.stringify(got)).not.toMatch(/hunter2|c00kie|t0ken|S1GNATURE/);
+    } finally {
+      await app.close();
+    }
+  });
+});
