@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FastifyPluginAsync } from 'fastify';
-import { createMetricsRegistry, silentLogger, type AuditInput, type Principal } from '../../core/index.js';
+import { createMetricsRegistry, silentLogger, type AuditInput } from '../../core/index.js';
 import { createServer } from '../../server/index.js';
 
 const routes: FastifyPluginAsync = async (app) => {
