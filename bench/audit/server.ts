@@ -1,0 +1,65 @@
+// The server side of the audit benchmark: vigil's HTTP kernel (server/createServer) with the
+// alerting API, over a SQLite store, with the audit hook on (AUDIT=1) or off. Env: STORE, PORT,
+// AUDIT, DATA. Prints "ready"; on SIGTERM stops the audit log (commits what is queued, signs a
+// checkpoint) and prints {"entries","commits"} on stdout.
+import { parse } from 'yaml';
+import {
+  AuditLog,
+  auditKeyPath,
+  createMetricsRegistry,
+  loadOrCreateAuditKey,
+  openStore,
+  silentLogger,
+  systemClock,
+} from '../../core/index.js';
+import {
+  AlertRouter,
+  alertingHttp,
+  alertmanagerConfigSchema,
+  type AlertingDb,
+} from '../../alerting/index.js';
+import { createServer } from '../../server/index.js';
+
+const store = await openStore(`sqlite:${process.env.STORE}`);
+const metrics = createMetricsRegistry();
+const log = silentLogger();
+// A receiver without integrations: alerts are routed and stored, nothing is sent, so the run
+// measures the HTTP path and the audit log, not webhook delivery.
+const config = alertmanagerConfigSchema.parse(
+  parse(`route: { receiver: void, group_by: ['...'], group_wait: 0s }\nreceivers: [{ name: void }]`),
+);
+const router = await AlertRouter.create({ config, store, log, clock: systemClock });
+await router.start();
+const audit =
+  process.env.AUDIT === '1'
+    ? new AuditLog({
+        store,
+        log,
+        clock: systemClock,
+        signer: loadOrCreateAuditKey(auditKeyPath(process.env.DATA!)),
+        metrics,
+      })
+    : undefined;
+await audit?.start();
+const app = await createServer({
+  log,
+  metrics,
+  readiness: async () => ({ ok: true, reasons: [] }),
+  plugins: [alertingHttp({ router, db: store.db as AlertingDb })],
+  ...(audit ? { audit: (e) => audit.append(e) } : {}),
+});
+await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
+process.on('SIGTERM', () => {
+  void (async () => {
+    await app.close();
+    await audit?.stop();
+    const value = async (name: string) => (await metrics.getSingleMetric(name)?.get())?.values[0]?.value ?? 0;
+    process.stdout.write(
+      `${JSON.stringify({ entries: await value('vigil_audit_entries_total'), commits: await value('vigil_audit_commits_total') })}\n`,
+    );
+    await router.stop(1000);
+    await store.close();
+    process.exit(0);
+  })();
+});
+process.stdout.write('ready\n');
