@@ -56,9 +56,16 @@ async function client(base: string, id: number, until: number): Promise<number> 
   return n;
 }
 
-async function run(
-  audit: boolean,
-): Promise<{ rps: number; entries: number; commits: number; seconds: number }> {
+interface RunResult {
+  rps: number;
+  entries: number;
+  commits: number;
+  seconds: number;
+  /** Server CPU ms per 1000 requests. */
+  cpuPer1000: number;
+}
+
+async function run(audit: boolean): Promise<RunResult> {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-audit-bench-'));
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/audit/server.ts')], {
@@ -82,12 +89,17 @@ async function run(
   child.kill('SIGTERM');
   await new Promise((r) => child.on('exit', r));
   rmSync(dir, { recursive: true, force: true });
-  const stats = JSON.parse(out.split('\n').find((l) => l.startsWith('{')) ?? '{"entries":0,"commits":0}') as {
-    entries: number;
-    commits: number;
-  };
+  const stats = JSON.parse(
+    out.split('\n').find((l) => l.startsWith('{')) ?? '{"entries":0,"commits":0,"cpuSeconds":0}',
+  ) as { entries: number; commits: number; cpuSeconds: number };
   const total = counts.reduce((a, b) => a + b, 0);
-  return { rps: total / seconds, entries: stats.entries, commits: stats.commits, seconds };
+  return {
+    rps: total / seconds,
+    entries: stats.entries,
+    commits: stats.commits,
+    seconds,
+    cpuPer1000: (stats.cpuSeconds * 1e6) / total,
+  };
 }
 
 const rows: string[] = [];
@@ -95,13 +107,14 @@ for (let round = 1; round <= Number(values.rounds); round++) {
   const off = await run(false);
   const on = await run(true);
   rows.push(
-    `| ${round} | ${off.rps.toFixed(0)} | ${on.rps.toFixed(0)} | ${(on.rps / off.rps).toFixed(2)} | ${(on.entries / on.seconds).toFixed(0)} | ${on.commits} | ${(on.entries / Math.max(1, on.commits)).toFixed(1)} |`,
+    `| ${round} | ${off.rps.toFixed(0)} | ${on.rps.toFixed(0)} | ${(on.rps / off.rps).toFixed(2)} | ${(on.entries / on.seconds).toFixed(0)} | ${on.commits} | ${(on.entries / Math.max(1, on.commits)).toFixed(1)} | ${off.cpuPer1000.toFixed(0)} / ${on.cpuPer1000.toFixed(0)} |`,
   );
   process.stdout.write(`${rows.at(-1)}\n`);
 }
 process.stdout.write(
-  `\n| round | requests/s, audit off | requests/s, audit on | ratio | audit entries committed/s | commits | entries/commit |\n|---|---|---|---|---|---|---|\n${rows.join('\n')}\n\n`,
+  `\n| round | requests/s, audit off | requests/s, audit on | ratio | audit entries committed/s | commits | entries/commit | server CPU ms per 1000 requests, off / on |\n|---|---|---|---|---|---|---|---|\n${rows.join('\n')}\n\n`,
 );
+if (Number(values.verify) === 0) process.exit(0);
 const v = await verifyBench(Number(values.verify));
 process.stdout.write(
   `verify ${v.entries} entries: ${v.verifySeconds.toFixed(1)} s (${(v.entries / v.verifySeconds).toFixed(0)} entries/s), ok=${v.ok}; ` +

@@ -1,7 +1,8 @@
 // The server side of the audit benchmark: vigil's HTTP kernel (server/createServer) with the
 // alerting API, over a SQLite store, with the audit hook on (AUDIT=1) or off. Env: STORE, PORT,
 // AUDIT, DATA. Prints "ready"; on SIGTERM stops the audit log (commits what is queued, signs a
-// checkpoint) and prints {"entries","commits"} on stdout.
+// checkpoint) and prints {"entries","commits","cpuSeconds"} on stdout (CPU of the whole process
+// from "ready" to SIGTERM: steadier than requests/s on a shared machine).
 import { parse } from 'yaml';
 import {
   AuditLog,
@@ -49,17 +50,24 @@ const app = await createServer({
   ...(audit ? { audit: (e) => audit.append(e) } : {}),
 });
 await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
+let cpuAtReady = process.cpuUsage();
 process.on('SIGTERM', () => {
   void (async () => {
+    const cpu = process.cpuUsage(cpuAtReady);
     await app.close();
     await audit?.stop();
     const value = async (name: string) => (await metrics.getSingleMetric(name)?.get())?.values[0]?.value ?? 0;
     process.stdout.write(
-      `${JSON.stringify({ entries: await value('vigil_audit_entries_total'), commits: await value('vigil_audit_commits_total') })}\n`,
+      `${JSON.stringify({
+        entries: await value('vigil_audit_entries_total'),
+        commits: await value('vigil_audit_commits_total'),
+        cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      })}\n`,
     );
     await router.stop(1000);
     await store.close();
     process.exit(0);
   })();
 });
+cpuAtReady = process.cpuUsage();
 process.stdout.write('ready\n');
