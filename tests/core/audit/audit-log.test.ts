@@ -132,4 +132,22 @@ describeStores('audit log', (getStore, ctx) => {
     expect(r).toMatchObject({ ok: false, seq: 2 });
     expect(!r.ok && r.problem).toMatch(/signature does not verify/);
   });
+
+  it('verifies a time range: only its entries, anchored at its first seq', async () => {
+    const a = new AuditLog({ store: getStore(), log, clock: systemClock, signer });
+    for (let i = 1; i <= 30; i++) a.append(input(i * 1000)); // at = base + i s
+    await a.flush();
+    const base = 1_700_000_000_000;
+    const seg = await storeSegment(getStore().db as AuditDb, { from: base + 10_000, to: base + 20_000 });
+    expect(seg.firstSeq).toBe(10);
+    const r = await verifyAuditChain(seg.entries, seg.checkpoints, { keys, firstSeq: seg.firstSeq });
+    expect(r).toMatchObject({ ok: true, entries: 10, firstSeq: 10, lastSeq: 19 });
+    const none = await storeSegment(getStore().db as AuditDb, { from: base + 99_000 });
+    expect(
+      await verifyAuditChain(none.entries, none.checkpoints, { keys, firstSeq: none.firstSeq }),
+    ).toMatchObject({
+      ok: true,
+      entries: 0,
+    });
+  });
 });
