@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { request } from 'undici';
+import { Agent, request, type Dispatcher } from 'undici';
 import {
   VigilError,
   errorMessage,
@@ -20,6 +20,8 @@ export interface AgentOptions {
   location: string;
   serverUrl: string;
   token: string;
+  /** CA certificate(s), PEM, to trust for an HTTPS server (e.g. vigil's self-signed certificate). */
+  ca?: string;
   /** Directory of the on-disk buffer. */
   bufferDir: string;
   log: Logger;
@@ -65,6 +67,7 @@ export class ProbeAgent implements Component {
   readonly #log: Logger;
   readonly #buffer: AgentBuffer;
   readonly #stop = new AbortController();
+  readonly #dispatcher: Dispatcher | undefined;
   #scheduler: ProbeScheduler | undefined;
   #sender: Promise<void> | undefined;
   /** Results acknowledged by the server since start. */
@@ -73,6 +76,7 @@ export class ProbeAgent implements Component {
   constructor(opts: AgentOptions) {
     checkAgentServerUrl(opts.serverUrl);
     this.#opts = opts;
+    this.#dispatcher = opts.ca ? new Agent({ connect: { ca: opts.ca } }) : undefined;
     this.#log = opts.log.child({ component: 'probe-agent', location: opts.location });
     this.#buffer = new AgentBuffer(opts.bufferDir);
   }
@@ -88,6 +92,7 @@ export class ProbeAgent implements Component {
         const res = await request(this.#url('/api/v1/agent/config'), {
           headers: { authorization: `Bearer ${this.#opts.token}` },
           signal: this.#stop.signal,
+          ...(this.#dispatcher ? { dispatcher: this.#dispatcher } : {}),
         });
         const text = await res.body.text();
         if (res.statusCode === 200) {
@@ -165,6 +170,7 @@ export class ProbeAgent implements Component {
         headers: { authorization: `Bearer ${this.#opts.token}`, 'content-type': 'application/json' },
         body: JSON.stringify({ results }),
         signal: AbortSignal.timeout(30_000),
+        ...(this.#dispatcher ? { dispatcher: this.#dispatcher } : {}),
       });
       const text = await res.body.text();
       if (res.statusCode === 200) return 'ok';
@@ -195,5 +201,6 @@ export class ProbeAgent implements Component {
     this.#stop.abort();
     await this.#sender;
     await this.#buffer.close();
+    await this.#dispatcher?.close();
   }
 }

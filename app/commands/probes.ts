@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError, createLogger, errorMessage, readSecretFile } from '../../core/index.js';
@@ -74,6 +75,10 @@ export function registerProbeCommands(program: Command): void {
     .requiredOption('--location <name>', "this agent's location id (locations[].id with agent: true)")
     .requiredOption('--server <url>', 'the vigil server, e.g. https://vigil.example:8080')
     .requiredOption('--token <file>', 'file holding the agent token')
+    .option(
+      '--ca <file>',
+      "CA certificate (PEM) to trust for the server, e.g. its self-signed certificate's file",
+    )
     .option('--config <file>', 'take the probes from this config file instead of the server')
     .option(
       '-d, --data <dir>',
@@ -81,13 +86,22 @@ export function registerProbeCommands(program: Command): void {
       defaultDataDir(),
     )
     .action(
-      async (opts: { location: string; server: string; token: string; config?: string; data: string }) => {
+      async (opts: {
+        location: string;
+        server: string;
+        token: string;
+        ca?: string;
+        config?: string;
+        data: string;
+      }) => {
         let token: string;
+        let ca: string | undefined;
         let probes: ResolvedProbe[] | undefined;
         let settings: ProbesSettings = probesSectionSchema.parse({});
         try {
           checkAgentServerUrl(opts.server);
           token = readSecretFile(opts.token);
+          if (opts.ca) ca = readFileSync(opts.ca, 'utf8');
           if (opts.config) {
             const config = loadVigilConfig(opts.config);
             settings = (config.probes as ProbesSettings | undefined) ?? settings;
@@ -104,6 +118,7 @@ export function registerProbeCommands(program: Command): void {
           location: opts.location,
           serverUrl: opts.server,
           token,
+          ...(ca ? { ca } : {}),
           bufferDir: resolve(opts.data, `agent-${opts.location}`),
           log,
           maxConcurrency: settings.max_concurrency,
