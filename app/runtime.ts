@@ -74,7 +74,7 @@ export async function startRuntime(config: LoadedConfig, opts: StartOptions): Pr
   const ctx: WireContext = { log, metrics, store, clock: systemClock, dataDir: opts.dataDir, config, sinks };
   try {
     // The audit log starts first and stops last, so it records every request the server answers.
-    const audit = wireAudit(ctx);
+    const audit = wireAudit(ctx, opts.store !== undefined);
     const components: Component[] = [audit];
     const plugins: FastifyPluginAsync[] = [];
     const demo = config.demo as DemoConfig | undefined;

@@ -13,9 +13,10 @@ import type { LoadedConfig, WireContext } from './types.js';
 
 /**
  * The audit log of `vigil start`: signs with the instance key in `<data>/keys/` (made on first
- * start), a checkpoint every `audit.checkpoint_interval`, and records the start itself.
+ * start), a checkpoint every `audit.checkpoint_interval`, and records the start (or a SIGHUP
+ * reload) itself.
  */
-export function wireAudit(ctx: Omit<WireContext, 'sinks'>): AuditLog {
+export function wireAudit(ctx: Omit<WireContext, 'sinks'>, reload = false): AuditLog {
   const cfg = ctx.config.audit as AuditConfig | undefined;
   const signer = loadOrCreateAuditKey(auditKeyPath(ctx.dataDir));
   const audit = new AuditLog({
@@ -31,7 +32,7 @@ export function wireAudit(ctx: Omit<WireContext, 'sinks'>): AuditLog {
     at: ctx.clock.now(),
     actor: { kind: 'os_user', name: osUserName() },
     source: 'local',
-    action: 'cli: start',
+    action: reload ? 'signal: reload' : 'cli: start',
     object: ctx.config.__file,
     result: 'ok',
   });

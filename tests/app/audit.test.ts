@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { userInfo } from 'node:os';
 import { tmpdir } from 'node:os';
@@ -137,7 +137,7 @@ describe('the audit log of a real run', () => {
     expect(bad.stdout).toContain(
       `audit log broken at entry ${seq}: entry ${seq}: its content does not match its hash`,
     );
-  }, 180_000);
+  }, 300_000);
 
   it('a flipped byte, a deleted entry and a cut tail in the store make verify exit 1 naming the entry', async () => {
     const key = join(dir, 'audit.pub');
@@ -179,5 +179,21 @@ describe('the audit log of a real run', () => {
     ]);
     expect(unreadable.code).toBe(2);
     expect(unreadable.stderr).toMatch(/cannot read/);
-  }, 120_000);
+  }, 240_000);
+
+  it('a command whose audit entry cannot be written does not run; one that needs no store runs without one', async () => {
+    const r = await runCli(['alerts', 'log', '--store', 'postgres://vigil@127.0.0.1:1/none']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/not run: this command cannot be recorded in the audit log/);
+    expect(r.stdout).toBe('');
+    const empty = mkdtempSync(join(tmpdir(), 'vigil-nostore-'));
+    try {
+      const check = await runCli(['config', 'check', '--config', file], { env: { VIGIL_DATA: empty } });
+      expect(check.stderr + check.stdout).toMatch(/configuration is valid/);
+      expect(check.code).toBe(0);
+      expect(readdirSync(empty)).toEqual([]);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
