@@ -24,7 +24,11 @@ function actorOf(req: FastifyRequest): AuditInput['actor'] {
  * has gone out, and `sink` only queues, so auditing adds no latency to a request.
  */
 export function auditHook(app: FastifyInstance, sink: AuditSink): void {
+  // A request the client abandoned may see both hooks; it is one access, so one entry.
+  const recorded = new WeakSet<FastifyRequest>();
   const record = (req: FastifyRequest, result: string, elapsedMs: number): void => {
+    if (recorded.has(req)) return;
+    recorded.add(req);
     sink({
       at: Math.round(Date.now() - elapsedMs),
       actor: actorOf(req),
