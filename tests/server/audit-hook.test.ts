@@ -1,9 +1,16 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { FastifyPluginAsync } from 'fastify';
 import { createMetricsRegistry, silentLogger, type AuditInput } from '../../core/index.js';
 import { createServer } from '../../server/index.js';
 
+let arrived: () => void = () => undefined;
 const routes: FastifyPluginAsync = async (app) => {
+  // Answers only after the client has gone away.
+  app.get('/slow', { config: { permission: 'public' } }, async (req) => {
+    arrived();
+    await new Promise((r) => req.raw.once('close', r));
+    return 'late';
+  });
   // What the auth branch does: put the caller on the request before the handler runs.
   app.addHook('onRequest', async (req) => {
     if (req.headers.authorization === 'Bearer t0ken')
@@ -53,6 +60,34 @@ describe('audit hook', () => {
       expect(got[1]!.actor).toEqual({ kind: 'token', name: 'ci', id: 'tok-1' });
       expect(got[0]!.source).toBe('127.0.0.1');
       expect(JSON.stringify(got)).not.toMatch(/hunter2|c00kie|t0ken|S1GNATURE/);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('records a request the client abandoned once', async () => {
+    const got: AuditInput[] = [];
+    const app = await createServer({
+      log: silentLogger(),
+      metrics: createMetricsRegistry(),
+      readiness: async () => ({ ok: true, reasons: [] }),
+      plugins: [routes],
+      audit: (e) => got.push(e),
+    });
+    try {
+      const base = await app.listen({ host: '127.0.0.1', port: 0 });
+      const inside = new Promise<void>((r) => (arrived = r));
+      const ctl = new AbortController();
+      const req = fetch(`${base}/slow`, { signal: ctl.signal }).catch((err: unknown) => err);
+      await inside;
+      ctl.abort();
+      await req;
+      await vi.waitFor(() => expect(got.length).toBeGreaterThan(0));
+      // Both hooks have had their chance once the server has closed every connection.
+      await app.close();
+      expect(got).toHaveLength(1);
+      expect(got[0]).toMatchObject({ action: 'GET /slow', object: '/slow' });
+      expect(['aborted', '200']).toContain(got[0]!.result);
     } finally {
       await app.close();
     }
