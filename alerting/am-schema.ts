@@ -228,6 +228,8 @@ export const vigilExtensionSchema = z.strictObject({
   fallback_receiver: z.string().optional(),
   external_url: z.string().optional(),
   ack_secret: secret().optional(),
+  /** How long a signed acknowledgement link works (it also ends with its firing episode, and works once). */
+  ack_link_ttl: duration().default(86_400_000),
   /** After this many consecutive failed attempts a "notifications failing" alert is raised. */
   failing_after_attempts: z.number().int().min(1).default(5),
   max_attempts: z.number().int().min(1).default(50),

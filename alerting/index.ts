@@ -38,7 +38,7 @@ export {
 export { AlertRouter, type RouterOptions, type ApiAlertStatus } from './router.js';
 export { recordAck, resolveGroupId, ackRows } from './acks.js';
 export { Delivery } from './delivery.js';
-export { signAck, verifyAck, ackLink } from './messages.js';
+export { ackLinkUrl, signAckLink, checkAckLink, consumeAckLink, ackLinkParams } from './ack-links.js';
 export { notificationLog, type NotificationLogEntry } from './notification-log.js';
 export { alertingHttp, type AlertingHttpOptions } from './http.js';
 export type { AlertingDb, AlertingTables } from './repo.js';

@@ -19,7 +19,8 @@ import { buildIntegrations, type Integration } from './notify/index.js';
 import { Delivery } from './delivery.js';
 import { newRow } from './queue-rows.js';
 import { ackRows, recordAck, resolveGroupId, supersede } from './acks.js';
-import { buildMessage, ackLink } from './messages.js';
+import { buildMessage } from './messages.js';
+import { ackLinkUrl } from './ack-links.js';
 import {
   insertNotifications,
   loadSilences,
@@ -247,8 +248,13 @@ export class AlertRouter {
   #rowsFor(intent: NotifyIntent, now: number): NotificationRow[] {
     const id = randomUUID();
     const secret = this.#o.config.vigil?.ack_secret;
+    // The link binds to this firing episode (the time its first page went out) and expires.
+    const ttl = this.#o.config.vigil?.ack_link_ttl ?? 86_400_000;
+    const episode = intent.group.pagedAt ?? intent.at;
     const ack =
-      secret && this.externalURL ? ackLink(this.externalURL, secret.reveal(), intent.group.id) : undefined;
+      secret && this.externalURL
+        ? ackLinkUrl(this.externalURL, secret.reveal(), intent.group.id, episode, now + ttl)
+        : undefined;
     return [newRow(buildMessage(intent, id, this.externalURL, ack), intent.integration.key, now)];
   }
 

@@ -81,3 +81,15 @@ export async function withCliStore<T>(
     await store.close();
   }
 }
+
+/** The options by which a command names its store (as every command does: see `placeOptions`). */
+export type CliStoreOptions = PlaceOptions;
+
+/**
+ * Opens the store a command works on, resolved by the one rule above (`--store`, else the
+ * config's `store.url`, else `sqlite:vigil.db` in the data directory). It never creates a store:
+ * an audited command run from the wrong place says so instead of recording into a stray database.
+ */
+export async function openExistingCliStore(opts: CliStoreOptions): Promise<Store> {
+  return openCliStore(cliContext(opts, { optionalConfig: true }));
+}

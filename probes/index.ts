@@ -34,7 +34,7 @@ export { ProbeRunner, type ProbeRunnerOptions } from './probe-runner.js';
 export { scheduledProbesFor } from './targets.js';
 export { ProbeAlerts, probeAlertOf, type ProbeAlertsOptions } from './probe-alerts.js';
 export { AgentBuffer } from './agent-buffer.js';
-export { ProbeAgent, type AgentOptions } from './agent.js';
+export { ProbeAgent, checkAgentServerUrl, type AgentOptions } from './agent.js';
 export { agentRoutes, type AgentRoutesOptions } from './http.js';
 export { encodeAgentConfig, decodeAgentConfig, type AgentConfigDoc } from './agent-wire.js';
 export { makeResult } from './result.js';

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const BENCH = join(dirname(dirname(fileURLToPath(import.meta.url))), 'bench');
-const AREAS = ['probes', 'sla', 'alerting', 'ids', 'scanning'];
+const AREAS = ['probes', 'sla', 'alerting', 'ids', 'scanning', 'audit'];
 
 let out = readFileSync(join(BENCH, 'SUMMARY.md'), 'utf8').trimEnd() + '\n';
 for (const area of AREAS) {

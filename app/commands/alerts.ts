@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { ConfigError, VigilError, errorMessage } from '../../core/index.js';
+import { CliExit } from '../cli-exit.js';
 import {
   loadAlertingFile,
   notificationLog,
@@ -15,7 +16,7 @@ function fail(err: unknown): never {
   if (err instanceof ConfigError)
     for (const i of err.issues) console.error(`${i.file}:${i.line}:${i.col}: ${i.message}`);
   else console.error(errorMessage(err));
-  process.exit(2);
+  throw new CliExit(2);
 }
 
 /** An optional ISO 8601 option as epoch ms; a value that is not a time is bad input, not "no filter". */

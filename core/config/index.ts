@@ -11,3 +11,4 @@ export {
   DEFAULT_TIMEZONE,
 } from './core-sections.js';
 export { expandEnv, configEnv, withConfigEnv } from './env.js';
+export { tlsSchema, checkListenSecurity, type TlsConfig } from './tls-section.js';

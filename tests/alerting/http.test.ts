@@ -6,7 +6,7 @@ import {
   AlertRouter,
   alertingHttp,
   alertmanagerConfigSchema,
-  signAck,
+  signAckLink,
   type AlertingDb,
 } from '../../alerting/index.js';
 import { startReceiver } from './helpers/receiver.js';
@@ -161,15 +161,18 @@ describe('acknowledgement routes', () => {
 
   it('a signed link shows a form and its POST acknowledges; a forged one is refused', async () => {
     const id = await page();
-    const sig = signAck('k3y', id);
-    expect((await fetch(`${base}/api/v1/alert-groups/${id}/ack?sig=${sig}`)).status).toBe(200);
-    expect((await fetch(`${base}/api/v1/alert-groups/${id}/ack?sig=${signAck('wrong', id)}`)).status).toBe(
-      403,
-    );
+    const link = new URL((hook.got[0]!.body as { vigil: { ackURL: string } }).vigil.ackURL);
+    expect(link.pathname).toBe(`/api/v1/alert-groups/${id}/ack`);
+    expect((await fetch(`${base}${link.pathname}${link.search}`)).status).toBe(200);
+    const forged = new URLSearchParams(link.search);
+    forged.set('sig', signAckLink('wrong', id, Number(forged.get('e')), Number(forged.get('exp'))));
+    expect((await fetch(`${base}${link.pathname}?${forged}`)).status).toBe(403);
+    const params = new URLSearchParams(link.search);
+    params.set('by', 'carol');
     const form = await fetch(`${base}/api/v1/alert-groups/${id}/ack-link`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: `sig=${sig}&by=carol`,
+      body: params.toString(),
     });
     expect(form.status).toBe(200);
     const log = (await (await fetch(`${base}/api/v1/notifications?group=${id}`)).json()) as {
