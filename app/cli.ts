@@ -30,7 +30,7 @@ export function buildProgram(): Command {
  * with EPIPE. That ends the output, as it ends `cat`'s, quietly and with the status so far; any
  * other error writing the output is one sentence and exit 2, never a stack trace.
  */
-export function endQuietlyOnClosedPipe(stream: NodeJS.WriteStream, name: string): void {
+function endQuietlyOnClosedPipe(stream: NodeJS.WriteStream, name: string): void {
   stream.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     process.stderr.write(`vigil: cannot write to ${name}: ${errorMessage(err)}\n`);

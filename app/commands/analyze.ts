@@ -86,7 +86,8 @@ export function registerAnalyzeCommands(program: Command): void {
       .option('--json', 'print one JSON object {run, findings}'),
   ).action(async (opts: StoreOpts & { analyzer: string; input?: string[]; json?: boolean }) => {
     try {
-      // An ad-hoc run over --input needs no config, and records its run: it may create the store.
+      // An ad-hoc run over --input needs no config and records its run, so it may create the store;
+      // a run of the configured inputs works on the store `vigil start` made, never a new one.
       const ctx = cliContext(opts, { optionalConfig: opts.input !== undefined });
       const config = ctx.config;
       const cfg = (config?.analyzers as AnalyzersConfig | undefined) ?? analyzersSchema.parse({});
@@ -94,7 +95,7 @@ export function registerAnalyzeCommands(program: Command): void {
         id: c.id,
         networks: c.networks,
       }));
-      const store = await openCliStore(ctx, { create: true });
+      const store = await openCliStore(ctx, { create: opts.input !== undefined });
       const res = await runAnalysis({
         db: store.db as Kysely<AnalysisDb>,
         analyzer: opts.analyzer,

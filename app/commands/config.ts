@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ConfigError, errorMessage } from '../../core/index.js';
 import { displayPath, issueLines, loadVigilConfig } from '../load.js';
-import { defaultConfigPath } from '../paths.js';
+import { cliPlaces } from '../paths.js';
 
 /** `vigil config check`: exit 0 valid, 2 invalid, every problem as file:line:col: message. */
 export function registerConfigCommands(program: Command): void {
@@ -9,16 +9,17 @@ export function registerConfigCommands(program: Command): void {
   config
     .command('check')
     .description('validate a config file; prints every problem as file:line:col: message')
-    .option('-c, --config <file>', 'config file', defaultConfigPath())
-    .action((opts: { config: string }) => {
+    .option('-c, --config <file>', 'config file (default: $VIGIL_CONFIG, else ./vigil.yaml)')
+    .action((opts: { config?: string }) => {
+      const file = cliPlaces(opts).configFile;
       try {
-        const loaded = loadVigilConfig(opts.config);
+        const loaded = loadVigilConfig(file);
         process.stdout.write(`${displayPath(loaded.__file)}: configuration is valid\n`);
       } catch (err) {
         if (err instanceof ConfigError) {
           for (const line of issueLines(err)) process.stdout.write(`${line}\n`);
           process.stderr.write(
-            `${displayPath(opts.config)}: ${err.issues.length} problem${err.issues.length === 1 ? '' : 's'} found\n`,
+            `${displayPath(file)}: ${err.issues.length} problem${err.issues.length === 1 ? '' : 's'} found\n`,
           );
         } else {
           process.stderr.write(`vigil config check: ${errorMessage(err)}\n`);
