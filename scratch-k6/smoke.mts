@@ -1,0 +1,27 @@
+import { createServer } from 'node:http';
+import { compileScript } from '../probes/script/script-source.js';
+import { runScript } from '../probes/script/script-host.js';
+const srv = createServer((req, res) => { res.setHeader('set-cookie', 'sid=abc; Path=/'); res.setHeader('content-type','application/json'); res.end(JSON.stringify({ path: req.url, cookie: req.headers.cookie ?? null, host: req.headers.host })); });
+await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+const port = (srv.address() as { port: number }).port;
+const src = `import http from 'k6/http';
+import { check, group, sleep } from 'k6';
+import crypto from 'k6/crypto';
+import encoding from 'k6/encoding';
+import { TOTP } from 'https://jslib.k6.io/totp/1.0.0/index.js';
+export const options = { thresholds: { checks: ['rate==1'] } };
+export default async function () {
+  const r = http.get('http://svc.test/a?x=1');
+  check(r, { 'status 200': (x) => x.status === 200, 'json path': (x) => x.json('path') === '/a?x=1' });
+  const r2 = http.get('http://svc.test/b');
+  check(r2, { 'cookie kept': (x) => x.json().cookie === 'sid=abc' });
+  console.log(crypto.sha256('abc', 'hex'), encoding.b64encode('hello'), await new TOTP('GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ').gen());
+  sleep(0.05);
+  group('g', () => check(null, { 'in group': () => true }));
+  console.log(typeof process, typeof require, (function(){ try { return this.constructor.constructor('return process')() } catch (e) { return 'blocked: ' + e.message } })());
+}`;
+const c = compileScript(src);
+console.log(c.issues);
+const run = await runScript({ code: c.code!, filename: 'smoke.js', env: {}, files: {}, iterations: 1, timeoutMs: 10000, memoryMb: 64, hosts: { 'svc.test': `127.0.0.1:${port}` }, insecure: false, maxBodyBytes: 1 << 20 }, new AbortController().signal);
+console.log(JSON.stringify(run, null, 1).slice(0, 3000));
+srv.close();
