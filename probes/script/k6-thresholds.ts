@@ -7,6 +7,8 @@ export interface CheckSample {
   ok: boolean;
   line: string;
   tags: Record<string, unknown>;
+  /** How many requests had completed when the check ran (the one before it is its likely subject). */
+  afterHttp: number;
 }
 
 const TRENDS: Record<string, keyof K6Timings> = {

@@ -154,7 +154,14 @@ export function runScript(p: ScriptRunParams, signal: AbortSignal): Promise<Scri
           answer(() => http.jar(m.action, m.args as Parameters<K6Http['jar']>[1]));
           break;
         case 'check':
-          run.checks.push({ name: m.name, group: m.group, ok: m.ok, line: m.line, tags: m.tags });
+          run.checks.push({
+            name: m.name,
+            group: m.group,
+            ok: m.ok,
+            line: m.line,
+            tags: m.tags,
+            afterHttp: run.http.length,
+          });
           break;
         case 'log':
           if (run.logs.length < MAX_LOGS) run.logs.push({ level: m.level, msg: m.msg });

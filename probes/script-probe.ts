@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { VigilError, errorMessage, type ProbeResult } from '../core/index.js';
+import type { ScriptProbeConfig } from './schemas.js';
+import { runScript, type ScriptRunParams } from './script/script-host.js';
+import { scriptResult, type ScriptSummary } from './script/script-result.js';
+import type { Probe, ProbeTarget } from './types.js';
+
+/** The run parameters of a script probe config, less the time limit (the target's timeout). */
+export function scriptRunParams(cfg: ScriptProbeConfig, iterations = 1): Omit<ScriptRunParams, 'timeoutMs'> {
+  let ca: string[] | undefined;
+  if (cfg.ca_file) {
+    try {
+      ca = [readFileSync(cfg.ca_file, 'utf8')];
+    } catch (err) {
+      throw new VigilError('PRB_CA_FILE', `cannot read ca_file ${cfg.ca_file}: ${errorMessage(err)}`, { cause: err });
+    }
+  }
+  return {
+    code: cfg.file.code,
+    filename: basename(cfg.file.path),
+    env: Object.fromEntries(Object.entries(cfg.env).map(([k, v]) => [k, v.reveal()])),
+    files: cfg.files,
+    iterations,
+    memoryMb: cfg.memory_limit_mb,
+    hosts: cfg.hosts,
+    insecure: cfg.insecure_skip_verify,
+    maxBodyBytes: cfg.max_body_bytes,
+    ...(ca ? { ca } : {}),
+  };
+}
+
+/** Runs a script probe once and keeps the summary too (for `vigil probe script --json`). */
+export async function runScriptProbe(
+  params: ScriptRunParams,
+  target: ProbeTarget,
+  signal: AbortSignal,
+): Promise<{ result: ProbeResult; summary: ScriptSummary }> {
+  const startedAt = new Date();
+  return scriptResult(target, startedAt, await runScript(params, signal));
+}
+
+/**
+ * The script probe: a k6-style script (one VU, one iteration, as Grafana Synthetic Monitoring runs
+ * its scripted checks) in a worker thread of its own, limited to the target's timeout and the
+ * configured memory. Up only when the script finished, every check passed and every threshold held.
+ */
+export function scriptProbe(cfg: ScriptProbeConfig): Probe {
+  const params = scriptRunParams(cfg);
+  return {
+    async run(target: ProbeTarget, signal: AbortSignal): Promise<ProbeResult> {
+      const { result } = await runScriptProbe({ ...params, timeoutMs: target.timeoutMs }, target, signal);
+      return result;
+    },
+  };
+}
