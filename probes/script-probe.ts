@@ -13,7 +13,9 @@ export function scriptRunParams(cfg: ScriptProbeConfig, iterations = 1): Omit<Sc
     try {
       ca = [readFileSync(cfg.ca_file, 'utf8')];
     } catch (err) {
-      throw new VigilError('PRB_CA_FILE', `cannot read ca_file ${cfg.ca_file}: ${errorMessage(err)}`, { cause: err });
+      throw new VigilError('PRB_CA_FILE', `cannot read ca_file ${cfg.ca_file}: ${errorMessage(err)}`, {
+        cause: err,
+      });
     }
   }
   return {

@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { errorMessage } from '../../core/index.js';
-import { compileScript, probeJsonLine, probeTextLine, runScriptProbe, type ScriptSummary } from '../../probes/index.js';
+import {
+  compileScript,
+  probeJsonLine,
+  probeTextLine,
+  runScriptProbe,
+  type ScriptSummary,
+} from '../../probes/index.js';
 
 interface ScriptOpts {
   json?: boolean;
@@ -34,7 +40,10 @@ function positiveInt(value: string, name: string): number {
 }
 
 function summaryText(s: ScriptSummary): string[] {
-  const lines = s.checks.map((c) => `  ${c.fail === 0 ? '✓' : '✗'} ${c.group ? `${c.group}::` : ''}${c.name} (${c.pass} passed, ${c.fail} failed)`);
+  const lines = s.checks.map(
+    (c) =>
+      `  ${c.fail === 0 ? '✓' : '✗'} ${c.group ? `${c.group}::` : ''}${c.name} (${c.pass} passed, ${c.fail} failed)`,
+  );
   for (const r of s.requests) {
     const m = r.metrics;
     lines.push(
@@ -57,13 +66,19 @@ export function registerProbeScriptCommand(probe: Command): void {
     .option('--timeout <ms>', 'time limit of the whole run, ms (default 60000)')
     .option('--memory <mb>', 'heap limit of the script thread, MiB', '64')
     .option('-e, --env <name=value>', '__ENV entry (repeatable)', collect, [])
-    .option('--host <name=address>', "k6 hosts override, e.g. api.example=127.0.0.1:8080 (repeatable)", collect, [])
+    .option(
+      '--host <name=address>',
+      'k6 hosts override, e.g. api.example=127.0.0.1:8080 (repeatable)',
+      collect,
+      [],
+    )
     .option('--file <path>', 'a file the script may open() (repeatable)', collect, [])
     .option('--insecure', 'skip TLS certificate verification')
     .action(async (file: string, opts: ScriptOpts, cmd: Command) => {
       // `probe` has --json and --timeout of its own and takes them wherever they are written.
       const parent = cmd.parent;
-      const fromParent = (k: string): unknown => (parent?.getOptionValueSource(k) === 'cli' ? parent.opts()[k] : undefined);
+      const fromParent = (k: string): unknown =>
+        parent?.getOptionValueSource(k) === 'cli' ? parent.opts()[k] : undefined;
       const json = opts.json ?? (fromParent('json') as boolean | undefined) ?? false;
       const timeout = opts.timeout ?? (fromParent('timeout') as string | undefined) ?? '60000';
       let params;
@@ -93,7 +108,14 @@ export function registerProbeScriptCommand(probe: Command): void {
         process.exitCode = 2;
         return;
       }
-      const target = { id: basename(file), serviceId: 'cli', type: 'script' as const, location: 'local', intervalMs: 0, timeoutMs: params.timeoutMs };
+      const target = {
+        id: basename(file),
+        serviceId: 'cli',
+        type: 'script' as const,
+        location: 'local',
+        intervalMs: 0,
+        timeoutMs: params.timeoutMs,
+      };
       const { result, summary } = await runScriptProbe(params, target, new AbortController().signal);
       if (json) {
         const line = JSON.parse(probeJsonLine(result)) as Record<string, unknown>;

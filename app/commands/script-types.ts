@@ -10,9 +10,7 @@ import type { LoadedConfig } from '../wire/types.js';
 export function checkScriptTypes(config: LoadedConfig): { errors: string[]; notes: string[] } {
   const services = (config.services as ServicesConfig | undefined) ?? [];
   const paths = [
-    ...new Set(
-      services.flatMap((s) => s.probes.flatMap((p) => (p.type === 'script' ? [p.file.path] : []))),
-    ),
+    ...new Set(services.flatMap((s) => s.probes.flatMap((p) => (p.type === 'script' ? [p.file.path] : [])))),
   ];
   const outcome = typeCheckScripts(paths);
   if ('skipped' in outcome) return { errors: [], notes: [outcome.skipped] };

@@ -57,7 +57,10 @@ export class K6CookieJar {
       if (eq <= 0) continue;
       const c: StoredCookie = {
         name: pair.slice(0, eq).trim(),
-        value: pair.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1'),
+        value: pair
+          .slice(eq + 1)
+          .trim()
+          .replace(/^"(.*)"$/, '$1'),
         domain: url.hostname,
         hostOnly: true,
         path: defaultPath(url),

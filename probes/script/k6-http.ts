@@ -79,7 +79,8 @@ export function k6Duration(v: string | number | null, fallback: number): number 
   return Number(m[1]) * scale;
 }
 
-const canonical = (name: string): string => name.replace(/(^|-)([a-z])/g, (_m, d: string, c: string) => d + c.toUpperCase());
+const canonical = (name: string): string =>
+  name.replace(/(^|-)([a-z])/g, (_m, d: string, c: string) => d + c.toUpperCase());
 
 function timingsOf(p: ProbePhases): K6Timings {
   return {
@@ -131,7 +132,10 @@ export class K6Http {
   }
 
   /** The jar operations of `http.cookieJar()` / `new http.CookieJar()`. */
-  jar(action: string, a: { jar?: number; url?: string; name?: string; value?: string; opts?: Record<string, unknown> }): unknown {
+  jar(
+    action: string,
+    a: { jar?: number; url?: string; name?: string; value?: string; opts?: Record<string, unknown> },
+  ): unknown {
     if (action === 'new') {
       const id = this.#jars.size;
       this.#jars.set(id, new K6CookieJar());
@@ -175,7 +179,13 @@ export class K6Http {
       const cookie = cookieHeader(jar?.pairs(url) ?? [], req.cookies);
       const sent = cookie ? { ...headers, Cookie: cookie } : { ...headers };
       const res = await this.#exchanger().exchange(
-        { url, method, headers: sent, ...(body !== undefined ? { body } : {}), maxBodyBytes: this.#opts.maxBodyBytes },
+        {
+          url,
+          method,
+          headers: sent,
+          ...(body !== undefined ? { body } : {}),
+          maxBodyBytes: this.#opts.maxBodyBytes,
+        },
         both,
       );
       const status = res.status ?? 0;
@@ -192,7 +202,13 @@ export class K6Http {
         phases: res.phases,
         timings: timingsOf(res.phases),
         tags: Object.fromEntries(Object.entries(req.tags).map(([k, v]) => [k, String(v)])),
-        ...(res.error ? { error: timeout.aborted ? { kind: 'timeout' as const, message: `request timeout: ${res.error.message}` } : res.error } : {}),
+        ...(res.error
+          ? {
+              error: timeout.aborted
+                ? { kind: 'timeout' as const, message: `request timeout: ${res.error.message}` }
+                : res.error,
+            }
+          : {}),
         ...(res.tls ? { tls: res.tls } : {}),
       };
       this.#record(sample);
@@ -238,7 +254,11 @@ function bodyText(b: Buffer, type: WireRequest['responseType']): string {
 
 /** Jar cookies plus the request's own; a request cookie with replace: true hides the jar's. */
 function cookieHeader(fromJar: [string, string][], own: WireRequest['cookies']): string {
-  const replaced = new Set(Object.entries(own).filter(([, c]) => c.replace).map(([n]) => n));
+  const replaced = new Set(
+    Object.entries(own)
+      .filter(([, c]) => c.replace)
+      .map(([n]) => n),
+  );
   const pairs = fromJar.filter(([n]) => !replaced.has(n)).map(([n, v]) => `${n}=${v}`);
   for (const [n, c] of Object.entries(own)) pairs.push(`${n}=${c.value}`);
   return pairs.join('; ');

@@ -277,7 +277,10 @@ export function k6Runtime(bridge: Bridge, initJson: string): RuntimeApi {
       },
       digest(enc?: string): unknown {
         const op = key === undefined ? 'hash' : 'hmac';
-        return digestOut(call(op, { alg, key: key === undefined ? null : wire(key), data: parts, enc: enc ?? 'binary' }), enc);
+        return digestOut(
+          call(op, { alg, key: key === undefined ? null : wire(key), data: parts, enc: enc ?? 'binary' }),
+          enc,
+        );
       },
     };
   };
@@ -358,7 +361,13 @@ export function k6Runtime(bridge: Bridge, initJson: string): RuntimeApi {
     (...args: unknown[]): void => {
       call('log', { level, msg: args.map(show).join(' ') });
     };
-  g.console = { log: log('info'), info: log('info'), warn: log('warn'), error: log('error'), debug: log('debug') };
+  g.console = {
+    log: log('info'),
+    info: log('info'),
+    warn: log('warn'),
+    error: log('error'),
+    debug: log('debug'),
+  };
   g.__ENV = { ...init.env };
   g.__VU = 1;
   g.__ITER = 0;
@@ -375,7 +384,8 @@ export function k6Runtime(bridge: Bridge, initJson: string): RuntimeApi {
   };
   const asJson = (v: unknown): string => (v === undefined ? 'null' : JSON.stringify(v));
   return {
-    load: (wrapper) => (wrapper as (m: typeof importModule, e: Obj) => Promise<unknown>)(importModule, exportsObj),
+    load: (wrapper) =>
+      (wrapper as (m: typeof importModule, e: Obj) => Promise<unknown>)(importModule, exportsObj),
     endInit: () => {
       initDone = true;
     },

@@ -92,8 +92,13 @@ export function failedThresholds(
     const trend = TRENDS[metric];
     const values = trend ? httpKept.map((s) => s.timings[trend]).sort((a, b) => a - b) : [];
     for (const expr of exprs) {
-      const e = /^\s*([a-z]+(?:\(\d+(?:\.\d+)?\))?)\s*(<=|>=|===|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/.exec(expr);
-      if (!e) throw new Error(`threshold "${key}: ${expr}" is not an expression vigil reads (e.g. rate==1, p(95)<500)`);
+      const e = /^\s*([a-z]+(?:\(\d+(?:\.\d+)?\))?)\s*(<=|>=|===|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/.exec(
+        expr,
+      );
+      if (!e)
+        throw new Error(
+          `threshold "${key}: ${expr}" is not an expression vigil reads (e.g. rate==1, p(95)<500)`,
+        );
       const agg = e[1]!;
       let value: number | undefined;
       if (metric === 'checks' && agg === 'rate')
@@ -101,7 +106,8 @@ export function failedThresholds(
       else if (metric === 'http_req_failed' && agg === 'rate')
         value = httpKept.length ? httpKept.filter((s) => !s.expected).length / httpKept.length : 0;
       else if (metric === 'http_reqs' && agg === 'count') value = httpKept.length;
-      else if (metric === 'http_reqs' && agg === 'rate') value = httpKept.length / Math.max(elapsedMs / 1000, 1e-9);
+      else if (metric === 'http_reqs' && agg === 'rate')
+        value = httpKept.length / Math.max(elapsedMs / 1000, 1e-9);
       else if (trend) {
         const p = /^p\((\d+(?:\.\d+)?)\)$/.exec(agg);
         if (p) value = percentile(values, Number(p[1]));
@@ -112,7 +118,8 @@ export function failedThresholds(
       }
       if (value === undefined)
         throw new Error(`threshold "${key}: ${expr}": ${agg} is not an aggregation of ${metric}`);
-      if (!OPS[e[2]!]!(value, Number(e[3]))) failed.push(`${key}: ${expr} (${Math.round(value * 1000) / 1000})`);
+      if (!OPS[e[2]!]!(value, Number(e[3])))
+        failed.push(`${key}: ${expr} (${Math.round(value * 1000) / 1000})`);
     }
   }
   return failed;

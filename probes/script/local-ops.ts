@@ -19,7 +19,10 @@ const ALGS: Record<string, string> = {
 
 function algOf(name: string): string {
   const alg = ALGS[name];
-  if (!alg) throw new Error(`hash algorithm "${name}" is outside vigil's k6 subset (${Object.keys(ALGS).join(', ')})`);
+  if (!alg)
+    throw new Error(
+      `hash algorithm "${name}" is outside vigil's k6 subset (${Object.keys(ALGS).join(', ')})`,
+    );
   return alg;
 }
 

@@ -90,7 +90,15 @@ export function runScript(p: ScriptRunParams, signal: AbortSignal): Promise<Scri
     process.once('exit', () => dropThreadEntry('script-thread'));
   }
   const worker = new Worker(threadEntry('script-thread'), {
-    workerData: { code: p.code, filename: p.filename, env: p.env, files: p.files, iterations: p.iterations, flag: flagBuf, port: port2 },
+    workerData: {
+      code: p.code,
+      filename: p.filename,
+      env: p.env,
+      files: p.files,
+      iterations: p.iterations,
+      flag: flagBuf,
+      port: port2,
+    },
     transferList: [port2],
     // The thread gets no environment of vigil's, and cannot grow past its heap limit.
     env: {},
@@ -175,7 +183,10 @@ export function runScript(p: ScriptRunParams, signal: AbortSignal): Promise<Scri
           const line = lineOf(m.error.stack, p.filename);
           const kind: ScriptFailure =
             m.error.name === 'K6Fail' ? 'fail' : m.error.name === 'OutsideSubsetError' ? 'outside' : 'script';
-          const text = kind === 'fail' ? `fail(${JSON.stringify(m.error.message)})` : `${m.error.name}: ${m.error.message}`;
+          const text =
+            kind === 'fail'
+              ? `fail(${JSON.stringify(m.error.message)})`
+              : `${m.error.name}: ${m.error.message}`;
           finish({
             kind,
             message: `${p.filename}${line ? `:${line}` : ''}: ${text} (in ${m.stage})`,
@@ -188,10 +199,15 @@ export function runScript(p: ScriptRunParams, signal: AbortSignal): Promise<Scri
     worker.on('error', (err: Error & { code?: string }) => {
       finish(
         err.code === 'ERR_WORKER_OUT_OF_MEMORY'
-          ? { kind: 'memory', message: `script went over its memory limit of ${p.memoryMb} MiB (in ${run.stage}): stopped` }
+          ? {
+              kind: 'memory',
+              message: `script went over its memory limit of ${p.memoryMb} MiB (in ${run.stage}): stopped`,
+            }
           : { kind: 'thread', message: `script thread failed: ${errorMessage(err)}` },
       );
     });
-    worker.on('exit', (code) => finish({ kind: 'thread', message: `script thread exited (code ${code}) before the script finished` }));
+    worker.on('exit', (code) =>
+      finish({ kind: 'thread', message: `script thread exited (code ${code}) before the script finished` }),
+    );
   });
 }

@@ -48,7 +48,13 @@ function checkLabel(c: CheckSample): string {
 /** Why a check failed, told by the request just before it when that one failed at the HTTP level. */
 function checkError(run: ScriptRun, failed: CheckSample[]): { kind: ProbeErrorKind; message: string } {
   const first = failed[0]!;
-  const others = failed.length > 1 ? `; ${failed.length - 1} more failed: ${failed.slice(1, 4).map((c) => `"${c.name}"`).join(', ')}` : '';
+  const others =
+    failed.length > 1
+      ? `; ${failed.length - 1} more failed: ${failed
+          .slice(1, 4)
+          .map((c) => `"${c.name}"`)
+          .join(', ')}`
+      : '';
   const req = run.http[first.afterHttp - 1];
   let kind: ProbeErrorKind = 'assertion';
   let why = '';
@@ -73,7 +79,10 @@ export function summarize(run: ScriptRun, thresholdsFailed: string[] = []): Scri
     byCheck.set(key, e);
   }
   return {
-    probe_checks_total: { pass: run.checks.filter((c) => c.ok).length, fail: run.checks.filter((c) => !c.ok).length },
+    probe_checks_total: {
+      pass: run.checks.filter((c) => c.ok).length,
+      fail: run.checks.filter((c) => !c.ok).length,
+    },
     probe_http_requests_total: run.http.length,
     probe_http_requests_failed_total: run.http.filter((s) => !s.expected).length,
     probe_script_duration_seconds: round(run.elapsedMs) / 1000,
@@ -84,7 +93,9 @@ export function summarize(run: ScriptRun, thresholdsFailed: string[] = []): Scri
       name: s.name,
       status: s.status,
       group: s.group,
-      metrics: Object.fromEntries(Object.entries(s.timings).map(([k, v]) => [`http_req_${k}`, round(v)])) as ScriptSummary['requests'][number]['metrics'],
+      metrics: Object.fromEntries(
+        Object.entries(s.timings).map(([k, v]) => [`http_req_${k}`, round(v)]),
+      ) as ScriptSummary['requests'][number]['metrics'],
       ...(s.error ? { error: s.error.message } : {}),
     })),
     thresholds: { failed: thresholdsFailed },
@@ -97,9 +108,14 @@ export function summarize(run: ScriptRun, thresholdsFailed: string[] = []): Scri
  * every threshold held. Phases and totalMs are summed over the script's requests (as the
  * multi_step probe sums its steps), so sleeps and the script's own work are not response time.
  */
-export function scriptResult(target: ProbeTarget, startedAt: Date, run: ScriptRun): { result: ProbeResult; summary: ScriptSummary } {
+export function scriptResult(
+  target: ProbeTarget,
+  startedAt: Date,
+  run: ScriptRun,
+): { result: ProbeResult; summary: ScriptSummary } {
   const phases: ProbePhases = { resolve: 0, connect: 0, tls: 0, processing: 0, transfer: 0 };
-  for (const s of run.http) for (const k of Object.keys(phases) as (keyof ProbePhases)[]) phases[k] += s.phases[k];
+  for (const s of run.http)
+    for (const k of Object.keys(phases) as (keyof ProbePhases)[]) phases[k] += s.phases[k];
   const totalMs = phases.resolve + phases.connect + phases.tls + phases.processing + phases.transfer;
   const last = run.http[run.http.length - 1];
   const tls = run.http.find((s) => s.tls)?.tls;

@@ -53,4 +53,6 @@ export const scriptFiles = () =>
 
 /** `__ENV` of a script: names as k6 allows them, every value a secret (never printed). */
 export const scriptEnv = () =>
-  z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'), secret()).default({});
+  z
+    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'), secret())
+    .default({});

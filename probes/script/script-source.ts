@@ -133,8 +133,11 @@ export function compileScript(source: string): CompiledScript {
         }
       }
       blank(chars, index(stmt.start), index(stmt.end));
-    } else if (stmt.type === 'ExportAllDeclaration' || (stmt.type === 'ExportNamedDeclaration' && stmt.source)) {
-      at(stmt, 're-exports from other modules are outside vigil\'s k6 subset (one self-contained script)');
+    } else if (
+      stmt.type === 'ExportAllDeclaration' ||
+      (stmt.type === 'ExportNamedDeclaration' && stmt.source)
+    ) {
+      at(stmt, "re-exports from other modules are outside vigil's k6 subset (one self-contained script)");
     } else if (stmt.type === 'ExportNamedDeclaration') {
       const decl = stmt.declaration as AnyNode | null;
       if (decl) {
@@ -142,7 +145,7 @@ export function compileScript(source: string): CompiledScript {
         const names =
           decl.type === 'VariableDeclaration'
             ? (decl.declarations as AnyNode[]).flatMap((d) => boundNames(d.id as AnyNode))
-            : [((decl.id as AnyNode).name as string)];
+            : [(decl.id as AnyNode).name as string];
         for (const n of names) tail.push(`__k6_exports[${JSON.stringify(n)}] = ${n};`);
       } else {
         for (const s of stmt.specifiers as AnyNode[]) {
@@ -165,10 +168,14 @@ export function compileScript(source: string): CompiledScript {
   }
 
   walk(program, (n) => {
-    if (n.type === 'ImportExpression') at(n, 'dynamic import() is outside vigil\'s k6 subset');
+    if (n.type === 'ImportExpression') at(n, "dynamic import() is outside vigil's k6 subset");
     else if (n.type === 'MetaProperty' && nameOf(n.meta) === 'import')
-      at(n, 'import.meta is outside vigil\'s k6 subset');
-    else if (n.type === 'CallExpression' && nameOf(n.callee) === 'require' && (n.callee as AnyNode).type === 'Identifier')
+      at(n, "import.meta is outside vigil's k6 subset");
+    else if (
+      n.type === 'CallExpression' &&
+      nameOf(n.callee) === 'require' &&
+      (n.callee as AnyNode).type === 'Identifier'
+    )
       at(n, 'require() is not available in a k6 script; use import');
     else if (n.type === 'MemberExpression' && !n.computed) {
       const obj = n.object as AnyNode;
@@ -178,9 +185,13 @@ export function compileScript(source: string): CompiledScript {
         at(n, outsideMemberMessage(spec, prop));
     } else if (n.type === 'CallExpression') {
       const callee = n.callee as AnyNode;
-      const prop = callee.type === 'MemberExpression' && !callee.computed ? nameOf(callee.property) : undefined;
+      const prop =
+        callee.type === 'MemberExpression' && !callee.computed ? nameOf(callee.property) : undefined;
       if (prop && RESPONSE_OUTSIDE.includes(prop))
-        at(callee.property as AnyNode, `res.${prop}() is outside vigil's k6 subset (no HTML parsing); match the body with a check instead`);
+        at(
+          callee.property as AnyNode,
+          `res.${prop}() is outside vigil's k6 subset (no HTML parsing); match the body with a check instead`,
+        );
     }
   });
 

@@ -47,7 +47,9 @@ export function typeCheckScripts(paths: string[]): TypeCheckOutcome {
     ts = require('typescript') as TS;
     k6Types = dirname(require.resolve('@types/k6/package.json'));
   } catch (err) {
-    return { skipped: `scripts not type-checked: TypeScript or @types/k6 is not installed (${errorMessage(err).split('\n')[0]})` };
+    return {
+      skipped: `scripts not type-checked: TypeScript or @types/k6 is not installed (${errorMessage(err).split('\n')[0]})`,
+    };
   }
   const options: import('typescript').CompilerOptions = {
     allowJs: true,
@@ -79,7 +81,8 @@ export function typeCheckScripts(paths: string[]): TypeCheckOutcome {
     const severity = /^\s*(?:#!.*\n\s*)?\/\/\s*@ts-check\b/.test(sf.text) ? 'error' : 'warning';
     const diags = [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)];
     for (const d of diags.slice(0, MAX_PER_FILE)) {
-      const pos = d.start !== undefined ? sf.getLineAndCharacterOfPosition(d.start) : { line: 0, character: 0 };
+      const pos =
+        d.start !== undefined ? sf.getLineAndCharacterOfPosition(d.start) : { line: 0, character: 0 };
       issues.push({
         file: paths[i]!,
         line: pos.line + 1,
