@@ -9,7 +9,6 @@ import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { k6Runtime, type RuntimeApi } from './script/k6-runtime.js';
 import { localOps } from './script/local-ops.js';
 import {
-  SYNC_OPS,
   type ScriptStage,
   type ScriptThreadInit,
   type ThreadAnswer,

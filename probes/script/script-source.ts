@@ -31,8 +31,9 @@ function walk(node: AnyNode, visit: (n: AnyNode) => void): void {
   visit(node);
   for (const [key, value] of Object.entries(node)) {
     if (key === 'loc') continue;
-    if (Array.isArray(value)) for (const v of value) isNode(v) && walk(v, visit);
-    else if (isNode(value)) walk(value, visit);
+    if (Array.isArray(value)) {
+      for (const v of value) if (isNode(v)) walk(v, visit);
+    } else if (isNode(value)) walk(value, visit);
   }
 }
 

@@ -24,9 +24,6 @@ export type ThreadRequest =
   | { op: 'log'; level: string; msg: string }
   | { op: 'stage'; stage: ScriptStage };
 
-/** Ops that block the script until the parent answers on the port. */
-export const SYNC_OPS = new Set(['http', 'jar']);
-
 export type ScriptStage = 'init' | 'setup' | 'default' | 'teardown';
 
 /** The parent's answer to a waiting op. */
