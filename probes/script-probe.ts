@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { VigilError, errorMessage, type ProbeResult } from '../core/index.js';
 import type { ScriptProbeConfig } from './schemas.js';
 import { runScript, type ScriptRunParams } from './script/script-host.js';
@@ -23,6 +23,7 @@ export function scriptRunParams(cfg: ScriptProbeConfig, iterations = 1): Omit<Sc
     filename: basename(cfg.file.path),
     env: Object.fromEntries(Object.entries(cfg.env).map(([k, v]) => [k, v.reveal()])),
     files: cfg.files,
+    dir: dirname(resolve(cfg.file.path)),
     iterations,
     memoryMb: cfg.memory_limit_mb,
     hosts: cfg.hosts,

@@ -4,6 +4,7 @@
 // k6's calls are synchronous. The parent enforces the time limit (terminate) and the memory limit
 // (resourceLimits) from outside, so an endless or greedy script cannot hold vigil up.
 import { Buffer } from 'node:buffer';
+import { resolve } from 'node:path';
 import vm from 'node:vm';
 import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { k6Runtime, type RuntimeApi } from './script/k6-runtime.js';
@@ -57,11 +58,9 @@ function handle(op: string, args: unknown): unknown {
     }
     case 'open': {
       const a = args as { name: string; binary: boolean };
-      const b64 = init.files[a.name];
+      const b64 = init.files[resolve(init.dir, a.name)];
       if (b64 === undefined)
-        throw new Error(
-          `open("${a.name}"): only files listed in the probe's files: can be opened (${Object.keys(init.files).join(', ') || 'none listed'})`,
-        );
+        throw new Error(`open("${a.name}"): only files listed in the probe's files: can be opened`);
       return a.binary ? b64 : Buffer.from(b64, 'base64').toString('utf8');
     }
     case 'http':

@@ -18,7 +18,9 @@ export function registerConfigCommands(program: Command): void {
         for (const note of types.notes) process.stderr.write(`${note}\n`);
         if (types.errors.length > 0) {
           for (const line of types.errors) process.stdout.write(`${line}\n`);
-          process.stderr.write(`${displayPath(opts.config)}: ${types.errors.length} type error(s) in scripts\n`);
+          process.stderr.write(
+            `${displayPath(opts.config)}: ${types.errors.length} type error(s) in scripts\n`,
+          );
           process.exitCode = 2;
           return;
         }

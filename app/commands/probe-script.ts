@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { errorMessage } from '../../core/index.js';
 import {
@@ -90,12 +90,13 @@ export function registerProbeScriptCommand(probe: Command): void {
           return;
         }
         const files: Record<string, string> = {};
-        for (const f of opts.file) files[f] = readFileSync(f).toString('base64');
+        for (const f of opts.file) files[resolve(f)] = readFileSync(f).toString('base64');
         params = {
           code: compiled.code,
           filename: basename(file),
           env: pairs(opts.env, '--env'),
           files,
+          dir: dirname(resolve(file)),
           iterations: positiveInt(opts.iterations, '--iterations'),
           timeoutMs: positiveInt(timeout, '--timeout'),
           memoryMb: positiveInt(opts.memory, '--memory'),

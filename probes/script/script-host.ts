@@ -12,8 +12,10 @@ export interface ScriptRunParams {
   code: string;
   filename: string;
   env: Record<string, string>;
-  /** open()-able files by name, base64. */
+  /** open()-able files by absolute path, base64. */
   files: Record<string, string>;
+  /** The script's folder (open() paths are relative to it). */
+  dir: string;
   iterations: number;
   timeoutMs: number;
   memoryMb: number;
@@ -95,6 +97,7 @@ export function runScript(p: ScriptRunParams, signal: AbortSignal): Promise<Scri
       filename: p.filename,
       env: p.env,
       files: p.files,
+      dir: p.dir,
       iterations: p.iterations,
       flag: flagBuf,
       port: port2,

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { errorMessage, secret } from '../../core/index.js';
 import { compileScript } from './script-source.js';
@@ -34,7 +35,7 @@ export const scriptFile = () =>
       return { path, code: compiled.code };
     });
 
-/** The files a script may open(), read at load: name as written → base64 contents. */
+/** The files a script may open(), read at load: absolute path → base64 contents. */
 export const scriptFiles = () =>
   z
     .array(z.string().min(1))
@@ -43,7 +44,7 @@ export const scriptFiles = () =>
       const out: Record<string, string> = {};
       for (const p of paths) {
         try {
-          out[p] = readFileSync(p).toString('base64');
+          out[resolve(p)] = readFileSync(p).toString('base64');
         } catch (err) {
           ctx.addIssue({ code: 'custom', message: `cannot read ${p}: ${errorMessage(err)}` });
         }

@@ -7,8 +7,10 @@ export interface ScriptThreadInit {
   /** Shown in stack traces and messages (the script's file name). */
   filename: string;
   env: Record<string, string>;
-  /** Files the script may open(), by the name it uses: base64 contents. */
+  /** Files the script may open(), by absolute path: base64 contents. */
   files: Record<string, string>;
+  /** The script's folder: open() takes paths relative to it, as k6 does. */
+  dir: string;
   iterations: number;
   /** Int32 slot 0: the parent's answer is ready; slot 1: sleep. */
   flag: SharedArrayBuffer;
