@@ -88,7 +88,7 @@ export function typeCheckScripts(paths: string[]): TypeCheckOutcome {
         line: pos.line + 1,
         col: pos.character + 1,
         severity,
-        message: `TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`,
+        message: `TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ').replace(/\s+/g, ' ')}`,
       });
     }
   }
