@@ -54,6 +54,37 @@ export function threadEntry(name: string): URL {
   return url;
 }
 
+const inline = new Map<string, URL>();
+
+/**
+ * Like threadEntry, for an entry that imports only node built-ins and files of this checkout (no
+ * packages): under tsx it is bundled in memory and started from a data: URL, so no bundle file is
+ * left behind by a process that is killed (script threads start for every run). Compiled, the .js.
+ */
+export function inlineThreadEntry(name: string): URL {
+  const ext = extname(fileURLToPath(import.meta.url));
+  const entry = new URL(`./${name}${ext}`, import.meta.url);
+  const source = devSource(name);
+  if (source === undefined || (ext !== '.ts' && existsSync(fileURLToPath(entry)))) return entry;
+  const done = inline.get(name);
+  if (done) return done;
+  const require = createRequire(import.meta.url);
+  const esbuild = require('esbuild') as typeof import('esbuild');
+  const out = esbuild.buildSync({
+    entryPoints: [source],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    write: false,
+    logLevel: 'silent',
+  });
+  const url = new URL(
+    `data:text/javascript;base64,${Buffer.from(out.outputFiles[0]!.contents).toString('base64')}`,
+  );
+  inline.set(name, url);
+  return url;
+}
+
 /** Removes the development bundle of `name` once its threads have loaded it (no-op compiled). */
 export function dropThreadEntry(name: string): void {
   const url = bundles.get(name);

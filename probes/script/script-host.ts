@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { errorMessage } from '../../core/index.js';
-import { dropThreadEntry, threadEntry } from '../thread-entry.js';
+import { inlineThreadEntry } from '../thread-entry.js';
 import { K6Http, type HttpSample, type K6HttpOptions, type WireRequest } from './k6-http.js';
 import type { CheckSample } from './k6-thresholds.js';
 import type { ScriptStage, ThreadDone, ThreadRequest } from './thread-protocol.js';
@@ -46,7 +46,6 @@ export interface ScriptRun {
 }
 
 const MAX_LOGS = 200;
-let cleanupRegistered = false;
 
 /** Where in the script an error was raised: the first stack frame in the script file. */
 function lineOf(stack: string, filename: string): number | undefined {
@@ -87,11 +86,7 @@ export function runScript(p: ScriptRunParams, signal: AbortSignal): Promise<Scri
   const flagBuf = new SharedArrayBuffer(8);
   const flag = new Int32Array(flagBuf);
   const { port1, port2 } = new MessageChannel();
-  if (!cleanupRegistered) {
-    cleanupRegistered = true;
-    process.once('exit', () => dropThreadEntry('script-thread'));
-  }
-  const worker = new Worker(threadEntry('script-thread'), {
+  const worker = new Worker(inlineThreadEntry('script-thread'), {
     workerData: {
       code: p.code,
       filename: p.filename,
