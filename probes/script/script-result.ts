@@ -142,5 +142,13 @@ export function scriptResult(
       error = { kind: 'assertion', message: `thresholds not met: ${thresholds.join('; ')}` };
   }
   const result = makeResult(target, startedAt, error ? { ...base, ok: false, error } : { ...base, ok: true });
-  return { result, summary: summarize(run, thresholds) };
+  const summary = summarize(run, thresholds);
+  result.script = {
+    checksPassed: summary.probe_checks_total.pass,
+    checksFailed: summary.probe_checks_total.fail,
+    requests: summary.probe_http_requests_total,
+    requestsFailed: summary.probe_http_requests_failed_total,
+    durationMs: round(run.elapsedMs),
+  };
+  return { result, summary };
 }

@@ -3,10 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateSecret, verify } from 'otplib';
+import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger, type ProbeResult } from '../../core/index.js';
 import {
   LoopMonitor,
+  ProbeMetrics,
   ProbeScheduler,
   httpProbe,
   httpProbeSchema,
@@ -118,6 +120,22 @@ describe('a TOTP journey against a local app that demands 2FA', () => {
     expect(result.ok).toBe(true);
     expect(result.status).toBe(200);
     expect(verified).toHaveLength(1);
+    // The early 401 is a failed request in k6's sense (http_req_failed), though its check passed.
+    expect(result.script).toEqual({
+      checksPassed: 5,
+      checksFailed: 0,
+      requests: 5,
+      requestsFailed: 1,
+      durationMs: expect.any(Number) as number,
+    });
+    const registry = new Registry();
+    new ProbeMetrics(registry).observe(result);
+    const text = await registry.metrics();
+    expect(text).toContain('probe_checks_total{target="svc/journey",location="local",result="pass"} 5');
+    expect(text).toContain('probe_checks_total{target="svc/journey",location="local",result="fail"} 0');
+    expect(text).toContain('probe_http_requests_total{target="svc/journey",location="local"} 5');
+    expect(text).toContain('probe_http_requests_failed_total{target="svc/journey",location="local"} 1');
+    expect(text).toMatch(/probe_script_duration_seconds\{target="svc\/journey",location="local"\} \d/);
     const { summary } = await runScriptProbe(
       { ...scriptRunParams(config(secret)), timeoutMs: 10_000 },
       target('journey'),
