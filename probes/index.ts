@@ -40,7 +40,7 @@ export { makeResult } from './result.js';
 export { runAdHocProbes, probeJsonLine, probeTextLine, type AdHocOptions } from './ad-hoc.js';
 export { runProbeBatch, type BatchOptions } from './probe-batch.js';
 export { ProbePool, defaultPoolThreads } from './probe-pool.js';
-export { scriptProbe, runScriptProbe, scriptRunParams } from './script-probe.js';
+export { scriptProbe, runScriptProbe, scriptRunParams, scriptSecrets } from './script-probe.js';
 export { compileScript, type CompiledScript, type ScriptIssue } from './script/script-source.js';
 export { runScript, type ScriptRun, type ScriptRunParams } from './script/script-host.js';
 export { scriptResult, summarize, type ScriptSummary } from './script/script-result.js';

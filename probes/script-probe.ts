@@ -33,14 +33,36 @@ export function scriptRunParams(cfg: ScriptProbeConfig, iterations = 1): Omit<Sc
   };
 }
 
-/** Runs a script probe once and keeps the summary too (for `vigil probe script --json`). */
+/**
+ * Replaces every `__ENV` value (they are secrets) in the run's texts by `<secret>`, so a password
+ * a script puts in a URL, a check name, a log line or an error never reaches the store or a log.
+ * Values under 4 characters are left alone: they would blank out ordinary text.
+ */
+function redact<T>(value: T, secrets: string[]): T {
+  if (secrets.length === 0) return value;
+  const scrub = (text: string): string => secrets.reduce((t, s) => t.split(s).join('<secret>'), text);
+  return JSON.parse(JSON.stringify(value), (_k, v: unknown) => (typeof v === 'string' ? scrub(v) : v)) as T;
+}
+
+/**
+ * Runs a script probe once and keeps the summary too (for `vigil probe script --json`). `secrets`
+ * are blanked out of everything the run returns (a script probe's `env` values).
+ */
 export async function runScriptProbe(
   params: ScriptRunParams,
   target: ProbeTarget,
   signal: AbortSignal,
+  secrets: string[] = [],
 ): Promise<{ result: ProbeResult; summary: ScriptSummary }> {
   const startedAt = new Date();
-  return scriptResult(target, startedAt, await runScript(params, signal));
+  const out = scriptResult(target, startedAt, await runScript(params, signal));
+  const long = secrets.filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
+  return redact(out, long);
+}
+
+/** The values a script probe's config marks secret (all of `env`). */
+export function scriptSecrets(cfg: ScriptProbeConfig): string[] {
+  return Object.values(cfg.env).map((v) => v.reveal());
 }
 
 /**
@@ -50,9 +72,15 @@ export async function runScriptProbe(
  */
 export function scriptProbe(cfg: ScriptProbeConfig): Probe {
   const params = scriptRunParams(cfg);
+  const secrets = scriptSecrets(cfg);
   return {
     async run(target: ProbeTarget, signal: AbortSignal): Promise<ProbeResult> {
-      const { result } = await runScriptProbe({ ...params, timeoutMs: target.timeoutMs }, target, signal);
+      const { result } = await runScriptProbe(
+        { ...params, timeoutMs: target.timeoutMs },
+        target,
+        signal,
+        secrets,
+      );
       return result;
     },
   };

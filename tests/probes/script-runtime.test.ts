@@ -16,6 +16,7 @@ import {
   scriptProbe,
   scriptProbeSchema,
   scriptRunParams,
+  scriptSecrets,
   type ProbeTarget,
 } from '../../probes/index.js';
 import { httpServer, type Running } from './helpers/servers.js';
@@ -265,6 +266,35 @@ export default function () {
       kind: 'assertion',
       message: 'fails.js:2: fail("dossier missing") (in default)',
     });
+  });
+
+  it('the env secrets never come back: not in the error, the logs, the check names or the URLs', async () => {
+    const cfg = scriptProbeSchema.parse({
+      type: 'script',
+      file: scriptFile(
+        'leak.js',
+        `import http from 'k6/http';
+import { check, fail } from 'k6';
+export default function () {
+  console.log('password is', __ENV.PASSWORD);
+  http.get('http://127.0.0.1:9/?token=' + __ENV.PASSWORD);
+  check(null, { ['named ' + __ENV.PASSWORD]: false });
+  fail('bad password ' + __ENV.PASSWORD);
+}`,
+      ),
+      env: { PASSWORD: 'hunter2-very-secret' },
+    });
+    const out = await runScriptProbe(
+      { ...scriptRunParams(cfg), timeoutMs: 10_000 },
+      target('leak'),
+      new AbortController().signal,
+      scriptSecrets(cfg),
+    );
+    const text = JSON.stringify(out);
+    expect(text).not.toContain('hunter2-very-secret');
+    expect(out.result.error?.message).toBe('leak.js:7: fail("bad password <secret>") (in default)');
+    expect(out.summary.logs).toEqual([{ level: 'info', msg: 'password is <secret>' }]);
+    expect(out.summary.requests[0]!.url).toBe('http://127.0.0.1:9/?token=<secret>');
   });
 
   it('setup data reaches default and teardown as a JSON copy, and checks in setup count', async () => {
