@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import vm from 'node:vm';
 import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { k6Runtime, type RuntimeApi } from './script/k6-runtime.js';
+import { k6HttpRuntime } from './script/k6-runtime-http.js';
 import { localOps } from './script/local-ops.js';
 import {
   type ScriptStage,
@@ -93,7 +94,8 @@ async function main(): Promise<void> {
     codeGeneration: { strings: false, wasm: false },
   });
   const boot = vm.runInContext(`(${k6Runtime.toString()})`, context) as typeof k6Runtime;
-  const api: RuntimeApi = boot(bridge, JSON.stringify({ filename: init.filename, env: init.env }));
+  const makeHttp = vm.runInContext(`(${k6HttpRuntime.toString()})`, context) as typeof k6HttpRuntime;
+  const api: RuntimeApi = boot(bridge, JSON.stringify({ filename: init.filename, env: init.env }), makeHttp);
   const wrapper = new vm.Script(init.code, { filename: init.filename }).runInContext(context) as unknown;
   await api.load(wrapper);
   api.endInit();
