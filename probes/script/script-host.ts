@@ -205,7 +205,14 @@ export function runScript(p: ScriptRunParams, signal: AbortSignal): Promise<Scri
       );
     });
     worker.on('exit', (code) =>
-      finish({ kind: 'thread', message: `script thread exited (code ${code}) before the script finished` }),
+      finish(
+        code === 0
+          ? {
+              kind: 'script',
+              message: `${p.filename}: the script stopped waiting on a promise that nothing settles (in ${run.stage})`,
+            }
+          : { kind: 'thread', message: `script thread exited (code ${code}) before the script finished` },
+      ),
     );
   });
 }

@@ -17,8 +17,11 @@ import {
   scriptProbeSchema,
   scriptRunParams,
   scriptSecrets,
+  resolveProbes,
+  servicesSchema,
   type ProbeTarget,
 } from '../../probes/index.js';
+import { ThreadedScheduler } from '../../probes/threaded-scheduler.js';
 import { httpServer, type Running } from './helpers/servers.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/k6/', import.meta.url));
@@ -297,6 +300,17 @@ export default function () {
     expect(out.summary.requests[0]!.url).toBe('http://127.0.0.1:9/?token=<secret>');
   });
 
+  it('an await that nothing settles ends the run with a clear error, not a hang', async () => {
+    const { result } = await runSource(
+      'hang.js',
+      'export default async function () {\n  await new Promise(() => {});\n}',
+    );
+    expect(result.error).toEqual({
+      kind: 'other',
+      message: 'hang.js: the script stopped waiting on a promise that nothing settles (in default)',
+    });
+  });
+
   it('setup data reaches default and teardown as a JSON copy, and checks in setup count', async () => {
     const { result, summary } = await runSource(
       'stages.js',
@@ -381,5 +395,50 @@ describe('limits: a script that never ends or grows without bound is stopped, an
     );
     expect(during.length).toBeGreaterThanOrEqual(2);
     expect(during.every((x) => x.r.ok)).toBe(true);
+  });
+});
+
+describe("in vigil start's probe threads", () => {
+  let app: Running;
+  beforeAll(async () => {
+    app = await httpServer((_req, res) => res.end('ok'));
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('a script probe runs inside a probe thread (its own thread started from there) and reports up', async () => {
+    const file = scriptFile(
+      'threaded.js',
+      "import http from 'k6/http';\nimport { check } from 'k6';\nexport default function () { check(http.get(__ENV.URL), { ok: (r) => r.status === 200 }); }",
+    );
+    const services = servicesSchema.parse([
+      {
+        id: 'svc',
+        customer: 'acme',
+        probes: [{ type: 'script', file, interval: '1s', env: { URL: app.url } }],
+      },
+    ]);
+    const results: ProbeResult[] = [];
+    let done!: () => void;
+    const first = new Promise<void>((resolve) => (done = resolve));
+    const threaded = new ThreadedScheduler({
+      probes: resolveProbes(services, 'local'),
+      location: 'local',
+      threads: 1,
+      maxConcurrency: 4,
+      loopDelayThresholdMs: 1000,
+      lateThresholdMs: 1000,
+      log: silentLogger(),
+      onResult: (r) => {
+        results.push(r);
+        done();
+      },
+    });
+    threaded.start();
+    await first;
+    await threaded.stop(2000);
+    expect(results[0]).toMatchObject({ targetId: 'svc/script', ok: true, status: 200 });
+    expect(results[0]!.script).toMatchObject({ checksPassed: 1, checksFailed: 0, requests: 1 });
   });
 });
