@@ -117,7 +117,12 @@ export class K6Http {
     this.#opts = opts;
   }
 
-  #exchanger(): HttpExchanger {
+  /**
+   * The kept connection, or a fresh one for each request of a batch: an exchanger times one
+   * exchange at a time (its phase marks are its own), and k6 sends a batch over parallel
+   * connections anyway.
+   */
+  #exchanger(parallel: boolean): HttpExchanger {
     const make = (keepAlive: boolean): HttpExchanger =>
       new HttpExchanger({
         family: 0,
@@ -127,7 +132,7 @@ export class K6Http {
         hosts: this.#opts.hosts,
         ...(this.#opts.ca ? { ca: this.#opts.ca } : {}),
       });
-    if (this.#opts.noConnectionReuse) return make(false);
+    if (this.#opts.noConnectionReuse || parallel) return make(false);
     return (this.#kept ??= make(true));
   }
 
@@ -152,7 +157,7 @@ export class K6Http {
   }
 
   /** One k6 request, redirects followed; never rejects (a failure is status 0 with error set). */
-  async request(req: WireRequest, signal: AbortSignal): Promise<Record<string, unknown>> {
+  async request(req: WireRequest, signal: AbortSignal, parallel = false): Promise<Record<string, unknown>> {
     let url: URL;
     try {
       url = new URL(req.url);
@@ -178,7 +183,7 @@ export class K6Http {
     for (let hop = 0; ; hop++) {
       const cookie = cookieHeader(jar?.pairs(url) ?? [], req.cookies);
       const sent = cookie ? { ...headers, Cookie: cookie } : { ...headers };
-      const res = await this.#exchanger().exchange(
+      const res = await this.#exchanger(parallel).exchange(
         {
           url,
           method,

@@ -154,7 +154,10 @@ export function runScript(p: ScriptRunParams, signal: AbortSignal): Promise<Scri
           http.configure(httpOptions(run.options, p));
           break;
         case 'http':
-          answer(() => Promise.all((m.reqs as WireRequest[]).map((r) => http.request(r, inflight.signal))));
+          answer(() => {
+            const reqs = m.reqs as WireRequest[];
+            return Promise.all(reqs.map((r) => http.request(r, inflight.signal, reqs.length > 1)));
+          });
           break;
         case 'jar':
           answer(() => http.jar(m.action, m.args as Parameters<K6Http['jar']>[1]));

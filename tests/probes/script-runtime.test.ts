@@ -398,6 +398,40 @@ describe('limits: a script that never ends or grows without bound is stopped, an
   });
 });
 
+describe('http.batch', () => {
+  let app: Running;
+  beforeAll(async () => {
+    app = await httpServer((req, res) => {
+      const ms = req.url === '/slow' ? 300 : 0;
+      setTimeout(() => res.end('ok'), ms);
+    });
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('times every request of a batch on its own: the slow one waits at least its server delay, the fast one does not', async () => {
+    const { result, summary } = await runSource(
+      'batch.js',
+      `import http from 'k6/http';
+export default function () {
+  http.batch([['GET', __ENV.BASE + '/slow'], ['GET', __ENV.BASE + '/fast']]);
+}`,
+      { env: { BASE: app.url } },
+    );
+    expect(result.ok).toBe(true);
+    // Samples are recorded as requests complete (as k6 records them).
+    const slow = summary.requests.find((r) => r.url.endsWith('/slow'));
+    const fast = summary.requests.find((r) => r.url.endsWith('/fast'));
+    // The server held /slow for 300 ms (timers never fire early by more than a millisecond).
+    expect(slow!.metrics.http_req_waiting).toBeGreaterThanOrEqual(299);
+    // Both started together: /fast came back while /slow was still held, so its whole time is below /slow's wait.
+    expect(
+      fast!.metrics.http_req_blocked + fast!.metrics.http_req_connecting + fast!.metrics.http_req_duration,
+    ).toBeLessThan(slow!.metrics.http_req_waiting);
+  });
+});
+
 describe("in vigil start's probe threads", () => {
   let app: Running;
   beforeAll(async () => {
