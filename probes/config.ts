@@ -51,6 +51,7 @@ const SLA_DEFAULT: Record<ProbeConfig['type'], boolean> = {
   tcp: true,
   dns: true,
   multi_step: true,
+  script: true,
   tls: false,
   backup: false,
 };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { duration, id, secret } from '../core/index.js';
+import { scriptEnv, scriptFile, scriptFiles } from './script/script-schema.js';
 
 /** Fields every probe kind has (docs/probes.md). */
 const common = {
@@ -143,6 +144,21 @@ export const multiStepProbeSchema = z.strictObject({
   steps: z.array(stepSchema).min(1),
 });
 
+/** A k6-style script (docs/probes.md, "script"); its file is read and checked at load. */
+export const scriptProbeSchema = z.strictObject({
+  type: z.literal('script'),
+  ...common,
+  file: scriptFile(),
+  env: scriptEnv(),
+  files: scriptFiles(),
+  /** k6's `hosts` option, overriding the script's: name[:port] → address[:port]. */
+  hosts: z.record(z.string(), z.string()).default({}),
+  memory_limit_mb: z.number().int().min(16).max(2048).default(64),
+  ca_file: z.string().optional(),
+  insecure_skip_verify: z.boolean().default(false),
+  max_body_bytes: z.number().int().positive().default(10_485_760),
+});
+
 export const probeSchema = z.discriminatedUnion('type', [
   httpProbeSchema,
   tcpProbeSchema,
@@ -150,6 +166,7 @@ export const probeSchema = z.discriminatedUnion('type', [
   tlsProbeSchema,
   backupProbeSchema,
   multiStepProbeSchema,
+  scriptProbeSchema,
 ]);
 
 export type HttpProbeConfig = z.output<typeof httpProbeSchema>;
@@ -158,6 +175,7 @@ export type DnsProbeConfig = z.output<typeof dnsProbeSchema>;
 export type TlsProbeConfig = z.output<typeof tlsProbeSchema>;
 export type BackupProbeConfig = z.output<typeof backupProbeSchema>;
 export type MultiStepProbeConfig = z.output<typeof multiStepProbeSchema>;
+export type ScriptProbeConfig = z.output<typeof scriptProbeSchema>;
 export type StepConfig = z.output<typeof stepSchema>;
 export type HttpExpect = z.output<typeof httpExpectSchema>;
 export type HttpAuth = z.output<typeof httpAuthSchema>;

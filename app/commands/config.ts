@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { ConfigError, errorMessage } from '../../core/index.js';
 import { displayPath, issueLines, loadVigilConfig } from '../load.js';
 import { cliPlaces } from '../paths.js';
+import { checkScriptTypes } from './script-types.js';
 
 /** `vigil config check`: exit 0 valid, 2 invalid, every problem as file:line:col: message. */
 export function registerConfigCommands(program: Command): void {
@@ -14,6 +15,16 @@ export function registerConfigCommands(program: Command): void {
       const file = cliPlaces(opts).configFile;
       try {
         const loaded = loadVigilConfig(file);
+        const types = checkScriptTypes(loaded);
+        for (const note of types.notes) process.stderr.write(`${note}\n`);
+        if (types.errors.length > 0) {
+          for (const line of types.errors) process.stdout.write(`${line}\n`);
+          process.stderr.write(
+            `${displayPath(file)}: ${types.errors.length} type error(s) in scripts\n`,
+          );
+          process.exitCode = 2;
+          return;
+        }
         process.stdout.write(`${displayPath(loaded.__file)}: configuration is valid\n`);
       } catch (err) {
         if (err instanceof ConfigError) {

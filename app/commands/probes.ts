@@ -16,6 +16,7 @@ import {
 } from '../../probes/index.js';
 import { issueLines, loadVigilConfig } from '../load.js';
 import { cliPlaces } from '../paths.js';
+import { registerProbeScriptCommand } from './probe-script.js';
 
 function bad(cmd: string, message: string): void {
   process.stderr.write(`vigil ${cmd}: ${message}\n`);
@@ -31,7 +32,7 @@ function intOption(value: string, name: string, min: number): number {
 
 /** `vigil probe URL` and `vigil agent` (DESIGN.md §7, docs/probes.md). */
 export function registerProbeCommands(program: Command): void {
-  program
+  const probe = program
     .command('probe')
     .description('ad-hoc HTTP probes of a URL, timed by phase; exit 0 all ok, 1 any failed, 2 bad input')
     .argument('<url>', 'http:// or https:// URL')
@@ -66,6 +67,7 @@ export function registerProbeCommands(program: Command): void {
         process.exitCode = failed > 0 ? 1 : 0;
       },
     );
+  registerProbeScriptCommand(probe);
 
   program
     .command('agent')

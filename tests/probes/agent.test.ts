@@ -128,6 +128,17 @@ describe('agent routes', () => {
     expect(res.statusCode).toBe(403);
   });
 
+  it("takes a script probe's run stats with its result (the strict schema knows them)", async () => {
+    const script = { checksPassed: 4, checksFailed: 1, requests: 3, requestsFailed: 1, durationMs: 812.5 };
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/agent/results',
+      headers: { authorization: `Bearer ${TOKEN}` },
+      payload: { results: [result({ script })] },
+    });
+    expect(res.statusCode).toBe(200);
+  });
+
   it('refuses a malformed batch (400) naming the field', async () => {
     const res = await app.inject({
       method: 'POST',
