@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ConfigError, errorMessage } from '../../core/index.js';
-import { displayPath, issueLines, loadVigilConfig } from '../load.js';
+import { checkVigilConfig, displayPath, issueLines } from '../load.js';
 import { defaultConfigPath } from '../paths.js';
 
 /** `vigil config check`: exit 0 valid, 2 invalid, every problem as file:line:col: message. */
@@ -12,7 +12,9 @@ export function registerConfigCommands(program: Command): void {
     .option('-c, --config <file>', 'config file', defaultConfigPath())
     .action((opts: { config: string }) => {
       try {
-        const loaded = loadVigilConfig(opts.config);
+        const { config: loaded, warnings } = checkVigilConfig(opts.config);
+        for (const w of warnings)
+          process.stdout.write(`${displayPath(w.file)}:${w.line}:${w.col}: warning: ${w.message}\n`);
         process.stdout.write(`${displayPath(loaded.__file)}: configuration is valid\n`);
       } catch (err) {
         if (err instanceof ConfigError) {
