@@ -54,16 +54,14 @@ export class RunProgress {
     }
   }
 
-  /** One file finished (read, unchanged or skipped). */
+  /** One file finished (read, unchanged or skipped): always reported. */
   async fileDone(p: PlannedInput): Promise<void> {
     this.p.filesDone++;
     this.p.bytesDone += p.size;
     const t = this.now();
     this.p.at = t;
-    if (this.sink && (t - this.lastSent >= this.everyMs || this.p.filesDone === this.p.filesTotal)) {
-      this.lastSent = t;
-      await this.sink({ ...this.p });
-    }
+    this.lastSent = t;
+    if (this.sink) await this.sink({ ...this.p });
   }
 }
 

@@ -20,7 +20,7 @@ import { formatSigmaProblem, loadSigmaRuleSet, type SigmaProblem } from '../sigm
 import type { AnalyzersConfig } from '../config.js';
 import type { DetectedFinding, DetectorContext } from '../types.js';
 import { DetectorFanout, buildDetectors } from './build-detectors.js';
-import { expandInputs, findCheckpoint, planInputs, type SkippedInput } from './inputs.js';
+import { expandInputs, findCheckpoint, planInputs, walkInputs } from './inputs.js';
 import { readInput, type InputReadOutcome } from './read-input.js';
 import { RunProgress, type ProgressReport } from './progress.js';
 import { summarise } from './summary.js';
@@ -31,7 +31,7 @@ export interface RunAnalysisOptions {
   analyzer?: string;
   config: AnalyzersConfig;
   customers?: CustomerNetworks[];
-  /** Files to read instead of the configured globs. */
+  /** Files or directories (walked recursively, links not followed) to read instead of the configured globs. */
   inputs?: string[];
   /** Only these detector types. */
   detectors?: string[];
@@ -86,7 +86,7 @@ export async function runAnalysis(o: RunAnalysisOptions): Promise<RunAnalysisRes
     const detectors = buildDetectors(o.config, ctx, o.detectors);
     const fan = new DetectorFanout(detectors);
     const listed = o.inputs
-      ? { files: o.inputs, skipped: [] as SkippedInput[] }
+      ? await walkInputs(o.inputs)
       : await expandInputs([...o.config.zeek.paths, ...o.config.suricata.eve], o.config.zeek.exclude);
     const { planned, skipped: unplannable } = await planInputs(listed.files);
     const skipped = [...listed.skipped, ...unplannable];
@@ -104,18 +104,24 @@ export async function runAnalysis(o: RunAnalysisOptions): Promise<RunAnalysisRes
     let partial = sigmaProblems.length > 0 || skipped.length > 0;
     // the run record shows how far a (scheduled) run has got while it runs
     let stored = 0;
+    let storedFiles = -1;
     const progress = new RunProgress(
       planned,
       async (pr) => {
+        if (pr.at - stored >= 10_000 || pr.filesDone !== storedFiles) {
+          stored = pr.at;
+          storedFiles = pr.filesDone;
+          await setRunProgress(o.db, run.id, { ...pr });
+        }
         await o.onProgress?.(pr);
-        if (pr.at - stored < 10_000 && pr.filesDone < pr.filesTotal) return;
-        stored = pr.at;
-        await setRunProgress(o.db, run.id, { ...pr });
       },
       now,
     );
     for (const [idx, p] of planned.entries()) {
-      if (p.headLen === 0) continue; // empty file: nothing to read, nothing to identify it by
+      if (p.headLen === 0) {
+        await progress.fileDone(p); // empty file: nothing to read, nothing to identify it by
+        continue;
+      }
       const cp = findCheckpoint(cps, p, claimed);
       if (cp) claimed.add(cp.inputKey);
       let out: InputReadOutcome;
