@@ -61,7 +61,7 @@ describeStores('no input silently lost or counted twice', (getStore) => {
     // a rule matching every DNS record: its finding counts are the records the detectors saw
     writeFileSync(
       join(rules, 'all-dns.yml'),
-      'title: any DNS\nid: all-dns\nlogsource: {product: zeek, service: dns}\nlevel: info\ndetection:\n  s:\n    query|contains: '.'\n  condition: s\n',
+      'title: any DNS\nid: all-dns\nlogsource: {product: zeek, service: dns}\nlevel: info\ndetection:\n  s:\n    query|contains: "."\n  condition: s\n',
     );
     const db = getStore().db as Kysely<AnalysisDb>;
     const config = analyzersSchema.parse({ zeek: { paths: [`${dir}/*.gz`] }, sigma: { rules: [rules] } });
