@@ -52,22 +52,51 @@ function compileSearch(def: unknown, at: Path, target: SigmaTarget): SigmaPredic
     const list = Array.isArray(def) ? def : [def];
     if (list.length > 0 && list.every((d) => typeof d === 'object' && d !== null && !Array.isArray(d))) {
       const alts = list.map((d, i) => compileSearch(d, [...at, i], target));
-      return (f) => alts.some((a) => a(f));
+      const pred: SigmaPredicate = (f) => alts.some((a) => a(f));
+      if (alts.every((a) => IMPOSSIBLE.has(a)))
+        IMPOSSIBLE.set(pred, [...new Set(alts.flatMap((a) => IMPOSSIBLE.get(a)!))]);
+      return pred;
     }
     if (list.every((d) => typeof d === 'string' || typeof d === 'number')) return keywords(list, at, target);
     throw new SigmaError(at, 'a search list must hold only maps or only keywords');
   }
   if (typeof def !== 'object' || def === null) throw new SigmaError(at, 'a search must be a map of fields');
+  const missing: string[] = [];
   const parts = Object.entries(def as Record<string, unknown>).map(([k, v]) => {
     const cv = compileFieldValue(k, v, [...at, k]);
+    // a field the log never has is always absent: if that fails the condition, the search never holds
+    if (target.unknownField(cv.field) && !cv.pred(undefined)) missing.push(cv.field);
     return { readers: target.fieldReaders(cv.field), pred: cv.pred, exists: cv.exists };
   });
-  return (f) =>
+  const pred: SigmaPredicate = (f) =>
     parts.every((p) => {
       if (p.readers.length === 1) return p.pred(p.readers[0]!(f));
       // a generic field read from several Zeek fields matches when one of them does
       return p.exists === false ? p.readers.every((r) => p.pred(r(f))) : p.readers.some((r) => p.pred(r(f)));
     });
+  if (missing.length > 0) IMPOSSIBLE.set(pred, missing);
+  return pred;
+}
+
+/** Searches that can never hold on this log source, with the fields it lacks. */
+const IMPOSSIBLE = new WeakMap<SigmaPredicate, string[]>();
+
+/**
+ * Whether a condition can hold at all when the searches in `never` are always false: every
+ * assignment of the other searches is tried (rules have a handful of searches; above 12 the
+ * check is skipped and the rule kept).
+ */
+function canEverMatch(conds: string[], names: string[], never: Set<string>, file: string): boolean {
+  const maybe = names.filter((n) => !never.has(n));
+  if (maybe.length > 12) return true;
+  const probe = new Map<string, SigmaPredicate>(names.map((n) => [n, (f) => f[n] === true]));
+  const compiled = conds.map((c) => compileCondition(c, probe, file));
+  for (let bits = 0; bits < 1 << maybe.length; bits++) {
+    const f: SigmaFields = {};
+    maybe.forEach((n, i) => (f[n] = (bits & (1 << i)) !== 0));
+    if (compiled.some((c) => c(f))) return true;
+  }
+  return false;
 }
 
 /**
@@ -138,6 +167,15 @@ function compileDoc(doc: Record<string, unknown>, file: string, line: number): C
     aggregation = parseAggregation(c.slice(bar + 1), timeframe, target);
     return compileCondition(c.slice(0, bar), searches, file);
   });
+  const plainConds = conds.map((c) => (c.includes('|') ? c.slice(0, c.indexOf('|')) : c));
+  const never = new Set([...searches].filter(([, p]) => IMPOSSIBLE.has(p)).map(([n]) => n));
+  if (never.size > 0 && !canEverMatch(plainConds, [...searches.keys()], never, file)) {
+    const fields = [...new Set([...never].flatMap((n) => IMPOSSIBLE.get(searches.get(n)!)!))];
+    throw new SigmaError(
+      ['detection', 'condition'],
+      `can never match here: it needs ${fields.map((x) => `"${x}"`).join(', ')}, which ${target.source === 'zeek' ? `Zeek's ${target.paths[0]!} log` : 'these events'} never has`,
+    );
+  }
   if (timeframe !== undefined && !aggregation)
     // a timeframe only means something with an aggregation; ignoring it would change the rule
     throw new SigmaError(
