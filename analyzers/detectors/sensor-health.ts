@@ -8,7 +8,9 @@ import { Tally, hourOf, num, opt, str, upsert } from './util.js';
  * - weird spikes: an hour whose `weird.log` count is ≥ `weird_spike_factor` (default 10) × the
  *   median hourly count of the run and ≥ `weird_spike_min` (default 100);
  * - missing hours: hours inside the span of the run's `conn.log` records with no record at all
- *   (a sensor down, or logs lost), when `missing_hours` is on (default).
+ *   (a sensor down, or logs lost), when `missing_hours` is on (default): one finding per gap of
+ *   consecutive hours, at most MAX_GAPS (then one finding counting the rest), so the number of
+ *   findings is bounded by the hours that have records, never by the time span.
  */
 export function sensorHealth(options: Record<string, unknown>): Detector {
   const maxLoss = opt(options, 'max_capture_loss', 5);
@@ -85,25 +87,56 @@ export function sensorHealth(options: Record<string, unknown>): Detector {
           details: { check: 'weird_spike', count: h.t.count, median, top: Object.fromEntries(top) },
         });
       }
-      if (missing && connHours.size > 0) {
-        const hours = [...connHours].sort((a, b) => a - b);
-        for (let h = hours[0]!; h <= hours[hours.length - 1]!; h++) {
-          if (connHours.has(h)) continue;
-          const at = new Date(h * 3600_000).toISOString();
-          out.push({
-            detector: 'sensor-health',
-            key: `missing_hour|${hourOf(h * 3600)}`,
-            severity: 'medium',
-            title: `No conn.log records in hour ${hourOf(h * 3600)}: sensor down or logs missing`,
-            firstSeen: at,
-            lastSeen: at,
-            count: 1,
-            evidence: [],
-            details: { check: 'missing_hour' },
-          });
-        }
-      }
+      if (missing && connHours.size > 0) out.push(...missingHourGaps(connHours));
       return out;
     },
   };
+}
+
+/** At most this many gap findings per run; the rest are counted in one more finding. */
+export const MAX_GAPS = 100;
+
+function missingHourGaps(connHours: Set<number>): DetectedFinding[] {
+  const hours = [...connHours].sort((a, b) => a - b);
+  const gaps: [number, number][] = [];
+  for (let i = 1; i < hours.length; i++)
+    if (hours[i]! - hours[i - 1]! > 1) gaps.push([hours[i - 1]! + 1, hours[i]! - 1]);
+  const out: DetectedFinding[] = gaps.slice(0, MAX_GAPS).map(([a, b]) => {
+    const from = new Date(a * 3600_000).toISOString();
+    const to = new Date(b * 3600_000).toISOString();
+    const n = b - a + 1;
+    return {
+      detector: 'sensor-health',
+      key:
+        a === b
+          ? `missing_hour|${hourOf(a * 3600)}`
+          : `missing_hours|${hourOf(a * 3600)}|${hourOf(b * 3600)}`,
+      severity: 'medium',
+      title:
+        n === 1
+          ? `No conn.log records in hour ${hourOf(a * 3600)}: sensor down or logs missing`
+          : `No conn.log records for ${n} hours, ${hourOf(a * 3600)} to ${hourOf(b * 3600)}: sensor down or logs missing`,
+      firstSeen: from,
+      lastSeen: to,
+      count: n,
+      evidence: [],
+      details: { check: 'missing_hour', hours: n },
+    };
+  });
+  if (gaps.length > MAX_GAPS) {
+    const rest = gaps.slice(MAX_GAPS);
+    const hoursLeft = rest.reduce((acc, [a, b]) => acc + b - a + 1, 0);
+    out.push({
+      detector: 'sensor-health',
+      key: `missing_hours_more|${hourOf(rest[0]![0] * 3600)}`,
+      severity: 'medium',
+      title: `${rest.length} more gaps without conn.log records (${hoursLeft} hours) after the first ${MAX_GAPS}`,
+      firstSeen: new Date(rest[0]![0] * 3600_000).toISOString(),
+      lastSeen: new Date(rest[rest.length - 1]![1] * 3600_000).toISOString(),
+      count: hoursLeft,
+      evidence: [],
+      details: { check: 'missing_hour', gaps: rest.length, hours: hoursLeft },
+    });
+  }
+  return out;
 }

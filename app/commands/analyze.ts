@@ -214,8 +214,9 @@ export function registerAnalyzeCommands(program: Command): void {
           );
           const report = {
             run,
-            findings: await listFindings(db, { runId: run.id }),
-            newFindings: await listFindings(db, { newInRun: run.id }),
+            // every finding of the run: a report is never cut at a listing's default limit
+            findings: await listFindings(db, { runId: run.id, limit: Number.MAX_SAFE_INTEGER }),
+            newFindings: await listFindings(db, { newInRun: run.id, limit: Number.MAX_SAFE_INTEGER }),
             reviews: await listRunReviews(db, run.id),
             ...(earlier
               ? {

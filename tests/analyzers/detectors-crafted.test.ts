@@ -224,6 +224,28 @@ describe('crafted detections', () => {
     expect(keys).toEqual(['missing_hour|2024-04-19T03', 'weird_spike|2024-04-19T04']);
   });
 
+  it('sensor health: conn.logs a year apart give one gap finding, not one per missing hour', () => {
+    const recs = [
+      rec('conn', T0 + 5, { 'id.orig_h': '10.0.0.1', 'id.resp_h': '10.0.0.2' }),
+      rec('conn', T0 + 365 * 86_400 + 5, { 'id.orig_h': '10.0.0.1', 'id.resp_h': '10.0.0.2' }),
+    ];
+    const found = run('sensor-health', recs);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({
+      count: 365 * 24 - 1,
+      details: { check: 'missing_hour', hours: 365 * 24 - 1 },
+    });
+  });
+
+  it('sensor health: beyond 100 gaps the rest are counted in one finding', () => {
+    const recs: LogRecord[] = [];
+    for (let h = 0; h < 2 * 150; h += 2)
+      recs.push(rec('conn', T0 + h * 3600 + 5, { 'id.orig_h': '10.0.0.1' }));
+    const found = run('sensor-health', recs);
+    expect(found).toHaveLength(101);
+    expect(found.find((f) => f.key.startsWith('missing_hours_more|'))).toMatchObject({ count: 49 });
+  });
+
   it('brute force: failures over the threshold, critical when a login then succeeds', () => {
     const recs: LogRecord[] = [];
     for (let i = 0; i < 12; i++)

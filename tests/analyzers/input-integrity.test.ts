@@ -126,6 +126,38 @@ describeStores('no input silently lost or counted twice', (getStore) => {
     ]);
   });
 
+  it('a run summary counts every new finding, also beyond 10,000', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-many-'));
+    const head = [
+      '#separator \\x09',
+      '#set_separator\t,',
+      '#empty_field\t(empty)',
+      '#unset_field\t-',
+      '#path\tconn',
+      '#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tduration',
+      '#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tinterval',
+    ];
+    const n = 10_050;
+    const rows = Array.from(
+      { length: n },
+      (_, i) =>
+        `${1_700_000_000 + i}\tC${i}\t10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}\t40000\t192.0.2.1\t443\ttcp\t7200.0`,
+    );
+    writeFileSync(join(dir, 'conn.log'), `${[...head, ...rows].join('\n')}\n`);
+    const db = getStore().db as Kysely<AnalysisDb>;
+    const res = await runAnalysis({
+      db,
+      config: analyzersSchema.parse({}),
+      inputs: [dir],
+      detectors: ['long-connections'],
+    });
+    expect(res.run.inputs[0]!.records).toBe(n);
+    expect(res.newFindings).toHaveLength(n);
+    expect((res.run.summary as { newPerDetector: Record<string, number> }).newPerDetector).toEqual({
+      'long-connections': n,
+    });
+  });
+
   it("shows a run's progress in its run record while it runs", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vigil-progress-'));
     writeFileSync(join(dir, 'ssh.1.log.gz'), readFileSync(SSH_GZ));
