@@ -3,8 +3,10 @@ import { Tally, hourOf, num, opt, str, upsert } from './util.js';
 
 /**
  * Sensor health: is the IDS seeing the traffic? Three checks:
- * - capture loss: Zeek `CaptureLoss::Too_Much_Loss` notices and `capture_loss.log` entries with
- *   `percent_lost` ≥ `max_capture_loss` (default 5 %), per sensor and hour;
+ * - capture loss: Zeek `CaptureLoss::Too_Much_Loss` notices, `capture_loss.log` entries with
+ *   `percent_lost` ≥ `max_capture_loss` (default 5 %), and Suricata EVE `stats` events whose
+ *   kernel drops since the previous stats event are ≥ that share of its kernel packets, per
+ *   sensor and hour;
  * - weird spikes: an hour whose `weird.log` count is ≥ `weird_spike_factor` (default 10) × the
  *   median hourly count of the run and ≥ `weird_spike_min` (default 100);
  * - missing hours: hours inside the span of the run's `conn.log` records with no record at all
@@ -20,9 +22,12 @@ export function sensorHealth(options: Record<string, unknown>): Detector {
   const loss = new Map<string, { t: Tally; peer: string; pct: number; msg: string }>();
   const weirdHours = new Map<number, { t: Tally; names: Map<string, number> }>();
   const connHours = new Set<number>();
+  // Suricata's stats counters are cumulative since its start: loss is judged on the difference
+  // between consecutive stats events of one sensor (a counter that went down means a restart)
+  const lastStats = new Map<string, { packets: number; drops: number }>();
   return {
     name: 'sensor-health',
-    paths: ['notice', 'capture_loss', 'weird', 'conn'],
+    paths: ['notice', 'capture_loss', 'weird', 'conn', 'eve.stats'],
     observe(r: LogRecord) {
       if (!Number.isFinite(r.ts)) return;
       if (r.path === 'conn') {
@@ -46,6 +51,29 @@ export function sensorHealth(options: Record<string, unknown>): Detector {
           peer,
           pct,
           msg: `${pct}% of packets lost`,
+        })).t.add(r);
+      } else if (r.path === 'eve.stats') {
+        const cap = ((r.fields.stats as Record<string, unknown> | undefined)?.capture ?? {}) as Record<
+          string,
+          unknown
+        >;
+        const packets = Number(cap.kernel_packets);
+        const drops = Number(cap.kernel_drops);
+        if (!Number.isFinite(packets) || !Number.isFinite(drops)) return;
+        const peer = `suricata:${typeof r.fields.host === 'string' ? r.fields.host : r.file}`;
+        const prev = lastStats.get(peer);
+        lastStats.set(peer, { packets, drops });
+        const restarted = !prev || packets < prev.packets || drops < prev.drops;
+        const dp = restarted ? packets : packets - prev.packets;
+        const dd = restarted ? drops : drops - prev.drops;
+        if (dp <= 0) return;
+        const pct = Math.round((dd / dp) * 10000) / 100;
+        if (pct < maxLoss) return;
+        upsert(loss, `capture_loss|${peer}|${hourOf(r.ts)}`, () => ({
+          t: new Tally(),
+          peer,
+          pct,
+          msg: `${pct}% of packets dropped by the kernel (Suricata stats)`,
         })).t.add(r);
       } else if (r.path === 'weird') {
         const h = upsert(weirdHours, Math.floor(r.ts / 3600), () => ({

@@ -246,6 +246,46 @@ describe('crafted detections', () => {
     expect(found.find((f) => f.key.startsWith('missing_hours_more|'))).toMatchObject({ count: 49 });
   });
 
+  it('sensor health: Suricata stats events whose kernel drops since the last one pass the limit', () => {
+    const stats = (t: number, packets: number, drops: number): LogRecord =>
+      rec(
+        'eve.stats',
+        T0 + t,
+        { host: 'ids1', stats: { capture: { kernel_packets: packets, kernel_drops: drops } } },
+        'suricata',
+      );
+    const found = run('sensor-health', [
+      stats(0, 1000, 0),
+      stats(8, 2000, 10), // 1 % in this interval
+      stats(16, 3000, 210), // 20 %
+      stats(3600 + 8, 100, 0), // restarted: counters from zero, no loss
+    ]);
+    expect(found.map((f) => [f.key, f.details?.percentLost])).toEqual([
+      ['capture_loss|suricata:ids1|2024-04-19T00', 20],
+    ]);
+  });
+
+  it('brute force: many Suricata SSH sessions from one source, named as sessions (logins not visible)', () => {
+    const recs: LogRecord[] = [];
+    for (let i = 0; i < 12; i++)
+      recs.push(
+        rec(
+          'eve.ssh',
+          T0 + i * 30,
+          {
+            src_ip: '73.54.23.243',
+            dest_ip: '64.225.56.201',
+            dest_port: 22,
+            ssh: { client: { software_version: 'libssh2_1.9' } },
+          },
+          'suricata',
+        ),
+      );
+    const found = run('brute-force', recs);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ severity: 'medium', count: 12, details: { protocol: 'ssh-sessions' } });
+  });
+
   it('brute force: failures over the threshold, critical when a login then succeeds', () => {
     const recs: LogRecord[] = [];
     for (let i = 0; i < 12; i++)
