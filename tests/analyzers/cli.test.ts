@@ -74,7 +74,7 @@ describe('vigil config check compiles the Sigma rules', () => {
     mkdirSync(rules);
     writeFileSync(
       join(rules, 'ok.yml'),
-      'title: ok\nid: ok\nlogsource: {category: proxy}\ndetection:\n  s:\n    c-useragent: x\n    cs-cookie: y\n  condition: s\n',
+      'title: ok\nid: ok\nlogsource: {category: proxy}\ndetection:\n  s1:\n    c-useragent: x\n  s2:\n    cs-cookie: y\n  condition: 1 of s*\n',
     );
     writeFileSync(
       join(rules, 'bad.yml'),
