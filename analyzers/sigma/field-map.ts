@@ -53,51 +53,82 @@ const uriExtension: FieldSource = (f) => {
   return dot <= 0 || dot === seg.length - 1 ? undefined : seg.slice(dot + 1);
 };
 
-const endpoints: Record<string, FieldSource[]> = {
-  src_ip: [get('id.orig_h')],
-  'c-ip': [get('id.orig_h')],
-  dst_ip: [get('id.resp_h')],
-  's-ip': [get('id.resp_h')],
-  src_port: [get('id.orig_p')],
-  dst_port: [get('id.resp_p')],
-  's-port': [get('id.resp_p')],
-};
+/** Several Zeek fields, the first one a record has (pySigma lists such targets as alternatives). */
+const any = (...names: string[]): FieldSource[] => names.map(get);
 
-const http: Record<string, FieldSource[]> = {
-  ...endpoints,
-  'c-uri': [get('uri'), fullUrl],
-  'cs-uri': [get('uri'), fullUrl],
-  'c-uri-stem': [uriStem],
-  'cs-uri-stem': [uriStem],
-  'c-uri-query': [uriQuery],
-  'cs-uri-query': [uriQuery],
-  'c-uri-extension': [uriExtension],
-  'c-useragent': [get('user_agent')],
-  'cs-user-agent': [get('user_agent')],
-  'cs-method': [get('method')],
-  'cs-host': [get('host')],
-  'r-dns': [get('host')],
-  'cs-referrer': [get('referrer')],
-  'cs-version': [get('version')],
+/**
+ * Generic field → Zeek field readers, for every `product: zeek` rule and the generic categories.
+ * It follows pySigma's `zeek_raw` pipeline (SigmaHQ/pySigma-backend-elasticsearch,
+ * `sigma/pipelines/elasticsearch/zeek.py`, LGPL-2.1; same category → log mapping: firewall → conn,
+ * dns → dns, proxy and webserver → http), with two deliberate differences: `c-uri-extension`,
+ * `c-uri-stem` and `c-uri-query` are derived from `uri` (zeek_raw maps them to the whole `uri`,
+ * so `c-uri-extension: exe` could never match), and `cs-cookie`/`c-cookie` read `cookie_vars`
+ * (the field Zeek's cookie policy script logs; zeek_raw names a `cookie` field Zeek does not write,
+ * its ECS pipeline names `http.cookie_vars`).
+ */
+export const ZEEK_RAW_FIELDS: Record<string, FieldSource[]> = {
+  dst_ip: [get('id.resp_h')],
+  dst_port: [get('id.resp_p')],
+  network_protocol: [get('proto')],
+  src_ip: [get('id.orig_h')],
+  src_port: [get('id.orig_p')],
+  answer: [get('answers')],
+  record_type: [get('qtype_name')],
   'cs-bytes': [get('request_body_len')],
+  'cs-cookie': [get('cookie_vars')],
+  'c-cookie': [get('cookie_vars')],
+  'r-dns': [get('host')],
   'sc-bytes': [get('response_body_len')],
   'sc-status': [get('status_code')],
+  'c-uri': [get('uri'), fullUrl],
+  'cs-uri': [get('uri'), fullUrl],
+  'c-uri-extension': [uriExtension],
+  'c-uri-query': [uriQuery],
+  'cs-uri-query': [uriQuery],
+  'c-uri-stem': [uriStem],
+  'cs-uri-stem': [uriStem],
+  'c-useragent': [get('user_agent')],
+  'cs-user-agent': [get('user_agent')],
+  'cs-host': [get('host')],
+  'cs-method': [get('method')],
+  'cs-referer': [get('referrer')],
+  'cs-referrer': [get('referrer')],
+  'cs-version': [get('version')],
+  id_orig_h: [get('id.orig_h')],
+  id_orig_p: [get('id.orig_p')],
+  id_resp_h: [get('id.resp_h')],
+  id_resp_p: [get('id.resp_p')],
+  'c-ip': [get('id.orig_h')],
+  's-ip': [get('id.resp_h')],
+  clientip: [get('id.orig_h')],
+  clientIP: [get('id.orig_h')],
+  dest_domain: any('query', 'host', 'server_name'),
+  dest_ip: [get('id.resp_h')],
+  dest_port: [get('id.resp_p')],
+  DestinationHostname: any('host', 'query', 'server_name'),
+  DestinationIp: [get('id.resp_h')],
+  DestinationPort: [get('id.resp_p')],
+  SourceIp: [get('id.orig_h')],
+  SourcePort: [get('id.orig_p')],
+  http_user_agent: [get('user_agent')],
+  http_uri: [get('uri')],
+  url: [get('uri')],
+  'destination.ip': [get('id.resp_h')],
+  'destination.port': [get('id.resp_p')],
+  'source.ip': [get('id.orig_h')],
+  'source.port': [get('id.orig_p')],
+  'http.request.body.content': [get('post_body')],
 };
 
-/** Generic field → Zeek readers, per Sigma category. */
-export const GENERIC_TO_ZEEK: Record<string, Record<string, FieldSource[]>> = {
-  proxy: http,
-  webserver: http,
-  dns: {
-    ...endpoints,
-    query: [get('query')],
-    answer: [get('answers')],
-    record_type: [get('qtype_name')],
-  },
-  firewall: {
-    ...endpoints,
-    protocol: [get('proto')],
-  },
+/** The Zeek fields a generic name reads (for the "field the log never has" check). */
+export const ZEEK_RAW_TARGETS: Record<string, string[]> = {
+  'c-uri-extension': ['uri'],
+  'c-uri-query': ['uri'],
+  'cs-uri-query': ['uri'],
+  'c-uri-stem': ['uri'],
+  'cs-uri-stem': ['uri'],
+  'c-uri': ['uri'],
+  'cs-uri': ['uri'],
 };
 
 /** EVE event types a Sigma category names, for `product: suricata` rules without a service. */

@@ -1,6 +1,6 @@
 import { SigmaError } from './sigma-error.js';
 import { ZEEK_LOG_FIELDS } from './zeek-fields.js';
-import { GENERIC_TO_ZEEK, SURICATA_SERVICES, type FieldSource } from './field-map.js';
+import { SURICATA_SERVICES, ZEEK_RAW_FIELDS, ZEEK_RAW_TARGETS, type FieldSource } from './field-map.js';
 
 /** Where a rule's records come from and how its field names read a record. */
 export interface SigmaTarget {
@@ -73,33 +73,13 @@ export function resolveLogsource(ls0: unknown): SigmaTarget {
       unknownField: () => undefined,
     };
   }
-  if (product === 'zeek' && service) {
-    const known = ZEEK_LOG_FIELDS[service];
-    const generic = GENERIC_TO_ZEEK[service === 'http' ? 'proxy' : service === 'conn' ? 'firewall' : service];
-    return {
-      source: 'zeek',
-      paths: [service],
-      fieldReaders: (f) => (known && !known.includes(f) && generic?.[f] ? generic[f] : [plain(f)]),
-      unknownField: (f) =>
-        known && !known.includes(f) && !generic?.[f]
-          ? `field "${f}" is not in Zeek's ${service} log`
-          : undefined,
-    };
-  }
-  if ((product === undefined || product === 'zeek') && category && category in GENERIC_TO_ZEEK_LOG) {
-    const log = GENERIC_TO_ZEEK_LOG[category]!;
-    const map = GENERIC_TO_ZEEK[category] ?? {};
-    const known = ZEEK_LOG_FIELDS[log]!;
-    return {
-      source: 'zeek',
-      paths: [log],
-      fieldReaders: (f) => map[f] ?? [plain(f)],
-      unknownField: (f) =>
-        map[f] || known.includes(f)
-          ? undefined
-          : `field "${f}" (category ${category}) has no equivalent in Zeek's ${log} log`,
-    };
-  }
+  const log =
+    product === 'zeek' && service
+      ? service
+      : (product === undefined || product === 'zeek') && category
+        ? GENERIC_TO_ZEEK_LOG[category]
+        : undefined;
+  if (log) return zeekTarget(log, category && !service ? `category ${category}` : undefined);
   throw new SigmaError(
     ['logsource'],
     `log source ${JSON.stringify(ls)} is not one vigil reads (Zeek: product zeek + service, or category dns, proxy, firewall, webserver; Suricata: product suricata + service)`,
@@ -113,3 +93,33 @@ const GENERIC_TO_ZEEK_LOG: Record<string, string> = {
   webserver: 'http',
   firewall: 'conn',
 };
+
+/**
+ * A Zeek log: a field the log has is read as it is; another name goes through pySigma's
+ * `zeek_raw` mapping (`field-map.ts`). A name neither in the log nor mapped to a field of the log
+ * is "never there" (warned at config check, and a search that needs it never holds).
+ */
+function zeekTarget(log: string, via: string | undefined): SigmaTarget {
+  const known = ZEEK_LOG_FIELDS[log];
+  const has = (f: string): boolean => known === undefined || known.includes(f);
+  return {
+    source: 'zeek',
+    paths: [log],
+    fieldReaders: (f) => (has(f) && known !== undefined ? [plain(f)] : (ZEEK_RAW_FIELDS[f] ?? [plain(f)])),
+    unknownField: (f) => {
+      if (known === undefined || known.includes(f)) return undefined;
+      const mapped = ZEEK_RAW_FIELDS[f];
+      if (mapped) {
+        const targets = ZEEK_RAW_TARGETS[f] ?? [];
+        if (targets.length === 0 || targets.some((t) => known.includes(t))) {
+          // mapped names whose targets are plain fields: check the first reader's field exists
+          const probe = Object.fromEntries(known.map((k) => [k, k]));
+          if (targets.length > 0 || mapped.some((r) => r(probe) !== undefined)) return undefined;
+        }
+      }
+      return via
+        ? `field "${f}" (${via}) has no equivalent in Zeek's ${log} log`
+        : `field "${f}" is not in Zeek's ${log} log`;
+    },
+  };
+}

@@ -74,7 +74,7 @@ describe('vigil config check compiles the Sigma rules', () => {
     mkdirSync(rules);
     writeFileSync(
       join(rules, 'ok.yml'),
-      'title: ok\nid: ok\nlogsource: {category: proxy}\ndetection:\n  s1:\n    c-useragent: x\n  s2:\n    cs-cookie: y\n  condition: 1 of s*\n',
+      'title: ok\nid: ok\nlogsource: {category: proxy}\ndetection:\n  s1:\n    c-useragent: x\n  s2:\n    s-sitename: y\n  condition: 1 of s*\n',
     );
     writeFileSync(
       join(rules, 'bad.yml'),
@@ -99,7 +99,7 @@ describe('vigil config check compiles the Sigma rules', () => {
     const ok = await run(['config', 'check', '--config', file]);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(
-      /warning: .*ok\.yml.*field "cs-cookie" \(category proxy\) has no equivalent in Zeek's http log/,
+      /warning: .*ok\.yml.*field "s-sitename" \(category proxy\) has no equivalent in Zeek's http log/,
     );
   });
 });
