@@ -23,6 +23,8 @@ export interface ProgressReport {
 export class RunProgress {
   private readonly p: ProgressReport;
   private lastSent = 0;
+  /** The last error of a progress write (kept for debugging; never thrown). */
+  lastError: unknown;
 
   constructor(
     planned: PlannedInput[],
@@ -50,7 +52,10 @@ export class RunProgress {
     if (this.sink && t - this.lastSent >= this.everyMs) {
       this.lastSent = t;
       this.p.at = t;
-      void Promise.resolve(this.sink({ ...this.p })).catch(() => undefined);
+      // progress is informational: a failed progress write must neither stop nor fail the run
+      void Promise.resolve(this.sink({ ...this.p })).catch((err: unknown) => {
+        this.lastError = err;
+      });
     }
   }
 
