@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ConfigError, errorMessage } from '../../core/index.js';
-import { displayPath, issueLines, loadVigilConfig } from '../load.js';
+import { checkVigilConfig, displayPath, issueLines } from '../load.js';
 import { cliPlaces } from '../paths.js';
 import { checkScriptTypes } from './script-types.js';
 
@@ -14,14 +14,14 @@ export function registerConfigCommands(program: Command): void {
     .action((opts: { config?: string }) => {
       const file = cliPlaces(opts).configFile;
       try {
-        const loaded = loadVigilConfig(file);
+        const { config: loaded, warnings } = checkVigilConfig(file);
+        for (const w of warnings)
+          process.stdout.write(`${displayPath(w.file)}:${w.line}:${w.col}: warning: ${w.message}\n`);
         const types = checkScriptTypes(loaded);
         for (const note of types.notes) process.stderr.write(`${note}\n`);
         if (types.errors.length > 0) {
           for (const line of types.errors) process.stdout.write(`${line}\n`);
-          process.stderr.write(
-            `${displayPath(file)}: ${types.errors.length} type error(s) in scripts\n`,
-          );
+          process.stderr.write(`${displayPath(file)}: ${types.errors.length} type error(s) in scripts\n`);
           process.exitCode = 2;
           return;
         }

@@ -12,12 +12,16 @@ type Origin = { src: YamlSource; start: number; count: number };
 export interface LoadConfigOptions {
   sections: ConfigSection[];
   env?: NodeJS.ProcessEnv;
+  /** Also run every section's `checkFiles` (what `vigil config check` does). */
+  checkFiles?: boolean;
 }
 
 /** A validated configuration: transformed values per section, deep-frozen, plus the files read. */
 export interface LoadedConfigFile {
   config: Readonly<Record<string, unknown>> & { readonly __file: string };
   files: string[];
+  /** Problems that do not make the config invalid (only from `checkFiles`). */
+  warnings: ConfigIssue[];
 }
 
 /** Renders a zod/issue path as `services[0].probes[1].interval`. */
@@ -152,9 +156,22 @@ export function loadConfig(file: string, opts: LoadConfigOptions): LoadedConfigF
       if (parsed.success) throw err;
     }
   }
+  const warnings: ConfigIssue[] = [];
+  if (opts.checkFiles && parsed.success) {
+    const data = parsed.data as Record<string, unknown>;
+    const warn = (path: (string | number)[], message: string): void => {
+      warnings.push(locateIssue(mainFile, sources, origins, path, `${pathString(path)}: ${message}`));
+    };
+    for (const s of opts.sections)
+      s.checkFiles?.(data, (path, message) => report(path, `${pathString(path)}: ${message}`), warn);
+  }
   if (issues.length > 0) throw new ConfigError(sortIssues(dedupe(issues)));
   const config = deepFreeze({ ...(parsed.data as Record<string, unknown>), __file: mainFile });
-  return { config: config as LoadedConfigFile['config'], files: sources.map((s) => s.file) };
+  return {
+    config: config as LoadedConfigFile['config'],
+    files: sources.map((s) => s.file),
+    warnings: sortIssues(warnings),
+  };
 }
 
 /**

@@ -17,4 +17,11 @@ export interface ConfigSection {
   optional?: boolean;
   /** Checks across the whole config: unique ids, references that point at something defined. */
   check?(config: Record<string, unknown>, report: IssueReporter): void;
+  /**
+   * Checks of the files the config names (rule directories, their rules), run only by
+   * `vigil config check` (`loadConfig(…, { checkFiles: true })`): `vigil start` must still come up
+   * when such a file is broken, and reports it at run time instead. `warn` reports a problem that
+   * does not make the config invalid.
+   */
+  checkFiles?(config: Record<string, unknown>, report: IssueReporter, warn: IssueReporter): void;
 }
