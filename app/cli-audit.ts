@@ -71,7 +71,11 @@ export function installCliAudit(program: Command): CliAudit {
     if (!isAudited(path, opts)) return;
     let store: Store;
     try {
-      store = await openExistingCliStore(opts as CliStoreOptions);
+      // The same rules the commands themselves follow (app/commands/analyze.ts): only an ad-hoc
+      // run over --input makes a store, and the analyze commands may run without a named config.
+      const create = path === 'analyze run' && opts.input !== undefined;
+      const optionalConfig = path === 'analyze run' ? create : path.startsWith('analyze ');
+      store = await openExistingCliStore(opts as CliStoreOptions, { create, optionalConfig });
     } catch (err) {
       throw new VigilError(
         'APP_AUDIT',

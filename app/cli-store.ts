@@ -87,9 +87,13 @@ export type CliStoreOptions = PlaceOptions;
 
 /**
  * Opens the store a command works on, resolved by the one rule above (`--store`, else the
- * config's `store.url`, else `sqlite:vigil.db` in the data directory). It never creates a store:
- * an audited command run from the wrong place says so instead of recording into a stray database.
+ * config's `store.url`, else `sqlite:vigil.db` in the data directory). Unless `create` (a command
+ * that makes its own store, as an ad-hoc `analyze run --input`), it never creates one: an audited
+ * command run from the wrong place says so instead of recording into a stray database.
  */
-export async function openExistingCliStore(opts: CliStoreOptions): Promise<Store> {
-  return openCliStore(cliContext(opts, { optionalConfig: true }));
+export async function openExistingCliStore(
+  opts: CliStoreOptions,
+  { create = false, optionalConfig = false }: { create?: boolean; optionalConfig?: boolean } = {},
+): Promise<Store> {
+  return openCliStore(cliContext(opts, { optionalConfig }), { create });
 }
