@@ -1,7 +1,6 @@
 // Alertmanager 0.25.0 template/default.tmpl and template/email.tmpl, unchanged (Apache-2.0; see
 // vendor/README.md for the source, commit and SHA-256). Embedded as strings because the build
 // copies only .ts files; a test checks they equal the vendored files byte for byte.
-/* eslint-disable */
 // prettier-ignore
 /** Alertmanager 0.25 template/default.tmpl. */
 export const DEFAULT_TMPL = `{{ define "__alertmanager" }}Alertmanager{{ end }}

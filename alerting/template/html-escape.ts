@@ -32,7 +32,7 @@ function urlProcess(s: string, norm: boolean): string {
   for (const b of Buffer.from(s, 'utf8')) {
     const c = String.fromCharCode(b);
     const keep = /[A-Za-z0-9\-._~]/.test(c) || (norm && /[!#$&*+,/:;=?@[\]]/.test(c)) || (norm && c === '%');
-    out += keep ? c : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+    out += keep ? c : `%${b.toString(16).padStart(2, '0')}`; // lower-case hex, as html/template
   }
   return out;
 }

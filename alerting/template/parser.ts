@@ -163,7 +163,8 @@ class Parser {
     this.#vars.push([]);
     const pipe = this.pipeline(kind, 'right');
     if (kind === 'range') this.#rangeDepth++;
-    let [list, end] = this.itemList();
+    const [list, first] = this.itemList();
+    let end = first;
     if (kind === 'range') this.#rangeDepth--;
     let elseList: Node[] | null = null;
     if (end === 'else') {
