@@ -43,3 +43,4 @@ export { notificationLog, type NotificationLogEntry } from './notification-log.j
 export { alertingHttp, type AlertingHttpOptions } from './http.js';
 export type { AlertingDb, AlertingTables } from './repo.js';
 export * from './notify/index.js';
+export { Templates, TemplateError, type TemplateData, type TemplateAlert } from './template/index.js';
