@@ -4,7 +4,7 @@ import { errorMessage } from '../../core/index.js';
 import type { Tree } from './ast.js';
 import { AM_FUNCS } from './am-funcs.js';
 import { dataValue, type TemplateData } from './data.js';
-import { DEFAULT_TMPL, EMAIL_TMPL } from './default-templates.js';
+import { DEFAULT_TMPL, EMAIL_TMPL, MSTEAMS_TMPL } from './default-templates.js';
 import { execute, withBuiltins } from './exec.js';
 import { goGlob } from './glob.js';
 import { htmlEscape, stripHtmlComments } from './html-escape.js';
@@ -26,7 +26,7 @@ function merge(into: Map<string, Tree>, from: Map<string, Tree>): void {
 
 /**
  * Alertmanager's Template (template/template.go, 0.25): the default templates (default.tmpl,
- * email.tmpl), then the files of the `templates:` globs, then the text of a field, evaluated with
+ * email.tmpl, and 0.26's msteams definitions), then the files of the `templates:` globs, then the text of a field, evaluated with
  * Go's text/template semantics (missingkey=zero) and Alertmanager's functions.
  */
 export class Templates {
@@ -40,6 +40,7 @@ export class Templates {
     const t = new Templates();
     t.add('', DEFAULT_TMPL);
     t.add('', EMAIL_TMPL);
+    t.add('', MSTEAMS_TMPL);
     for (const g of globs) {
       for (const file of goGlob(g, cwd)) {
         let text: string;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Templates, goGlob, type TemplateData } from '../../../alerting/template/index.js';
-import { DEFAULT_TMPL, EMAIL_TMPL } from '../../../alerting/template/default-templates.js';
+import { DEFAULT_TMPL, EMAIL_TMPL, MSTEAMS_TMPL } from '../../../alerting/template/default-templates.js';
 
 const data: TemplateData = {
   receiver: 'ops',
@@ -31,7 +31,8 @@ describe('vendored default templates', () => {
   it.each([
     ['default.tmpl', DEFAULT_TMPL, '0cf86688dc0933c5826b9447a2202ccd3573213ee8c3a3154cecb090c361721c'],
     ['email.tmpl', EMAIL_TMPL, '0b75d6f245ca97c441fb14aab77be39efbcd99ac458b0a3226c4474e0c831529'],
-  ])('%s embedded equals the vendored file of Alertmanager 0.25.0', (file, text, sha) => {
+    ['msteams.tmpl', MSTEAMS_TMPL, 'e3b475c2314eb6488bbc0c662d6eef66a1e7c9a8a8d2d81467a54ab77cf2973a'],
+  ])('%s embedded equals the vendored file of Alertmanager', (file, text, sha) => {
     const vendored = readFileSync(
       new URL(`../../../alerting/template/vendor/${file}`, import.meta.url),
       'utf8',
