@@ -175,3 +175,23 @@ export function httpSender(c: HttpClientConfig): HttpSender {
     },
   };
 }
+
+/** A plain sender on this thread (no http_config), for requests whose answer body is needed. */
+export const plainSender: HttpSender = {
+  async send(url, init, signal) {
+    try {
+      const res = await request(url, {
+        method: init.method as 'POST',
+        headers: { 'user-agent': 'vigil-alerting', ...init.headers },
+        body: init.body,
+        signal,
+        headersTimeout: 30_000,
+        bodyTimeout: 30_000,
+      });
+      const text = await res.body.text();
+      return { status: res.statusCode, body: text.slice(0, 1000) };
+    } catch (err) {
+      return { error: errorMessage(err) };
+    }
+  },
+};

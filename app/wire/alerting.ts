@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import type { Alert, NamedTimeIntervalSpec } from '../../core/index.js';
 import { AlertRouter, alertingHttp, type AlertingDb, type AlertmanagerConfig } from '../../alerting/index.js';
 import type { DomainWiring, WireContext } from './types.js';
@@ -34,11 +35,6 @@ export async function wireAlerting(
       external_url: section.vigil?.external_url ?? server?.external_url,
     } as AlertmanagerConfig['vigil'],
   };
-  if (section.templates?.length)
-    log.warn(
-      { templates: section.templates },
-      'alerting.templates are ignored: notifications use vigil formats',
-    );
   const router = await AlertRouter.create({
     config,
     store: ctx.store,
@@ -47,6 +43,7 @@ export async function wireAlerting(
     metrics: ctx.metrics,
     sharedIntervals: (ctx.config.time_intervals as NamedTimeIntervalSpec[] | undefined) ?? [],
     timezone: ctx.config.timezone as string | undefined,
+    templateDir: dirname(ctx.config.__file),
   });
   let ready = false;
   return {
