@@ -61,7 +61,6 @@ export const msteamsConfigSchema = z
     ...base,
     ...webhookUrl,
     title: str.optional(),
-    summary: str.optional(),
     text: str.optional(),
   })
   .superRefine(needsWebhook('msteams_config'));
