@@ -1,6 +1,12 @@
 import { dirname } from 'node:path';
 import type { Alert, NamedTimeIntervalSpec } from '../../core/index.js';
-import { AlertRouter, alertingHttp, type AlertingDb, type AlertmanagerConfig } from '../../alerting/index.js';
+import {
+  AlertRouter,
+  alertingHttp,
+  alertmanagerStatusHttp,
+  type AlertingDb,
+  type AlertmanagerConfig,
+} from '../../alerting/index.js';
 import type { DomainWiring, WireContext } from './types.js';
 
 /**
@@ -61,11 +67,17 @@ export async function wireAlerting(
         ready: () => ready,
       },
     ],
-    http: alertingHttp({
-      router,
-      db: ctx.store.db as AlertingDb,
-      ackSecret: config.vigil?.ack_secret?.reveal(),
-    }),
+    http: async (app) => {
+      await app.register(
+        alertingHttp({
+          router,
+          db: ctx.store.db as AlertingDb,
+          ackSecret: config.vigil?.ack_secret?.reveal(),
+        }),
+      );
+      // Status, receivers and alert groups of Alertmanager's API v2 (amtool config show, …).
+      await app.register(alertmanagerStatusHttp({ router, config, startedAt: new Date(), version: '0.1.0' }));
+    },
     ingest: (alerts) => router.ingest(alerts),
   };
 }
