@@ -1,5 +1,5 @@
 import { errorMessage } from '../../core/index.js';
-import { Templates, type TemplateData } from '../template/index.js';
+import { dataValue, Templates, type TemplateData } from '../template/index.js';
 import type { NotificationMessage, NotifyResult } from './notifier.js';
 
 let defaults: Templates | undefined;
@@ -40,13 +40,14 @@ export function templateData(msg: NotificationMessage): TemplateData {
  */
 export class Render {
   #err: string | undefined;
-  readonly #data: TemplateData;
+  readonly #data: ReturnType<typeof dataValue>;
 
   constructor(
     readonly templates: Templates,
     msg: NotificationMessage,
   ) {
-    this.#data = templateData(msg);
+    // Converted to Go values once for all the fields of this message.
+    this.#data = dataValue(templateData(msg));
   }
 
   text = (s: string | undefined): string => this.#run(s, false);

@@ -32,6 +32,8 @@ function merge(into: Map<string, Tree>, from: Map<string, Tree>): void {
 export class Templates {
   readonly #text = new Map<string, Tree>();
   readonly #html = new Map<string, Tree>();
+  /** The set with a field's text parsed in, per text: receiver fields are few and sent often. */
+  readonly #cache = new Map<string, Map<string, Tree>>();
 
   private constructor() {}
 
@@ -59,6 +61,7 @@ export class Templates {
   add(name: string, text: string): void {
     merge(this.#text, parseTemplate(name, text, FUNC_NAMES));
     merge(this.#html, parseTemplate(name, stripHtmlComments(text), FUNC_NAMES));
+    this.#cache.clear();
   }
 
   /** ExecuteTextString: `text` is parsed as the template "" in a copy of the set and executed. */
@@ -76,14 +79,27 @@ export class Templates {
     parseTemplate('', text, FUNC_NAMES);
   }
 
+  #setFor(text: string, html: boolean): Map<string, Tree> {
+    const key = `${html ? 'h' : 't'}${text}`;
+    let trees = this.#cache.get(key);
+    if (!trees) {
+      trees = new Map(html ? this.#html : this.#text);
+      merge(trees, parseTemplate('', html ? stripHtmlComments(text) : text, FUNC_NAMES));
+      if (this.#cache.size >= CACHE_MAX) this.#cache.delete(this.#cache.keys().next().value!);
+      this.#cache.set(key, trees);
+    }
+    return trees;
+  }
+
   #run(text: string, data: TemplateData | GoValue, html: boolean): string {
     if (text === '') return '';
-    const trees = new Map(html ? this.#html : this.#text);
-    merge(trees, parseTemplate('', html ? stripHtmlComments(text) : text, FUNC_NAMES));
+    const trees = this.#setFor(text, html);
     const dot = isTemplateData(data) ? dataValue(data) : data;
     return execute({ trees, funcs: FUNCS, escape: html ? htmlEscape : undefined }, '', dot);
   }
 }
+
+const CACHE_MAX = 512;
 
 function isTemplateData(d: TemplateData | GoValue): d is TemplateData {
   return typeof d === 'object' && d !== null && d.constructor === Object;

@@ -41,10 +41,11 @@ export type GoValue = null | string | boolean | bigint | number | GoHTML | GoSli
 
 /** Go compares strings byte-wise (UTF-8), which for code points is code-point order. */
 export function byteOrder(a: string, b: string): number {
-  const x = Buffer.from(a, 'utf8');
-  const y = Buffer.from(b, 'utf8');
-  return Buffer.compare(x, y);
+  // Without surrogates, UTF-16 code-unit order is code-point order, which is UTF-8 byte order.
+  if (!SURROGATE.test(a) && !SURROGATE.test(b)) return a < b ? -1 : a > b ? 1 : 0;
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
+const SURROGATE = /[\uD800-\uDFFF]/;
 
 /** The Go type name of a value, as in `%T` and in error messages. */
 export function typeName(v: GoValue): string {
