@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { parse } from 'yaml';
@@ -17,6 +20,7 @@ let app: FastifyInstance;
 let store: Store;
 let router: AlertRouter;
 let base: string;
+const dir = mkdtempSync(join(tmpdir(), 'vigil-amtool-api-'));
 
 beforeAll(async () => {
   store = await openStore('sqlite::memory:');
@@ -37,6 +41,7 @@ afterAll(async () => {
   await app.close();
   await router.stop(1000);
   await store.close();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 /** The real amtool (Debian's, Alertmanager 0.25) against vigil. */
@@ -65,9 +70,21 @@ describe('amtool against vigil (Alertmanager API v2)', () => {
     const silenced = JSON.parse(await amtool('alert', 'query', '-s', '-o', 'json')) as JsonAlert[];
     expect(silenced[0]!.status).toMatchObject({ state: 'suppressed', silencedBy: [id] });
 
+    const exported = join(dir, 'silences.json');
+    writeFileSync(exported, await amtool('silence', 'query', '-o', 'json'));
     await amtool('silence', 'expire', id);
     expect((await amtool('silence', 'query', '-q')).trim()).toBe('');
     expect((await amtool('silence', 'query', '--expired', '-q')).trim()).toBe(id);
+
+    // silence import posts the exported silences again (without their ids): a new active one.
+    await amtool('silence', 'import', exported);
+    const imported = JSON.parse(await amtool('silence', 'query', '-o', 'json')) as {
+      id: string;
+      comment: string;
+    }[];
+    expect(imported).toHaveLength(1);
+    expect(imported[0]!.id).not.toBe(id);
+    expect(imported[0]!.comment).toBe('maintenance');
 
     const shown = await amtool('config', 'show');
     expect(shown).toContain('receiver: ops');
