@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { duration, secret, type IssueReporter } from '../core/index.js';
+import { duration, errorMessage, secret, type IssueReporter } from '../core/index.js';
+import { parseHttpConfig } from './notify/http-client.js';
 
 // Alertmanager's receiver kinds beyond webhook, PagerDuty, Opsgenie, Slack and email
 // (config/notifiers.go of 0.25; msteams_configs from 0.26), strict as Alertmanager's loader, with
@@ -197,13 +198,28 @@ export const newReceiverKinds = {
 type Global = Record<string, unknown>;
 type Receiver = { [K in keyof typeof newReceiverKinds]?: z.infer<(typeof newReceiverKinds)[K]> };
 
-/** Alertmanager's checks of these kinds against `global:` (config.go, Config.UnmarshalYAML). */
+/**
+ * Alertmanager's checks of these kinds against `global:` (config.go, Config.UnmarshalYAML), and
+ * of every `http_config` of the receiver (Prometheus's common config: unknown keys, a secret and
+ * its file, two authentications), so `config check` reports what sending would refuse.
+ */
 export function checkNewReceivers(
   g: Global,
   r: Receiver,
   path: (string | number)[],
   report: IssueReporter,
 ): void {
+  for (const [kind, list] of Object.entries(r as Record<string, unknown>)) {
+    if (!kind.endsWith('_configs') || !Array.isArray(list)) continue;
+    list.forEach((c: unknown, i) => {
+      const h = (c as { http_config?: unknown } | null)?.http_config;
+      try {
+        parseHttpConfig(h, 'http_config');
+      } catch (err) {
+        report([...path, kind, i, 'http_config'], errorMessage(err));
+      }
+    });
+  }
   (r.victorops_configs ?? []).forEach((v, i) => {
     if (!v.api_key && !v.api_key_file && !g.victorops_api_key && !g.victorops_api_key_file)
       report([...path, 'victorops_configs', i], 'no global VictorOps API Key set');

@@ -100,6 +100,22 @@ alerting:
       /must provide either a Target ARN, Topic ARN, or Phone Number/,
     ],
     [
+      'http_config with two authentications',
+      OK.replace(
+        '- name: web',
+        '- name: web\n    discord_configs: [{ webhook_url: "http://x", http_config: { bearer_token: a, basic_auth: { username: b } } }]',
+      ),
+      /http_config: at most one of basic_auth, authorization and bearer_token/,
+    ],
+    [
+      'http_config with an unknown key',
+      OK.replace(
+        '- name: web',
+        '- name: web\n    discord_configs: [{ webhook_url: "http://x", http_config: { tls_confg: {} } }]',
+      ),
+      /tls_confg/,
+    ],
+    [
       'victorops without a global key',
       OK.replace('- name: web', '- name: web\n    victorops_configs: [{ routing_key: r }]'),
       /no global VictorOps API Key set/,
