@@ -56,7 +56,8 @@ function compile(pattern: string): RE2JS {
   try {
     return RE2JS.compile(pattern);
   } catch (err) {
-    throw new GoCallError(`error parsing regexp: ${errorMessage(err)}`);
+    const m = errorMessage(err);
+    throw new GoCallError(m.startsWith('error parsing regexp') ? m : `error parsing regexp: ${m}`);
   }
 }
 

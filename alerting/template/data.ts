@@ -169,6 +169,8 @@ function timeMethod(t: GoTime, name: string): GoFunc | undefined {
       return noArgs(() => t.toString());
     case 'UTC':
       return noArgs(() => t.utc());
+    case 'Local':
+      return noArgs(() => t.local());
     case 'IsZero':
       return noArgs(() => t.isZero());
   }

@@ -45,7 +45,12 @@ export class GoTime {
     fixYear.setUTCFullYear(Number(y)); // Date.UTC maps years 0–99 to 1900–1999
     const off = z ? 0 : (sign === '-' ? -1 : 1) * (Number(oh) * 3600 + Number(om) * 60);
     const nanos = frac ? Number(frac.padEnd(9, '0')) : 0;
-    return new GoTime(Math.floor(fixYear.getTime() / 1000) - off, nanos, off, z ? 'UTC' : '');
+    const sec = Math.floor(fixYear.getTime() / 1000) - off;
+    if (z) return new GoTime(sec, nanos);
+    // Go's time.Parse: an offset that is the local zone's at that instant takes the local zone
+    // (and its name); any other becomes a fixed zone without a name.
+    const local = new GoTime(sec, nanos).local();
+    return local.offsetSec === off ? local : new GoTime(sec, nanos, off, '');
   }
 
   static fromDate(d: Date | string): GoTime {
@@ -62,6 +67,41 @@ export class GoTime {
 
   utc(): GoTime {
     return new GoTime(this.unixSec, this.nanos);
+  }
+
+  /** time.Time.Local: the process's zone (TZ), with its abbreviation (CET, CEST, UTC). */
+  local(): GoTime {
+    const d = new Date(this.unixSec * 1000);
+    const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (tz === 'UTC' || tz === 'Etc/UTC') return new GoTime(this.unixSec, this.nanos);
+    // The exact offset in seconds from the wall clock (getTimezoneOffset rounds to minutes, and
+    // local mean time before time zones has seconds: Amsterdam's +00:19:32).
+    const parts = Object.fromEntries(
+      new Intl.DateTimeFormat('en-US', {
+        timeZone: tz,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+        second: 'numeric',
+        timeZoneName: 'short',
+      })
+        .formatToParts(d)
+        .map((p) => [p.type, p.value]),
+    );
+    const wall = new Date(0);
+    wall.setUTCFullYear(Number(parts.year), Number(parts.month) - 1, Number(parts.day));
+    wall.setUTCHours(Number(parts.hour), Number(parts.minute), Number(parts.second));
+    const offset = Math.round((wall.getTime() - d.getTime()) / 1000);
+    const name =
+      new Intl.DateTimeFormat('en-GB', { timeZone: tz, timeZoneName: 'short' })
+        .formatToParts(d)
+        .find((p) => p.type === 'timeZoneName')?.value ?? '';
+    // tzdata calls the offsets before standard time LMT; Intl writes them as GMT+h:mm:ss.
+    const zone = /^[A-Z]{2,5}$/.test(name) ? name : offset % 60 !== 0 ? 'LMT' : '';
+    return new GoTime(this.unixSec, this.nanos, offset, zone);
   }
 
   /** Calendar fields in the time's own offset. */

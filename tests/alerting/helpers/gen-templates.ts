@@ -121,6 +121,7 @@ function alertStmt(r: R): string {
     () => `{{ .Status }}/{{ .Fingerprint }}/{{ .GeneratorURL }}`,
     () => `{{ .StartsAt.Format ${pick(r, TIME_LAYOUTS)} }}`,
     () => `{{ .EndsAt }}|{{ .StartsAt.UTC }}|{{ .StartsAt.Unix }}`,
+    () => `{{ .StartsAt.Local }} {{ .EndsAt.Local.Format "Jan 2 15:04 MST" }}`,
     () => `{{ range .Labels.SortedPairs }}{{ .Name }}={{ .Value }};{{ end }}`,
     () => `{{ .Labels.Remove (stringSlice "alertname") }}`,
     () => `{{ if .Annotations.summary }}S:{{ .Annotations.summary }}{{ else }}no summary{{ end }}`,
@@ -187,6 +188,7 @@ const TIMES = [
   '2026-03-29T01:59:59.5+02:00',
   '2025-12-31T23:59:59-05:30',
   '0001-01-01T00:00:00Z',
+  '2026-07-01T12:00:00+00:00',
 ];
 
 /** Template data in Alertmanager's JSON layout, with the awkward values templates meet. */
