@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { connect, type AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -73,7 +74,40 @@ function pki() {
     '-extfile',
     f('ext.cnf'),
   );
-  return { ca: f('ca.pem'), cert: f('srv.pem'), key: f('srv.key') };
+  ssl(
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    f('cli.key'),
+    '-out',
+    f('cli.csr'),
+    '-subj',
+    '/CN=vigil',
+  );
+  ssl(
+    'x509',
+    '-req',
+    '-in',
+    f('cli.csr'),
+    '-CA',
+    f('ca.pem'),
+    '-CAkey',
+    f('ca.key'),
+    '-CAcreateserial',
+    '-out',
+    f('cli.pem'),
+    '-days',
+    '2',
+  );
+  return {
+    ca: f('ca.pem'),
+    cert: f('srv.pem'),
+    key: f('srv.key'),
+    clientCert: f('cli.pem'),
+    clientKey: f('cli.key'),
+  };
 }
 
 describe('http_config applied to receiver requests', () => {
@@ -125,6 +159,34 @@ describe('http_config applied to receiver requests', () => {
     });
     expect(await send({ insecure_skip_verify: true })).toEqual({ ok: true });
     expect(got).toEqual(['/hook', '/hook']);
+
+    // Mutual TLS: a receiver that demands a client certificate of the CA.
+    const peers: string[] = [];
+    const mtls = createHttpsServer(
+      {
+        cert: readFileSync(p.cert),
+        key: readFileSync(p.key),
+        ca: readFileSync(p.ca),
+        requestCert: true,
+        rejectUnauthorized: true,
+      },
+      (req, res) => {
+        peers.push(String((req.socket as TLSSocket).getPeerCertificate().subject.CN));
+        req.resume();
+        req.on('end', () => res.end('{}'));
+      },
+    );
+    await new Promise<void>((res) => mtls.listen(0, '127.0.0.1', res));
+    closers.push(close(mtls));
+    const murl = `https://127.0.0.1:${(mtls.address() as AddressInfo).port}/m`;
+    const msend = (tls: object) =>
+      webhookNotifier({ url: murl, http: httpSender(parseHttpConfig({ tls_config: tls }, 'x')!) }).notify(
+        message(),
+      );
+    const base = { ca_file: p.ca, server_name: 'receiver.test' };
+    expect(await msend({ ...base, cert_file: p.clientCert, key_file: p.clientKey })).toEqual({ ok: true });
+    expect(await msend(base)).toMatchObject({ ok: false, retryable: true });
+    expect(peers).toEqual(['vigil']);
   });
 
   it('proxy_url: the request goes through an HTTP proxy (CONNECT)', async () => {
