@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { duration, secret, namedTimeIntervalSchema } from '../core/index.js';
+import { newReceiverKinds } from './am-schema-receivers.js';
 
 // Alertmanager 0.25's configuration file (config/config.go, config/notifiers.go), strict as its
 // own loader (yaml.UnmarshalStrict): unknown keys are errors. vigil-only keys are marked.
@@ -111,16 +112,15 @@ export const emailConfigSchema = z.strictObject({
   tls_config: tlsConfig.optional(),
 });
 
-/** Receiver kinds Alertmanager knows but vigil does not send to: a config error, never a silent drop. */
+/**
+ * Receiver kinds of later Alertmanager versions that vigil does not send to: a config error naming
+ * the kind, never a silent drop.
+ */
 export const UNSUPPORTED_RECEIVER_KINDS = [
-  'wechat_configs',
-  'pushover_configs',
-  'victorops_configs',
-  'sns_configs',
-  'telegram_configs',
-  'webex_configs',
-  'discord_configs',
-  'msteams_configs',
+  'msteamsv2_configs',
+  'jira_configs',
+  'rocketchat_configs',
+  'incidentio_configs',
 ] as const;
 
 export const receiverSchema = z.strictObject({
@@ -130,6 +130,7 @@ export const receiverSchema = z.strictObject({
   opsgenie_configs: z.array(opsgenieConfigSchema).optional(),
   slack_configs: z.array(slackConfigSchema).optional(),
   email_configs: z.array(emailConfigSchema).optional(),
+  ...newReceiverKinds,
   ...Object.fromEntries(
     UNSUPPORTED_RECEIVER_KINDS.map((k) => [
       k,
@@ -137,7 +138,7 @@ export const receiverSchema = z.strictObject({
         .unknown()
         .refine(
           () => false,
-          `receiver kind ${k} is not supported by vigil (webhook, pagerduty, opsgenie, slack and email are)`,
+          `receiver kind ${k} is not supported by vigil (Alertmanager 0.25's kinds and msteams_configs are)`,
         )
         .optional(),
     ]),

@@ -41,5 +41,7 @@ export { Delivery } from './delivery.js';
 export { ackLinkUrl, signAckLink, checkAckLink, consumeAckLink, ackLinkParams } from './ack-links.js';
 export { notificationLog, type NotificationLogEntry } from './notification-log.js';
 export { alertingHttp, type AlertingHttpOptions } from './http.js';
+export { alertmanagerStatusHttp, configYaml, type AlertmanagerStatusOptions } from './http-status.js';
 export type { AlertingDb, AlertingTables } from './repo.js';
 export * from './notify/index.js';
+export { Templates, TemplateError, type TemplateData, type TemplateAlert } from './template/index.js';

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
 import { ConfigError, errorMessage, type ConfigIssue } from '../core/index.js';
 import { alertmanagerConfigSchema, type AlertmanagerConfig } from './am-schema.js';
 import { validateAlertingConfig } from './validate.js';
+import { Templates } from './template/index.js';
 
 export interface LoadedAlertingFile {
   config: AlertmanagerConfig;
@@ -68,9 +69,14 @@ export function loadAlertingFile(file: string): LoadedAlertingFile {
     shared.map((s) => s.name),
   );
   if (issues.length > 0) throw new ConfigError(issues);
-  const warnings = parsed.data.templates?.length
-    ? [`${abs}: templates are ignored by vigil (notifications use vigil's built-in formats)`]
-    : [];
+  // Alertmanager parses the template files at load: a broken template is a config error.
+  try {
+    Templates.fromGlobs(parsed.data.templates ?? [], dirname(abs));
+  } catch (err) {
+    report([...base, 'templates'], errorMessage(err));
+    throw new ConfigError(issues);
+  }
+  const warnings: string[] = [];
   return {
     config: parsed.data,
     sharedIntervals: shared,

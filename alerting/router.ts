@@ -16,6 +16,7 @@ import { compileIntervals } from './time-mute.js';
 import { Dispatcher, type IntegrationRef, type NotifyIntent } from './dispatcher.js';
 import { fromIncoming, toApiAlert, type RouterAlert } from './alert-model.js';
 import { buildIntegrations, type Integration } from './notify/index.js';
+import { Templates } from './template/index.js';
 import { Delivery } from './delivery.js';
 import { newRow } from './queue-rows.js';
 import { ackRows, recordAck, resolveGroupId, supersede } from './acks.js';
@@ -51,6 +52,8 @@ export interface RouterOptions {
   timezone?: string | undefined;
   /** Overrides the notifiers (tests); keyed by receiver name. */
   integrations?: Map<string, Integration[]> | undefined;
+  /** Directory the config's `templates:` globs are relative to (the config file's, as Alertmanager). */
+  templateDir?: string | undefined;
   /** Notifications sent at the same time (default 256). */
   concurrency?: number | undefined;
   /** How often acknowledgements written by other processes (the CLI) are picked up. */
@@ -82,8 +85,10 @@ export class AlertRouter {
     this.#db = o.store.db as AlertingDb;
     const cfg = o.config;
     this.route = buildRoute(cfg.route);
+    const templates = o.integrations ? undefined : Templates.fromGlobs(cfg.templates ?? [], o.templateDir);
     this.#integrations =
-      o.integrations ?? new Map((cfg.receivers ?? []).map((r) => [r.name, buildIntegrations(cfg, r)]));
+      o.integrations ??
+      new Map((cfg.receivers ?? []).map((r) => [r.name, buildIntegrations(cfg, r, templates)]));
     this.#resolveTimeoutMs = cfg.global?.resolve_timeout ?? 300_000;
     this.#m = o.metrics ? routerMetrics(o.metrics) : undefined;
     const intervals = compileIntervals(

@@ -1,6 +1,7 @@
 import { errorMessage, type IssueReporter } from '../core/index.js';
 import { parseMatchers, newMatcher } from './matchers.js';
 import type { AlertmanagerConfig, RouteInput } from './am-schema.js';
+import { checkNewReceivers } from './am-schema-receivers.js';
 
 type Path = (string | number)[];
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -157,4 +158,5 @@ function checkReceiver(
       report([...path, 'email_configs', i], 'no global SMTP smarthost set');
     if (!e.from && !g.smtp_from) report([...path, 'email_configs', i], 'no global SMTP from set');
   });
+  checkNewReceivers(g, r, path, report);
 }

@@ -11,6 +11,7 @@ import {
   type AlertingDb,
 } from '../../alerting/index.js';
 import { placeOptions, withCliStore, type PlaceOptions } from '../cli-store.js';
+import { registerTemplateCommands } from './alerts-template.js';
 
 function fail(err: unknown): never {
   if (err instanceof ConfigError)
@@ -32,6 +33,7 @@ export function registerAlertCommands(program: Command): void {
   const alerts = program
     .command('alerts')
     .description('alert routing: test routes, acknowledge pages, export the notification log');
+  registerTemplateCommands(alerts);
 
   alerts
     .command('route-test')
