@@ -2,7 +2,8 @@ export type { ConfigSection, IssueReporter } from './section.js';
 export { duration, percent, id, secret, timezone } from './primitives.js';
 export { parseDuration, tryParseDuration, formatDuration } from './duration.js';
 export { Secret, readSecretFile } from './secret.js';
-export { loadConfig, pathString, type LoadConfigOptions, type LoadedConfigFile } from './load.js';
+export { loadConfig, type LoadConfigOptions, type LoadedConfigFile } from './load.js';
+export { pathString } from './validate-sections.js';
 export {
   coreSections,
   checkUniqueIds,
@@ -11,3 +12,4 @@ export {
   DEFAULT_TIMEZONE,
 } from './core-sections.js';
 export { expandEnv, configEnv, withConfigEnv } from './env.js';
+export { scalarsAsText } from './yaml-source.js';

@@ -1,9 +1,8 @@
 import { dirname, resolve } from 'node:path';
-import { z } from 'zod';
-import { ConfigError, type ConfigIssue } from '../errors.js';
+import { ConfigError, VigilError, type ConfigIssue } from '../errors.js';
 import type { ConfigSection } from './section.js';
-import { locate, position, readYamlSource, type YamlSource } from './yaml-source.js';
-import { withConfigEnv } from './env.js';
+import { locate, position, readYamlSource, scalarsAsText, type YamlSource } from './yaml-source.js';
+import { validateSections } from './validate-sections.js';
 import fg from 'fast-glob';
 
 /** Where the items of one top-level key came from (several files when `include:`d arrays merge). */
@@ -18,13 +17,6 @@ export interface LoadConfigOptions {
 export interface LoadedConfigFile {
   config: Readonly<Record<string, unknown>> & { readonly __file: string };
   files: string[];
-}
-
-/** Renders a zod/issue path as `services[0].probes[1].interval`. */
-export function pathString(path: readonly PropertyKey[]): string {
-  return path
-    .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
-    .join('');
 }
 
 /**
@@ -48,6 +40,10 @@ export function loadConfig(file: string, opts: LoadConfigOptions): LoadedConfigF
     const src = readYamlSource(abs, env, issues);
     if (!src) return;
     sources.push(src);
+    for (const s of opts.sections) {
+      const wanted = s.scalarsAsText?.bind(s);
+      if (wanted) scalarsAsText(src, (path) => path[0] === s.key && wanted(path));
+    }
     const top = src.doc.toJS() as unknown;
     if (top === null || top === undefined) return;
     if (typeof top !== 'object' || Array.isArray(top)) {
@@ -125,71 +121,12 @@ export function loadConfig(file: string, opts: LoadConfigOptions): LoadedConfigF
     issues.push(locateIssue(mainFile, sources, origins, path, message, key));
   };
 
-  const shape: Record<string, z.ZodType> = { include: z.union([z.string(), z.array(z.string())]).optional() };
-  for (const s of opts.sections) shape[s.key] = s.optional ? s.schema.optional() : s.schema;
-  const parsed = withConfigEnv(env, () => z.strictObject(shape).safeParse(raw));
-  if (!parsed.success) {
-    for (const iss of parsed.error.issues) {
-      const path = iss.path.filter((p): p is string | number => typeof p !== 'symbol');
-      if (iss.code === 'unrecognized_keys') {
-        for (const k of iss.keys) report(path, `${pathString([...path, k])}: unknown key "${k}"`, k);
-      } else {
-        report(path, `${pathString(path) || '(top level)'}: ${iss.message}`);
-      }
-    }
-  }
-  // Cross-reference checks run even when some shapes are wrong, so every problem is reported in
-  // one go: on the parsed config when it is valid, else on the best parse of each section.
-  const checkInput = parsed.success
-    ? (parsed.data as Record<string, unknown>)
-    : bestEffort(raw, opts.sections);
-  for (const s of opts.sections) {
-    if (!s.check) continue;
-    try {
-      s.check(checkInput, (path, message) => report(path, `${pathString(path)}: ${message}`));
-    } catch (err) {
-      // A check may trip over a shape its schema already reported; with a valid config it is a bug.
-      if (parsed.success) throw err;
-    }
-  }
+  const data = validateSections(raw, opts.sections, env, report);
   if (issues.length > 0) throw new ConfigError(sortIssues(dedupe(issues)));
-  const config = deepFreeze({ ...(parsed.data as Record<string, unknown>), __file: mainFile });
+  // A failed parse always reports at least one issue; this guards that promise.
+  if (!data) throw new VigilError('CFG_INTERNAL', 'the config did not parse but no problem was reported');
+  const config = deepFreeze({ ...data, __file: mainFile });
   return { config: config as LoadedConfigFile['config'], files: sources.map((s) => s.file) };
-}
-
-/**
- * Each section's value parsed on its own; for a list that fails, its valid items parsed and its
- * invalid items left raw (so indices, and thus issue positions, stay right).
- */
-function bestEffort(raw: Record<string, unknown>, sections: ConfigSection[]): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...raw };
-  for (const s of sections) {
-    if (!(s.key in raw)) continue;
-    const r = s.schema.safeParse(raw[s.key]);
-    if (r.success) out[s.key] = r.data;
-    else if (Array.isArray(raw[s.key])) {
-      const element = arrayElement(s.schema);
-      if (element) {
-        out[s.key] = (raw[s.key] as unknown[]).map((item) => {
-          const e = element.safeParse(item);
-          return e.success ? e.data : item;
-        });
-      }
-    }
-  }
-  return out;
-}
-
-/** The element schema of an array schema, looking through optional/default wrappers. */
-function arrayElement(schema: z.ZodType): z.ZodType | undefined {
-  let cur: z.ZodType | undefined = schema;
-  for (let i = 0; i < 5 && cur; i++) {
-    if (cur instanceof z.ZodArray) return cur.element as z.ZodType;
-    const def: { innerType?: z.ZodType } = (cur as unknown as { _zod: { def: { innerType?: z.ZodType } } })
-      ._zod.def;
-    cur = def.innerType;
-  }
-  return undefined;
 }
 
 function locateIssue(

@@ -110,3 +110,24 @@ export function locate(src: YamlSource, path: (string | number)[], key?: string)
   }
   return last;
 }
+
+/**
+ * Turns the numbers and booleans at the paths `wanted` accepts back into their source text, as Go's
+ * YAML decoder does for a string field (`test: 2` and `test: 1.0` are the label values "2" and
+ * "1.0" to Alertmanager, not numbers).
+ */
+export function scalarsAsText(src: YamlSource, wanted: (path: (string | number)[]) => boolean): void {
+  const walk = (node: unknown, path: (string | number)[]): void => {
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (!isPair(pair) || !isScalar(pair.key)) continue;
+        walk(pair.value, [...path, String(pair.key.value)]);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => walk(item, [...path, i]));
+    } else if (isScalar(node) && (typeof node.value === 'number' || typeof node.value === 'boolean')) {
+      if (wanted(path) && typeof node.source === 'string') node.value = node.source;
+    }
+  };
+  walk(src.doc.contents, []);
+}
