@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { duration, id, secret } from '../core/index.js';
+import { re2Pattern } from './regex.js';
 
 /** Fields every probe kind has (docs/probes.md). */
 const common = {
@@ -26,11 +27,11 @@ export const httpExpectSchema = z.strictObject({
   status: z.array(statusSpec).min(1).optional(),
   body_contains: z.array(z.string()).optional(),
   body_not_contains: z.array(z.string()).optional(),
-  body_regex: z.array(z.string()).optional(),
+  body_regex: z.array(re2Pattern()).optional(),
   json: z.array(z.strictObject({ path: z.string(), equals: z.unknown() })).optional(),
   headers: z
     .array(
-      z.strictObject({ name: z.string(), equals: z.string().optional(), matches: z.string().optional() }),
+      z.strictObject({ name: z.string(), equals: z.string().optional(), matches: re2Pattern().optional() }),
     )
     .optional(),
   max_response_ms: z.number().positive().optional(),
@@ -119,7 +120,7 @@ export const stepSchema = z.strictObject({
         name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/),
         header: z.string().optional(),
         json: z.string().optional(),
-        regex: z.string().optional(),
+        regex: re2Pattern().optional(),
       }),
     )
     .default([]),
