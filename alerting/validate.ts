@@ -58,6 +58,10 @@ export function validateAlertingConfig(
     checkRegexMap(rule.target_match_re, [...p, 'target_match_re'], report);
   });
 
+  const v = cfg.vigil;
+  if (v && v.retry_max < v.retry_initial) {
+    report([...base, 'vigil', 'retry_max'], 'must not be shorter than retry_initial');
+  }
   const fallback = cfg.vigil?.fallback_receiver;
   if (fallback !== undefined && !receivers.has(fallback)) {
     report(

@@ -5,10 +5,8 @@ import { re2Pattern } from './regex.js';
 /** Fields every probe kind has (docs/probes.md). */
 const common = {
   id: id().optional(),
-  interval: duration()
-    .refine((ms) => ms >= 1000 && ms <= 3_600_000, 'interval must be between 1s and 1h')
-    .optional(),
-  timeout: duration().optional(),
+  interval: duration({ min: 1000, max: 3_600_000 }).optional(),
+  timeout: duration({ min: 100, max: 600_000 }).optional(),
   locations: z.array(id()).min(1).optional(),
   sla: z.boolean().optional(),
 };
@@ -103,7 +101,7 @@ export const backupProbeSchema = z.strictObject({
   ...common,
   path: z.string().min(1).optional(),
   manifest_url: z.url().optional(),
-  max_age: duration(),
+  max_age: duration({ min: 60_000, max: 365 * 86_400_000 }),
   min_versions: z.number().int().min(0).default(1),
   min_size_bytes: z.number().int().min(0).default(1),
   /** A version smaller than this share of the median size is implausible (a truncated dump). */

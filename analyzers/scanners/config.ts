@@ -44,9 +44,9 @@ export const clamavSchema = z.strictObject({
   manage: z.boolean().default(true),
   socket: z.string().min(1).optional(),
   database_dir: z.string().min(1).optional(),
-  timeout: duration().default(300_000),
+  timeout: duration({ min: 1000, max: 86_400_000 }).default(300_000),
   mode: z.enum(['scan', 'instream']).optional(),
-  start_timeout: duration().default(120_000),
+  start_timeout: duration({ min: 1000, max: 3_600_000 }).default(120_000),
 });
 
 export const scannersSchema = z.strictObject({
@@ -54,8 +54,8 @@ export const scannersSchema = z.strictObject({
   // which "30 0,6,12,18 * * *" in Europe/Amsterdam is not (a 7 h gap in October).
   schedule: cronPattern().default('30 */5 * * *'),
   timezone: timezone().optional(),
-  grace: duration().default(1_800_000),
-  full_rescan: duration().default(7 * 86_400_000),
+  grace: duration({ max: 86_400_000 }).default(1_800_000),
+  full_rescan: duration({ min: 3_600_000, max: 365 * 86_400_000 }).default(7 * 86_400_000),
   paths: z.array(z.string().min(1)).min(1),
   exclude: z.array(z.string().min(1)).default([]),
   max_file_size: byteSize().default(256 * 1024 * 1024),

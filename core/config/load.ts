@@ -1,7 +1,14 @@
 import { dirname, resolve } from 'node:path';
 import { ConfigError, VigilError, type ConfigIssue } from '../errors.js';
 import type { ConfigSection } from './section.js';
-import { locate, position, readYamlSource, scalarsAsText, type YamlSource } from './yaml-source.js';
+import {
+  locate,
+  notAConfig,
+  position,
+  readYamlSource,
+  scalarsAsText,
+  type YamlSource,
+} from './yaml-source.js';
 import { validateSections } from './validate-sections.js';
 import fg from 'fast-glob';
 
@@ -31,14 +38,31 @@ export function loadConfig(file: string, opts: LoadConfigOptions): LoadedConfigF
   const raw: Record<string, unknown> = {};
   const origins = new Map<string, Origin[]>();
 
-  const readTree = (path: string, chain: string[]): void => {
+  const known = new Set(['include', ...opts.sections.map((s) => s.key)]);
+
+  /** `at`: where the file was included from (the `include:` entry), for problems with the file as a whole. */
+  const readTree = (path: string, chain: string[], at?: { src: YamlSource; index: number }): void => {
     const abs = resolve(path);
+    const whole = (message: string): void => {
+      const node = at ? locate(at.src, ['include', at.index]) : undefined;
+      issues.push(
+        at
+          ? { file: at.src.file, ...position(at.src, node?.range?.[0] ?? 0), message }
+          : { file: abs, line: 1, col: 1, message },
+      );
+    };
     if (chain.includes(abs)) {
       issues.push({ file: abs, line: 1, col: 1, message: `include cycle: ${[...chain, abs].join(' -> ')}` });
       return;
     }
-    const src = readYamlSource(abs, env, issues);
-    if (!src) return;
+    const own: ConfigIssue[] = [];
+    const src = readYamlSource(abs, env, own);
+    if (!src) return whole(own.map((i) => i.message).join('; '));
+    // A file that is not a vigil config (a password file, a binary) is refused as a whole: its
+    // lines must never come back as "unknown keys" or YAML errors quoting them.
+    const refusal = notAConfig(src, known, at ? 'included file' : 'config file');
+    if (refusal) return whole(refusal);
+    issues.push(...own);
     sources.push(src);
     for (const s of opts.sections) {
       const wanted = s.scalarsAsText?.bind(s);
@@ -46,15 +70,6 @@ export function loadConfig(file: string, opts: LoadConfigOptions): LoadedConfigF
     }
     const top = src.doc.toJS() as unknown;
     if (top === null || top === undefined) return;
-    if (typeof top !== 'object' || Array.isArray(top)) {
-      issues.push({
-        file: abs,
-        line: 1,
-        col: 1,
-        message: 'the config must be a mapping of keys (timezone:, store:, ...)',
-      });
-      return;
-    }
     for (const [key, value] of Object.entries(top as Record<string, unknown>)) {
       if (key === 'include') continue;
       mergeKey(src, key, value);
@@ -73,7 +88,7 @@ export function loadConfig(file: string, opts: LoadConfigOptions): LoadedConfigF
           return;
         }
         const target = resolve(dirname(abs), inc);
-        if (!fg.isDynamicPattern(inc)) return readTree(target, [...chain, abs]);
+        if (!fg.isDynamicPattern(inc)) return readTree(target, [...chain, abs], { src, index: i });
         // A glob includes every match, in name order; one that matches nothing is reported.
         const matches = fg
           .sync(fg.convertPathToPattern(dirname(abs)) + '/' + inc, { onlyFiles: true })
@@ -86,7 +101,7 @@ export function loadConfig(file: string, opts: LoadConfigOptions): LoadedConfigF
             message: `include: "${inc}" matches no file`,
           });
         }
-        for (const m of matches) readTree(m, [...chain, abs]);
+        for (const m of matches) readTree(m, [...chain, abs], { src, index: i });
       });
     }
   };

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import {
   LineCounter,
   isMap,
@@ -12,6 +11,7 @@ import {
 } from 'yaml';
 import { errorMessage, type ConfigIssue } from '../errors.js';
 import { expandEnv } from './env.js';
+import { CONFIG_FILE_MAX_BYTES, readBoundedFile } from './bounded-read.js';
 
 /** One parsed YAML file with what is needed to point at its lines and columns. */
 export interface YamlSource {
@@ -38,9 +38,9 @@ export function readYamlSource(
 ): YamlSource | undefined {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readBoundedFile(file, CONFIG_FILE_MAX_BYTES, 'config file');
   } catch (err) {
-    issues.push({ file, line: 1, col: 1, message: `cannot read config file: ${errorMessage(err)}` });
+    issues.push({ file, line: 1, col: 1, message: errorMessage(err) });
     return undefined;
   }
   const lines = new LineCounter();
@@ -130,4 +130,30 @@ export function scalarsAsText(src: YamlSource, wanted: (path: (string | number)[
     }
   };
   walk(src.doc.contents, []);
+}
+
+/**
+ * Why a parsed file is not a vigil config, or undefined when it is one: its top level must be a
+ * mapping (or empty) holding at least one known key. The answer names no content of the file.
+ */
+export function notAConfig(src: YamlSource, known: ReadonlySet<string>, what: string): string | undefined {
+  const top = src.doc.contents;
+  const refuse = (why: string): string =>
+    `${what} ${src.file} is not a vigil config file (${why}); its content is not shown`;
+  if (top === null || (isScalar(top) && (top.value === null || top.value === ''))) {
+    return src.doc.errors.length > 0 ? refuse('it is not valid YAML') : undefined;
+  }
+  if (!isMap(top))
+    return refuse(
+      src.doc.errors.length > 0 ? 'it is not valid YAML' : 'its top level is not a mapping of keys',
+    );
+  const keys = top.items.flatMap((p) => (isPair(p) && isScalar(p.key) ? [String(p.key.value)] : []));
+  if (!keys.some((k) => known.has(k))) {
+    return refuse(
+      src.doc.errors.length > 0
+        ? 'it is not valid YAML'
+        : 'none of its top-level keys is a config key such as timezone:, services: or alerting:',
+    );
+  }
+  return undefined;
 }

@@ -24,7 +24,7 @@ beforeEach(async () => {
     parse(`
 route: { receiver: ops, group_by: [alertname], group_wait: 0s, group_interval: 1s }
 receivers: [{ name: ops, webhook_configs: [{ url: ${hook.url} }] }]
-vigil: { ack_secret: k3y, external_url: http://vigil.example }`),
+vigil: { ack_secret: k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y, external_url: http://vigil.example }`),
   );
   router = await AlertRouter.create({
     config,
@@ -35,7 +35,13 @@ vigil: { ack_secret: k3y, external_url: http://vigil.example }`),
   });
   await router.start();
   app = Fastify();
-  await app.register(alertingHttp({ router, db: store.db as AlertingDb, ackSecret: 'k3y' }));
+  await app.register(
+    alertingHttp({
+      router,
+      db: store.db as AlertingDb,
+      ackSecret: 'k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y',
+    }),
+  );
   base = await app.listen({ port: 0, host: '127.0.0.1' });
 });
 afterEach(async () => {
@@ -161,7 +167,7 @@ describe('acknowledgement routes', () => {
 
   it('a signed link shows a form and its POST acknowledges; a forged one is refused', async () => {
     const id = await page();
-    const sig = signAck('k3y', id);
+    const sig = signAck('k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y', id);
     expect((await fetch(`${base}/api/v1/alert-groups/${id}/ack?sig=${sig}`)).status).toBe(200);
     expect((await fetch(`${base}/api/v1/alert-groups/${id}/ack?sig=${signAck('wrong', id)}`)).status).toBe(
       403,

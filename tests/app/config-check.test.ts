@@ -44,7 +44,7 @@ describe('vigil config check', () => {
   it.each(['configs/demo.yaml', 'configs/vigil.example.yaml'])('accepts %s (exit 0)', async (cfg) => {
     const { code, stdout, stderr } = await runCli(['config', 'check', '--config', cfg], {
       env: {
-        VIGIL_EXAMPLE_TOKEN: 'x',
+        VIGIL_EXAMPLE_TOKEN: 'example-agent-token-0123456789abcdef',
         SMTP_PASSWORD: 'x',
         PAGERDUTY_ROUTING_KEY: 'x',
         OPSGENIE_API_KEY: 'x',
@@ -52,7 +52,7 @@ describe('vigil config check', () => {
         // the example's probe and acknowledgement-link secrets (configs/vigil.example.yaml header)
         OFFICE_MONITOR_PASSWORD: 'x',
         OFFICE_TOTP_SECRET: 'JBSWY3DPEHPK3PXP',
-        VIGIL_ACK_SECRET: 'x',
+        VIGIL_ACK_SECRET: 'example-ack-secret-0123456789abcdef',
       },
     });
     expect(stderr).toBe('');
