@@ -1,7 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
-import { ConfigError, errorMessage, scalarsAsText, type ConfigIssue } from '../core/index.js';
+import {
+  CONFIG_FILE_MAX_BYTES,
+  ConfigError,
+  errorMessage,
+  readBoundedFile,
+  scalarsAsText,
+  type ConfigIssue,
+} from '../core/index.js';
 import { alertmanagerConfigSchema, type AlertmanagerConfig } from './am-schema.js';
 import { validateAlertingConfig } from './validate.js';
 
@@ -24,9 +30,9 @@ export function loadAlertingFile(file: string): LoadedAlertingFile {
   const abs = resolve(file);
   let text: string;
   try {
-    text = readFileSync(abs, 'utf8');
+    text = readBoundedFile(abs, CONFIG_FILE_MAX_BYTES, 'config file');
   } catch (err) {
-    throw new ConfigError([{ file: abs, line: 1, col: 1, message: `cannot read: ${errorMessage(err)}` }], {
+    throw new ConfigError([{ file: abs, line: 1, col: 1, message: errorMessage(err) }], {
       cause: err,
     });
   }
