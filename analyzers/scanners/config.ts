@@ -39,6 +39,9 @@ const cronPattern = () =>
     }
   }, 'is not a cron pattern (5 or 6 fields, e.g. "30 0,6,12,18 * * *")');
 
+/** Where Debian's freshclam keeps ClamAV's official database (freshclam.conf DatabaseDirectory). */
+export const DEFAULT_SYSTEM_DB = '/var/lib/clamav';
+
 export const clamavSchema = z.strictObject({
   enabled: z.boolean().default(true),
   manage: z.boolean().default(true),
@@ -47,6 +50,10 @@ export const clamavSchema = z.strictObject({
   timeout: duration({ min: 1000, max: 86_400_000 }).default(300_000),
   mode: z.enum(['scan', 'instream']).optional(),
   start_timeout: duration({ min: 1000, max: 3_600_000 }).default(120_000),
+  /** freshclam's database directory, loaded with vigil's own signatures; false: vigil's own only. */
+  system_database_dir: z.union([z.literal(false), z.string().min(1)]).default(DEFAULT_SYSTEM_DB),
+  /** Older than this (or absent), the official database raises VigilClamavSignaturesStale (PCI DSS 5.3.1). */
+  max_signature_age: duration({ min: 3_600_000, max: 365 * 86_400_000 }).default(7 * 86_400_000),
 });
 
 export const scannersSchema = z.strictObject({
@@ -63,7 +70,14 @@ export const scannersSchema = z.strictObject({
   // 4 measured faster than 2 even on 2 cores: per-file round trips overlap (bench/scanning).
   concurrency: z.number().int().min(1).max(64).default(4),
   severity: z.enum(['critical', 'high', 'medium', 'low', 'info']).default('high'),
-  clamav: clamavSchema.default({ enabled: true, manage: true, timeout: 300_000, start_timeout: 120_000 }),
+  clamav: clamavSchema.default({
+    enabled: true,
+    manage: true,
+    timeout: 300_000,
+    start_timeout: 120_000,
+    system_database_dir: DEFAULT_SYSTEM_DB,
+    max_signature_age: 7 * 86_400_000,
+  }),
   yara: z
     .strictObject({
       rules: z.array(z.string().min(1)).default([]),
