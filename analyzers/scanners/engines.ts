@@ -98,15 +98,21 @@ export async function buildEngines(cfg: ScannersConfig, opts: BuildEnginesOption
     );
   }
   let rules: CompiledRules | undefined;
-  if (cfg.yara.rules.length > 0) {
-    rules = await compileRuleDirs(cfg.yara.rules, cfg.yara.externals);
-    for (const w of rules.warnings) log.warn({ file: w.file, line: w.line }, w.message);
-    scanners.push(new YaraScanner({ compiled: () => rules!, externals: cfg.yara.externals }));
-  }
   let hashLists: HashLists | undefined;
-  if (cfg.hash_lists.length > 0) {
-    hashLists = await HashLists.load(cfg.hash_lists);
-    scanners.push(new HashListScanner(hashLists));
+  try {
+    if (cfg.yara.rules.length > 0) {
+      rules = await compileRuleDirs(cfg.yara.rules, cfg.yara.externals);
+      for (const w of rules.warnings) log.warn({ file: w.file, line: w.line }, w.message);
+      scanners.push(new YaraScanner({ compiled: () => rules!, externals: cfg.yara.externals }));
+    }
+    if (cfg.hash_lists.length > 0) {
+      hashLists = await HashLists.load(cfg.hash_lists);
+      scanners.push(new HashListScanner(hashLists));
+    }
+  } catch (err) {
+    // The clamd started above would outlive the failed start (and keep `vigil start` from exiting).
+    await managed?.stop();
+    throw err;
   }
   return {
     scanners,

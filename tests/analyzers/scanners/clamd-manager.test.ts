@@ -3,9 +3,9 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { silentLogger } from '../../../core/index.js';
-import { ClamdClient, ManagedClamd, SignatureDb } from '../../../analyzers/scanners/index.js';
+import { ClamdClient, ManagedClamd, SignatureDb, buildEngines } from '../../../analyzers/scanners/index.js';
 import { EICAR, requireBinary, writeTestDatabase } from './clamd-fixture.js';
-import { tempDir } from './run-fixture.js';
+import { tempDir, testConfig } from './run-fixture.js';
 
 describe('ManagedClamd (clamav.manage: true)', () => {
   let dir: string;
@@ -158,6 +158,26 @@ describe('ManagedClamd (clamav.manage: true)', () => {
       ]);
     } finally {
       await m.stop();
+    }
+  });
+});
+
+describe('buildEngines', () => {
+  it('stops the clamd it started when a later engine fails, so a failed `vigil start` exits', async () => {
+    requireBinary('clamd', 'clamav-daemon');
+    const dir = tempDir('engines-fail');
+    try {
+      writeTestDatabase(join(dir, 'clamav', 'db'));
+      const cfg = testConfig({ paths: [dir], yara: { rules: [join(dir, 'no-such-rules')] } });
+      await expect(buildEngines(cfg, { dataDir: dir, log: silentLogger() })).rejects.toThrow(
+        /does not exist/,
+      );
+      // The socket no longer answers: clamd was shut down, not left running.
+      await expect(
+        new ClamdClient({ socket: join(dir, 'clamav', 'clamd.sock'), timeoutMs: 2000 }).ping(),
+      ).rejects.toThrow();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
