@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { duration, secret, namedTimeIntervalSchema, MIN_KEY_BYTES } from '../core/index.js';
+import { amHttpConfigSchema, amTlsConfigSchema } from './am-http-config.js';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -23,9 +24,9 @@ const BOUNDS = {
 
 const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'is not a valid label name');
 const stringMap = z.record(z.string(), z.string());
-/** Prometheus common HTTP client config; kept as an object, validated by shape only. */
-const httpConfig = z.record(z.string(), z.unknown());
-const tlsConfig = z.record(z.string(), z.unknown());
+/** Prometheus common HTTP client config, strict (alerting/am-http-config.ts). */
+const httpConfig = amHttpConfigSchema;
+const tlsConfig = amTlsConfigSchema;
 
 const base = { send_resolved: z.boolean().optional(), http_config: httpConfig.optional() };
 

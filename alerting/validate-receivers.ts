@@ -1,5 +1,6 @@
 import type { IssueReporter } from '../core/index.js';
 import type { AlertmanagerConfig, GlobalConfig, ReceiverConfig } from './am-schema.js';
+import type { AmHttpConfig } from './am-http-config.js';
 
 type Path = (string | number)[];
 
@@ -24,9 +25,60 @@ const GLOBAL_PAIRS: [string, string][] = [
   ['victorops_api_key', 'victorops_api_key_file'],
 ];
 
+/**
+ * The checks of Prometheus' common HTTP client config (`HTTPClientConfig.Validate`, as vendored by
+ * Alertmanager 0.25), with its messages.
+ */
+export function checkHttpConfig(h: AmHttpConfig | undefined, path: Path, report: IssueReporter): void {
+  if (!h) return;
+  const at = [...path, 'http_config'];
+  atMostOne(h, [['bearer_token', 'bearer_token_file']], at, report);
+  if (h.basic_auth) {
+    if (h.basic_auth.password !== undefined && h.basic_auth.password_file !== undefined)
+      report(
+        [...at, 'basic_auth', 'password_file'],
+        'at most one of basic_auth password & password_file must be configured',
+      );
+  }
+  const bearer = h.bearer_token !== undefined || h.bearer_token_file !== undefined;
+  if ([h.basic_auth, h.oauth2, bearer || undefined].filter((x) => x).length > 1)
+    report(at, 'at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured');
+  if (h.authorization) {
+    const a = h.authorization;
+    if (bearer) report(at, 'authorization is not compatible with bearer_token & bearer_token_file');
+    if (a.credentials !== undefined && a.credentials_file !== undefined)
+      report(
+        [...at, 'authorization', 'credentials_file'],
+        'at most one of authorization credentials & credentials_file must be configured',
+      );
+    if (a.type?.toLowerCase() === 'basic')
+      report(
+        [...at, 'authorization', 'type'],
+        'authorization type cannot be set to "basic", use "basic_auth" instead',
+      );
+    if (h.basic_auth || h.oauth2)
+      report(at, 'at most one of basic_auth, oauth2 & authorization must be configured');
+  }
+  if (h.oauth2) {
+    const o = h.oauth2;
+    if (o.client_id === undefined) report([...at, 'oauth2'], 'oauth2 client_id must be configured');
+    if (o.client_secret === undefined && o.client_secret_file === undefined)
+      report([...at, 'oauth2'], 'either oauth2 client_secret or client_secret_file must be configured');
+    if (o.token_url === undefined) report([...at, 'oauth2'], 'oauth2 token_url must be configured');
+    atMostOne(o, [['client_secret', 'client_secret_file']], [...at, 'oauth2'], report);
+  }
+  if (h.proxy_connect_header && Object.keys(h.proxy_connect_header).length > 0 && !h.proxy_url)
+    report(
+      [...at, 'proxy_connect_header'],
+      'if proxy_connect_header is configured proxy_url must also be configured',
+    );
+}
+
 /** The `global:` checks of Alertmanager's loader. */
 export function checkGlobal(g: GlobalConfig | undefined, path: Path, report: IssueReporter): void {
-  if (g) atMostOne(g, GLOBAL_PAIRS, path, report);
+  if (!g) return;
+  atMostOne(g, GLOBAL_PAIRS, path, report);
+  checkHttpConfig(g.http_config, path, report);
 }
 
 /**
@@ -40,6 +92,9 @@ export function checkReceiver(
   report: IssueReporter,
 ): void {
   const g = cfg.global ?? {};
+  for (const kind of ['webhook_configs', 'pagerduty_configs', 'opsgenie_configs', 'slack_configs'] as const) {
+    (r[kind] ?? []).forEach((c, i) => checkHttpConfig(c.http_config, [...path, kind, i], report));
+  }
   (r.webhook_configs ?? []).forEach((w, i) => {
     const at = [...path, 'webhook_configs', i];
     if (!w.url && !w.url_file) report(at, 'one of url or url_file must be configured');
