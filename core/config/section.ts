@@ -15,6 +15,11 @@ export interface ConfigSection {
   schema: z.ZodType;
   /** Whether the key may be absent. */
   optional?: boolean;
+  /**
+   * Paths (from the top of the file, e.g. ['alerting', 'route', 'match', 'team']) whose numbers and
+   * booleans are taken as the text written, as Go's YAML decoder does for string fields.
+   */
+  scalarsAsText?(path: (string | number)[]): boolean;
   /** Checks across the whole config: unique ids, references that point at something defined. */
   check?(config: Record<string, unknown>, report: IssueReporter): void;
   /**

@@ -24,7 +24,7 @@ beforeEach(async () => {
     parse(`
 route: { receiver: ops, group_by: [alertname], group_wait: 0s, group_interval: 1s }
 receivers: [{ name: ops, webhook_configs: [{ url: ${hook.url} }] }]
-vigil: { ack_secret: k3y, external_url: http://vigil.example }`),
+vigil: { ack_secret: k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y, external_url: http://vigil.example }`),
   );
   router = await AlertRouter.create({
     config,
@@ -35,7 +35,13 @@ vigil: { ack_secret: k3y, external_url: http://vigil.example }`),
   });
   await router.start();
   app = Fastify();
-  await app.register(alertingHttp({ router, db: store.db as AlertingDb, ackSecret: 'k3y' }));
+  await app.register(
+    alertingHttp({
+      router,
+      db: store.db as AlertingDb,
+      ackSecret: 'k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y',
+    }),
+  );
   base = await app.listen({ port: 0, host: '127.0.0.1' });
 });
 afterEach(async () => {
