@@ -75,10 +75,23 @@ export function tlsOptions(t: TlsConfig | undefined) {
   };
 }
 
+/** A copy of a parsed config value with every Secret (anything with `reveal()`) as its text. */
+function revealed(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(revealed);
+  if (v && typeof v === 'object') {
+    const r = (v as { reveal?: unknown }).reveal;
+    if (typeof r === 'function') return (r as () => unknown).call(v);
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, revealed(x)]));
+  }
+  return v;
+}
+
 /** Checks an http_config; throws a VigilError naming the first problem. */
 export function parseHttpConfig(raw: unknown, where: string): HttpClientConfig | undefined {
   if (raw === undefined || raw === null) return undefined;
-  if (typeof raw === 'object' && 'oauth2' in raw)
+  // The config schema (am-http-config.ts) has already turned secrets into Secret values.
+  raw = revealed(raw);
+  if (raw && typeof raw === 'object' && 'oauth2' in raw)
     throw new VigilError('CFG_UNSUPPORTED', `${where}.oauth2 is not supported by vigil`);
   const p = httpClientConfigSchema.safeParse(raw);
   if (!p.success) {
@@ -111,7 +124,13 @@ export function parseHttpConfig(raw: unknown, where: string): HttpClientConfig |
       'CFG_INVALID',
       `${where}: authorization type cannot be set to "basic", use "basic_auth" instead`,
     );
-  if (c.proxy_url !== undefined && !/^https?:\/\//.test(c.proxy_url))
+  // A scheme vigil cannot proxy through (socks5://) is refused; a value without a scheme is what
+  // Alertmanager's loader accepts too (Go's url.Parse): it fails when used, as there.
+  if (
+    c.proxy_url !== undefined &&
+    /^[a-z][a-z0-9+.-]*:\/\//i.test(c.proxy_url) &&
+    !/^https?:\/\//i.test(c.proxy_url)
+  )
     throw new VigilError('CFG_INVALID', `${where}: proxy_url must be an http:// or https:// URL`);
   return c;
 }

@@ -24,7 +24,7 @@ beforeEach(async () => {
     parse(`
 route: { receiver: ops, group_by: [alertname], group_wait: 0s, group_interval: 1s }
 receivers: [{ name: ops, webhook_configs: [{ url: ${hook.url}, send_resolved: true }] }]
-vigil: { ack_secret: k3y, external_url: http://vigil.example, ack_link_ttl: 1h }`),
+vigil: { ack_secret: k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y, external_url: http://vigil.example, ack_link_ttl: 1h }`),
   );
   router = await AlertRouter.create({
     config,
@@ -35,7 +35,7 @@ vigil: { ack_secret: k3y, external_url: http://vigil.example, ack_link_ttl: 1h }
   });
   await router.start();
   app = Fastify();
-  await app.register(alertingHttp({ router, db: store.db as AlertingDb, ackSecret: 'k3y' }));
+  await app.register(alertingHttp({ router, db: store.db as AlertingDb, ackSecret: 'k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y' }));
   base = await app.listen({ port: 0, host: '127.0.0.1' });
 });
 afterEach(async () => {
@@ -106,7 +106,7 @@ describe('signed acknowledgement links', () => {
     // One expiry for both the signature and the query (two Date.now() calls may differ by a tick).
     const exp = Date.now() - 1000;
     const expired = new URLSearchParams({
-      sig: signAckLink('k3y', link.id, e, exp),
+      sig: signAckLink('k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y', link.id, e, exp),
       e: String(e),
       exp: String(exp),
     });
@@ -152,7 +152,7 @@ describe('signed acknowledgement links', () => {
     const e = Number(link.params.get('e')) - 5000;
     const exp = Number(link.params.get('exp'));
     const other = new URLSearchParams({
-      sig: signAckLink('k3y', link.id, e, exp),
+      sig: signAckLink('k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y', link.id, e, exp),
       e: String(e),
       exp: String(exp),
     });

@@ -36,7 +36,12 @@ describe('http_config is checked as Alertmanager 0.25 checks it (amtool check-co
   it.each([
     ['basic_auth: {username: u, password: p}', 'ok'],
     ['authorization: {type: Bearer, credentials: x}, tls_config: {ca_file: /x, min_version: TLS12}', 'ok'],
-    ["oauth2: {client_id: a, client_secret_file: /b, token_url: 'http://x/', scopes: [a]}", 'ok'],
+    // Valid for Alertmanager, but vigil cannot send OAuth 2 yet: refused by name, never ignored.
+    [
+      "oauth2: {client_id: a, client_secret_file: /b, token_url: 'http://x/', scopes: [a]}",
+      'ok',
+      'http_config.oauth2 is not supported by vigil',
+    ],
     [
       "proxy_url: 'http://p:1/', proxy_connect_header: {a: [b]}, follow_redirects: true, enable_http2: true",
       'ok',
@@ -76,9 +81,10 @@ describe('http_config is checked as Alertmanager 0.25 checks it (amtool check-co
       'proxy_connect_header: {a: [b]}',
       'if proxy_connect_header is configured proxy_url must also be configured',
     ],
-  ])('%s', async (httpConfig, want) => {
+  ] as [string, string, string?][])('%s', async (httpConfig, want, vigilRefuses) => {
     const f = file(httpConfig);
     expect(await amtoolAccepts(f)).toBe(want === 'ok');
+    if (vigilRefuses) want = vigilRefuses;
     let problems: string[] = [];
     try {
       loadAlertingFile(f);
