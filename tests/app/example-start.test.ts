@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, spawnCli, waitForLog } from '../helpers/cli.js';
+import { httpsGet } from '../helpers/https.js';
 
 // `vigil start` on configs/vigil.example.yaml as a new user runs it: a fresh data directory, the
 // secrets it names set in the environment. Only the listen port is changed (to a free one).
@@ -36,8 +37,10 @@ describe('configs/vigil.example.yaml starts', () => {
     try {
       // A liveness bound, not a speed claim: clamd may load freshclam's full database first.
       const started = await waitForLog(child, (l) => l.msg === 'vigil started', 240_000);
-      const ready = await fetch(`${String(started.address)}/readyz`);
-      expect(await ready.json()).toEqual({ ok: true, reasons: [] });
+      // The example serves HTTPS with a self-signed certificate made on first start: trust exactly it.
+      const ca = readFileSync(join(dir, 'data', 'tls', 'self-signed.crt'), 'utf8');
+      const ready = await httpsGet(`${String(started.address)}/readyz`, ca);
+      expect(JSON.parse(ready.body)).toEqual({ ok: true, reasons: [] });
       expect(ready.status).toBe(200);
     } finally {
       child.kill('SIGTERM');
