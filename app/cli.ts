@@ -4,6 +4,7 @@ import { errorMessage } from '../core/index.js';
 import { registerConfigCommands } from './commands/config.js';
 import { registerStartCommand } from './commands/start.js';
 import { registerAuditCommands } from './commands/audit.js';
+import { registerBackupCommands } from './commands/backup.js';
 import { domainCommands } from './domains.js';
 import { installCliAudit } from './cli-audit.js';
 import { CliExit } from './cli-exit.js';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerStartCommand(program);
   registerConfigCommands(program);
   registerAuditCommands(program);
+  registerBackupCommands(program);
   for (const register of domainCommands) register(program);
   return program;
 }

@@ -1,4 +1,5 @@
 import {
+  assertPrimary,
   createMetricsRegistry,
   errorMessage,
   firingAlertsStore,
@@ -27,6 +28,7 @@ import { demoTarget, type DemoConfig } from './demo-target.js';
 import type { AlertRouterPort, LoadedConfig, Sinks, WireContext } from './wire/types.js';
 import { keyFilePath, openAuth, serverAuthFrom } from './auth.js';
 import { wireAudit, wireTls } from './wire/security.js';
+import { backupComponent, backupPlan } from './backup-plan.js';
 
 /** A running vigil: every component started, the HTTP server listening. */
 export interface Runtime {
@@ -59,6 +61,11 @@ export async function startRuntime(config: LoadedConfig, opts: StartOptions): Pr
   const store =
     opts.store ??
     (await openStore(storeUrl, { baseDir: opts.dataDir, log: log.child({ component: 'store' }) }));
+  if (!opts.store)
+    await assertPrimary(store).catch(async (err: unknown) => {
+      await store.close();
+      throw err;
+    });
   const started: Component[] = [];
   let alertTarget: (alerts: Alert[]) => Promise<void> = async (alerts) => {
     log.warn({ count: alerts.length }, 'alerts raised but no alert routing is configured');
@@ -98,6 +105,12 @@ export async function startRuntime(config: LoadedConfig, opts: StartOptions): Pr
     if (adminPassword) announceAdmin(adminPassword, log);
     const { components, plugins, router } = await wireDomains(ctx, openAlerts);
     components.unshift(audit, findingAlerts.firing);
+    const backup = backupComponent(backupPlan(config, opts.dataDir, storeUrl), {
+      log,
+      metrics,
+      timezone: config.timezone as string | undefined,
+    });
+    if (backup) components.push(backup);
     if (router) alertTarget = (alerts) => router.ingest(alerts);
     for (const c of components) {
       await c.start();

@@ -15,4 +15,5 @@ export * from './crypto/index.js';
 export * from './customer-scope.js';
 export * from './net.js';
 export * from './audit/index.js';
+export * from './backup/index.js';
 export * from './principal.js';
