@@ -19,7 +19,7 @@ import { backupGlob, backupPlan } from '../backup-plan.js';
  * version is older than `backup.max_age` (a missed night). One version suffices: a fresh install
  * must not page for a week until seven exist; retention keeps `backup.keep`.
  */
-function selfBackupService(ctx: WireContext): ServicesConfig {
+export function selfBackupService(ctx: WireContext): ServicesConfig {
   const plan = backupPlan(ctx.config, ctx.dataDir);
   if (!plan.cfg.enabled || !plan.storeFile) return [];
   return servicesSchema.parse([
