@@ -16,4 +16,5 @@ export * from './customer-scope.js';
 export * from './net.js';
 export * from './audit/index.js';
 export * from './backup/index.js';
+export * from './cluster/index.js';
 export * from './principal.js';
