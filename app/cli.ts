@@ -5,6 +5,7 @@ import { registerConfigCommands } from './commands/config.js';
 import { registerStartCommand } from './commands/start.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerBackupCommands } from './commands/backup.js';
+import { registerClusterCommands } from './commands/cluster.js';
 import { domainCommands } from './domains.js';
 import { installCliAudit } from './cli-audit.js';
 import { CliExit } from './cli-exit.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerConfigCommands(program);
   registerAuditCommands(program);
   registerBackupCommands(program);
+  registerClusterCommands(program);
   for (const register of domainCommands) register(program);
   return program;
 }

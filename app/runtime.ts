@@ -1,4 +1,6 @@
 import {
+  LeaderElection,
+  registerClusterMetrics,
   assertPrimary,
   createMetricsRegistry,
   errorMessage,
@@ -29,6 +31,7 @@ import type { AlertRouterPort, LoadedConfig, Sinks, WireContext } from './wire/t
 import { keyFilePath, openAuth, serverAuthFrom } from './auth.js';
 import { wireAudit, wireTls } from './wire/security.js';
 import { backupComponent, backupPlan } from './backup-plan.js';
+import { INSTANCE_ID, configHashOf } from './instance.js';
 
 /** A running vigil: every component started, the HTTP server listening. */
 export interface Runtime {
@@ -94,7 +97,15 @@ export async function startRuntime(config: LoadedConfig, opts: StartOptions): Pr
     },
     findings: findingAlerts.sink,
   };
-  const ctx: WireContext = { log, metrics, store, clock, dataDir: opts.dataDir, config, sinks };
+  const leader = new LeaderElection({
+    store,
+    instanceId: INSTANCE_ID,
+    clock,
+    log: log.child({ component: 'leader-election' }),
+    configHash: configHashOf(config),
+  });
+  registerClusterMetrics(metrics, leader);
+  const ctx: WireContext = { log, metrics, store, clock, dataDir: opts.dataDir, config, sinks, leader };
   try {
     // The audit log starts first and stops last, so it records every request the server answers.
     const audit = wireAudit(ctx, opts.store !== undefined);
@@ -104,7 +115,8 @@ export async function startRuntime(config: LoadedConfig, opts: StartOptions): Pr
     const adminPassword = await auth.service.ensureAdmin();
     if (adminPassword) announceAdmin(adminPassword, log);
     const { components, plugins, router } = await wireDomains(ctx, openAlerts);
-    components.unshift(audit, findingAlerts.firing);
+    // The lease is read before anything else starts; /readyz stays false until it was (issue 16).
+    components.unshift(leader, audit, findingAlerts.firing);
     const backup = backupComponent(backupPlan(config, opts.dataDir, storeUrl), {
       log,
       metrics,

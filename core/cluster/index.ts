@@ -12,3 +12,4 @@ export {
   type ClusterInstancesTable,
   type LeaseRound,
 } from './lease-repo.js';
+export { registerClusterMetrics } from './cluster-metrics.js';
