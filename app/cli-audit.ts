@@ -35,6 +35,9 @@ const NOT_AUDITED = new Set([
   'rbac matrix',
   'evidence verify',
   'audit pubkey',
+  // Lists files; restores into a data directory that has no store yet (or replaces a stopped one).
+  'backup list',
+  'backup restore',
 ]);
 
 /** `alerts ack` for the `ack` subcommand of `alerts`. */

@@ -4,6 +4,8 @@ import { errorMessage } from '../core/index.js';
 import { registerConfigCommands } from './commands/config.js';
 import { registerStartCommand } from './commands/start.js';
 import { registerAuditCommands } from './commands/audit.js';
+import { registerBackupCommands } from './commands/backup.js';
+import { registerClusterCommands } from './commands/cluster.js';
 import { domainCommands } from './domains.js';
 import { installCliAudit } from './cli-audit.js';
 import { CliExit } from './cli-exit.js';
@@ -21,6 +23,8 @@ export function buildProgram(): Command {
   registerStartCommand(program);
   registerConfigCommands(program);
   registerAuditCommands(program);
+  registerBackupCommands(program);
+  registerClusterCommands(program);
   for (const register of domainCommands) register(program);
   return program;
 }

@@ -1,4 +1,7 @@
 import {
+  LeaderElection,
+  registerClusterMetrics,
+  assertPrimary,
   createMetricsRegistry,
   errorMessage,
   firingAlertsStore,
@@ -27,6 +30,8 @@ import { demoTarget, type DemoConfig } from './demo-target.js';
 import type { AlertRouterPort, LoadedConfig, Sinks, WireContext } from './wire/types.js';
 import { keyFilePath, openAuth, serverAuthFrom } from './auth.js';
 import { wireAudit, wireTls } from './wire/security.js';
+import { backupComponent, backupPlan } from './backup-plan.js';
+import { INSTANCE_ID, configHashOf } from './instance.js';
 
 /** A running vigil: every component started, the HTTP server listening. */
 export interface Runtime {
@@ -59,6 +64,11 @@ export async function startRuntime(config: LoadedConfig, opts: StartOptions): Pr
   const store =
     opts.store ??
     (await openStore(storeUrl, { baseDir: opts.dataDir, log: log.child({ component: 'store' }) }));
+  if (!opts.store)
+    await assertPrimary(store).catch(async (err: unknown) => {
+      await store.close();
+      throw err;
+    });
   const started: Component[] = [];
   let alertTarget: (alerts: Alert[]) => Promise<void> = async (alerts) => {
     log.warn({ count: alerts.length }, 'alerts raised but no alert routing is configured');
@@ -87,7 +97,15 @@ export async function startRuntime(config: LoadedConfig, opts: StartOptions): Pr
     },
     findings: findingAlerts.sink,
   };
-  const ctx: WireContext = { log, metrics, store, clock, dataDir: opts.dataDir, config, sinks };
+  const leader = new LeaderElection({
+    store,
+    instanceId: INSTANCE_ID,
+    clock,
+    log: log.child({ component: 'leader-election' }),
+    configHash: configHashOf(config),
+  });
+  registerClusterMetrics(metrics, leader);
+  const ctx: WireContext = { log, metrics, store, clock, dataDir: opts.dataDir, config, sinks, leader };
   try {
     // The audit log starts first and stops last, so it records every request the server answers.
     const audit = wireAudit(ctx, opts.store !== undefined);
@@ -97,7 +115,14 @@ export async function startRuntime(config: LoadedConfig, opts: StartOptions): Pr
     const adminPassword = await auth.service.ensureAdmin();
     if (adminPassword) announceAdmin(adminPassword, log);
     const { components, plugins, router } = await wireDomains(ctx, openAlerts);
-    components.unshift(audit, findingAlerts.firing);
+    // The lease is read before anything else starts; /readyz stays false until it was (issue 16).
+    components.unshift(leader, audit, findingAlerts.firing);
+    const backup = backupComponent(backupPlan(config, opts.dataDir, storeUrl), {
+      log,
+      metrics,
+      timezone: config.timezone as string | undefined,
+    });
+    if (backup) components.push(backup);
     if (router) alertTarget = (alerts) => router.ingest(alerts);
     for (const c of components) {
       await c.start();

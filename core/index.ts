@@ -15,4 +15,6 @@ export * from './crypto/index.js';
 export * from './customer-scope.js';
 export * from './net.js';
 export * from './audit/index.js';
+export * from './backup/index.js';
+export * from './cluster/index.js';
 export * from './principal.js';

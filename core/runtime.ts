@@ -32,4 +32,9 @@ export interface RuntimeContext {
   store: Store;
   clock: Clock;
   dataDir: string;
+  /**
+   * Leadership among instances on one PostgreSQL (core/cluster): work that must happen once runs
+   * only while `isLeader()`. Absent in tools and tests that run one instance (then: always leader).
+   */
+  leader?: { isLeader(): boolean; readonly epoch: number | undefined };
 }

@@ -32,6 +32,8 @@ export interface AnalyzersComponentOptions {
   resendMs?: number;
   /** Keeps the firing alerts (held IDS alerts, dead-man) over a restart. */
   firingStore?: FiringAlertsStore;
+  /** Among several instances on one store, scheduled runs happen on the leader only (issue 16). */
+  leader?: { isLeader(): boolean };
 }
 
 /**
@@ -102,6 +104,7 @@ export function analyzersComponent(o: AnalyzersComponentOptions): Component {
         `analysis-${analyzer}`,
         o.config.schedule,
         async ({ scheduledFor }) => {
+          if (o.leader && !o.leader.isLeader()) return; // the leader runs it, once
           try {
             const res = await runAnalysis({
               db: o.db,

@@ -30,6 +30,7 @@ export async function wireAnalyzers(ctx: WireContext): Promise<DomainWiring> {
     alerts: ctx.sinks.alerts,
     findings: ctx.sinks.findings,
     firingStore: firingAlertsStore(ctx.store.db, 'analyzers'),
+    ...(ctx.leader ? { leader: ctx.leader } : {}),
   });
   return { components: [component] };
 }

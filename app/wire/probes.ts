@@ -5,11 +5,43 @@ import {
   agentRoutes,
   probesSectionSchema,
   resolveProbes,
+  servicesSchema,
   type LocationsConfig,
   type ProbesSettings,
   type ServicesConfig,
 } from '../../probes/index.js';
 import type { DomainWiring, WireContext } from './types.js';
+import { backupGlob, backupPlan } from '../backup-plan.js';
+
+/**
+ * vigil's own backups, watched by the backup probe like any customer's (issue 16): on a SQLite
+ * store with backups enabled, a probe of the backup folder that pages when the newest verified
+ * version is older than `backup.max_age` (a missed night). One version suffices: a fresh install
+ * must not page for a week until seven exist; retention keeps `backup.keep`.
+ */
+export function selfBackupService(ctx: WireContext): ServicesConfig {
+  const plan = backupPlan(ctx.config, ctx.dataDir);
+  if (!plan.cfg.enabled || !plan.storeFile) return [];
+  return servicesSchema.parse([
+    {
+      id: 'vigil-backups',
+      name: "vigil's own backups",
+      customer: 'vigil',
+      probes: [
+        {
+          type: 'backup',
+          id: 'vigil-backup',
+          interval: '15m',
+          path: backupGlob(plan),
+          max_age: `${Math.round(plan.cfg.max_age / 1000)}s`,
+          min_versions: 1,
+          sla: false,
+          alert: true,
+        },
+      ],
+    },
+  ]);
+}
 
 /**
  * Wires the probes domain into `vigil start`: a component that probes every target assigned to
@@ -19,7 +51,10 @@ import type { DomainWiring, WireContext } from './types.js';
  */
 export async function wireProbes(ctx: WireContext): Promise<DomainWiring> {
   const settings = (ctx.config.probes as ProbesSettings | undefined) ?? probesSectionSchema.parse({});
-  const services = (ctx.config.services as ServicesConfig | undefined) ?? [];
+  const services = [
+    ...((ctx.config.services as ServicesConfig | undefined) ?? []),
+    ...selfBackupService(ctx),
+  ];
   const locations = (ctx.config.locations as LocationsConfig | undefined) ?? [];
   const probes = resolveProbes(services, settings.location);
   const alerting = probes.filter((p) => p.alert);

@@ -4,6 +4,7 @@ import type { ConfigSection, IssueReporter } from './section.js';
 import { id, timezone } from './primitives.js';
 import { namedTimeIntervalSchema } from '../time/index.js';
 import { auditSection } from '../audit/config.js';
+import { backupSection } from '../backup/config.js';
 import { checkListenSecurity, tlsSchema } from './tls-section.js';
 
 /** The vigil default time zone (the contracts are Dutch). */
@@ -107,4 +108,5 @@ export const coreSections: ConfigSection[] = [
     }),
   },
   auditSection,
+  backupSection,
 ];
