@@ -6,6 +6,7 @@ import { analyzersSections, scannersConfigSections } from '../analyzers/index.js
 import type { DomainWiring, WireContext, RegisterCommands } from './wire/types.js';
 import { demoSection } from './demo-target.js';
 import { serverConfigSections } from '../server/index.js';
+import { incidentsSections } from '../incidents/index.js';
 import { registerAccountCommands } from './commands/accounts.js';
 import { wireAlerting } from './wire/alerting.js';
 import { wireProbes } from './wire/probes.js';
@@ -28,6 +29,7 @@ export const allSections: ConfigSection[] = [
   ...analyzersSections,
   ...scannersConfigSections,
   ...serverConfigSections,
+  ...incidentsSections,
 ];
 
 /** The domains `vigil start` wires, in start order (alert routing first, so sinks have a target). */

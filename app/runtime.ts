@@ -26,6 +26,7 @@ import { storeUrlOf } from './paths.js';
 import { demoTarget, type DemoConfig } from './demo-target.js';
 import type { AlertRouterPort, LoadedConfig, Sinks, WireContext } from './wire/types.js';
 import { keyFilePath, openAuth, serverAuthFrom } from './auth.js';
+import { incidentFeeds } from './wire/incidents.js';
 
 /** A running vigil: every component started, the HTTP server listening. */
 export interface Runtime {
@@ -63,10 +64,13 @@ export async function startRuntime(config: LoadedConfig, opts: StartOptions): Pr
     log.warn({ count: alerts.length }, 'alerts raised but no alert routing is configured');
   };
   const openAlerts = new OpenAlerts(() => clock.now());
-  const alertSink = async (alerts: Alert[]): Promise<void> => {
+  const routedAlerts = async (alerts: Alert[]): Promise<void> => {
     openAlerts.observe(alerts);
     await alertTarget(alerts);
   };
+  // Outage alerts and security findings also open incidents (issue 12), when configured.
+  const incidents = incidentFeeds(config, store, clock, log.child({ component: 'incidents' }));
+  const alertSink = incidents ? incidents.alerts(routedAlerts) : routedAlerts;
   // Findings of scheduled analysis runs and scans page through the router like any alert.
   const findingAlerts = findingAlertSink({
     alerts: alertSink,
@@ -84,7 +88,7 @@ export async function startRuntime(config: LoadedConfig, opts: StartOptions): Pr
         if (fresh.length > 0) await upsertRollups(trx as Kysely<ProbeRollupsDb>, fresh);
       });
     },
-    findings: findingAlerts.sink,
+    findings: incidents ? incidents.findings(findingAlerts.sink) : findingAlerts.sink,
   };
   const ctx: WireContext = { log, metrics, store, clock, dataDir: opts.dataDir, config, sinks };
   try {

@@ -1,0 +1,54 @@
+import type { Kysely } from 'kysely';
+import {
+  errorMessage,
+  type Alert,
+  type AlertSink,
+  type Clock,
+  type Finding,
+  type FindingSink,
+  type IncidentRecordsDb,
+  type Logger,
+  type Store,
+} from '../../core/index.js';
+import { IncidentService, incidentOpener, type IncidentsConfig } from '../../incidents/index.js';
+import type { LoadedConfig } from './types.js';
+
+/** The alert and findings sinks of `vigil start` with the incident opener behind them. */
+export interface IncidentFeeds {
+  alerts(next: AlertSink): AlertSink;
+  findings(next: FindingSink): FindingSink;
+}
+
+/**
+ * The incident opener on the runtime's sinks (issue 12): alerts and findings go where they went
+ * before, then to the opening rules. Undefined without an `incidents` key: nothing is opened
+ * and the sinks stay as they were. A failing opener is logged, never lost to the router.
+ */
+export function incidentFeeds(
+  config: LoadedConfig,
+  store: Store,
+  clock: Clock,
+  log: Logger,
+): IncidentFeeds | undefined {
+  const cfg = config.incidents as IncidentsConfig | undefined;
+  if (cfg === undefined) return undefined;
+  const service = new IncidentService(store.db as Kysely<IncidentRecordsDb>, clock);
+  const opener = incidentOpener({ service, config: cfg, now: () => clock.now(), log });
+  const guard = async (what: string, f: () => Promise<void>): Promise<void> => {
+    try {
+      await f();
+    } catch (err) {
+      log.error({ err: errorMessage(err) }, `incident opener failed on ${what}`);
+    }
+  };
+  return {
+    alerts: (next) => async (alerts: Alert[]) => {
+      await next(alerts);
+      await guard('alerts', () => opener.alerts(alerts));
+    },
+    findings: (next) => async (findings: Finding[]) => {
+      await next(findings);
+      await guard('findings', () => opener.findings(findings));
+    },
+  };
+}

@@ -1,0 +1,6 @@
+// The incidents domain (issue 12, S9/S11): lifecycle, opening rules, update cadence, and what
+// the customer is told. It imports only core; app/ wires its sinks and messages.
+export { incidentsSchema, incidentsSections, type IncidentsConfig } from './config.js';
+export { advance, reopen, addEntry, measuresOf, type TimelineKind } from './lifecycle.js';
+export { IncidentService, newIncidentId, type OpenIncident, type CustomerFilter } from './service.js';
+export { incidentOpener, isSecurityFinding, findingLine, type IncidentOpener } from './opener.js';
