@@ -4,3 +4,4 @@ export { incidentsSchema, incidentsSections, type IncidentsConfig } from './conf
 export { advance, reopen, addEntry, measuresOf, type TimelineKind } from './lifecycle.js';
 export { IncidentService, newIncidentId, type OpenIncident, type CustomerFilter } from './service.js';
 export { incidentOpener, isSecurityFinding, findingLine, type IncidentOpener } from './opener.js';
+export { UpdateCadence, nextUpdateDue, UPDATE_DUE_ALERT, UPDATE_OVERDUE_ALERT } from './cadence.js';

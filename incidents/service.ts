@@ -5,6 +5,7 @@ import {
   getIncidentRecord,
   queryIncidentRecords,
   saveIncidentRecord,
+  setIncidentCadenceMarks,
   type Clock,
   type IncidentPriority,
   type IncidentRecord,
@@ -133,6 +134,11 @@ export class IncidentService {
   /** Saves a changed record as is (cadence bookkeeping, joined findings). */
   async save(rec: IncidentRecord): Promise<void> {
     await saveIncidentRecord(this.db, rec);
+  }
+
+  /** Records that the reminder (and escalation) for an update period went out. */
+  async markCadence(id: string, marks: { remindedAt: number; escalatedAt?: number }): Promise<void> {
+    await setIncidentCadenceMarks(this.db, id, marks);
   }
 
   private async change(

@@ -10,8 +10,13 @@ import {
   type Logger,
   type Store,
 } from '../../core/index.js';
-import { IncidentService, incidentOpener, type IncidentsConfig } from '../../incidents/index.js';
-import type { LoadedConfig } from './types.js';
+import {
+  IncidentService,
+  UpdateCadence,
+  incidentOpener,
+  type IncidentsConfig,
+} from '../../incidents/index.js';
+import type { DomainWiring, LoadedConfig, WireContext } from './types.js';
 
 /** The alert and findings sinks of `vigil start` with the incident opener behind them. */
 export interface IncidentFeeds {
@@ -51,4 +56,19 @@ export function incidentFeeds(
       await guard('findings', () => opener.findings(findings));
     },
   };
+}
+
+/** The incidents domain in `vigil start`: the update cadence (reminders, escalations to the router). */
+export async function wireIncidents(ctx: WireContext): Promise<DomainWiring> {
+  const cfg = ctx.config.incidents as IncidentsConfig | undefined;
+  if (cfg === undefined) return { components: [] };
+  const service = new IncidentService(ctx.store.db as Kysely<IncidentRecordsDb>, ctx.clock);
+  const cadence = new UpdateCadence({
+    service,
+    config: cfg,
+    alerts: ctx.sinks.alerts,
+    now: () => ctx.clock.now(),
+    log: ctx.log,
+  });
+  return { components: [cadence] };
 }

@@ -185,3 +185,19 @@ export async function listIncidentMessages(
   const rows = await query.orderBy('id').execute();
   return rows.map((r) => ({ ...r, id: Number(r.id) }));
 }
+
+/** Sets only the cadence marks of an incident (no read-modify-write of the whole record). */
+export async function setIncidentCadenceMarks(
+  db: Kysely<IncidentRecordsDb>,
+  id: string,
+  marks: { remindedAt: number; escalatedAt?: number },
+): Promise<void> {
+  await db
+    .updateTable('incidents')
+    .set({
+      reminded_at: marks.remindedAt,
+      ...(marks.escalatedAt !== undefined ? { escalated_at: marks.escalatedAt } : {}),
+    })
+    .where('id', '=', id)
+    .execute();
+}
