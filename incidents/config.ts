@@ -42,6 +42,14 @@ export const incidentsSchema = z.strictObject({
     .prefault({}),
   /** The owner is reminded this long before an update is due. */
   remind_before: duration().prefault('10m'),
+  /** SMTP for customer reports; without it no report is sent (incidents are still opened). */
+  email: z
+    .strictObject({
+      smarthost: z.string().regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/, 'must be HOST:PORT'),
+      from: z.string().min(3),
+      require_tls: z.boolean().default(true),
+    })
+    .optional(),
   /** A security-incident report reaches the customer within this delay (MKBackup 24.5: at once). */
   report_delay: duration().prefault('15m'),
 });

@@ -5,3 +5,23 @@ export { advance, reopen, addEntry, measuresOf, type TimelineKind } from './life
 export { IncidentService, newIncidentId, type OpenIncident, type CustomerFilter } from './service.js';
 export { incidentOpener, isSecurityFinding, findingLine, type IncidentOpener } from './opener.js';
 export { UpdateCadence, nextUpdateDue, UPDATE_DUE_ALERT, UPDATE_OVERDUE_ALERT } from './cadence.js';
+export {
+  reportJson,
+  reportHtml,
+  reportText,
+  reportSections,
+  type ReportJson,
+  type ReportCustomer,
+  type ReportKind,
+  type ReportLanguage,
+} from './report.js';
+export { reportPdf } from './report-pdf.js';
+export {
+  CustomerOutbox,
+  mailHash,
+  type CustomerMail,
+  type MailTransport,
+  type SendResult,
+} from './outbox.js';
+export { smtpTransport, type SmtpSettings } from './smtp.js';
+export { CustomerReporter, type CustomerContacts } from './reporter.js';

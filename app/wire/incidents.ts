@@ -11,9 +11,13 @@ import {
   type Store,
 } from '../../core/index.js';
 import {
+  CustomerOutbox,
+  CustomerReporter,
   IncidentService,
   UpdateCadence,
   incidentOpener,
+  smtpTransport,
+  type CustomerContacts,
   type IncidentsConfig,
 } from '../../incidents/index.js';
 import type { DomainWiring, LoadedConfig, WireContext } from './types.js';
@@ -70,5 +74,22 @@ export async function wireIncidents(ctx: WireContext): Promise<DomainWiring> {
     now: () => ctx.clock.now(),
     log: ctx.log,
   });
-  return { components: [cadence] };
+  if (cfg.email === undefined) return { components: [cadence] };
+  const db = ctx.store.db as Kysely<IncidentRecordsDb>;
+  const outbox = new CustomerOutbox({
+    db,
+    send: smtpTransport(cfg.email),
+    now: () => ctx.clock.now(),
+    log: ctx.log,
+  });
+  const reporter = new CustomerReporter({
+    service,
+    outbox,
+    db,
+    customers: (ctx.config.customers as CustomerContacts[] | undefined) ?? [],
+    log: ctx.log,
+    // Look often enough that a report goes out well within the promised delay.
+    everyMs: Math.max(1000, Math.min(30_000, Math.floor(cfg.report_delay / 4))),
+  });
+  return { components: [cadence, reporter] };
 }

@@ -47,6 +47,12 @@ export interface IncidentMessagesTable {
   delivered_at: number | null;
   /** `pending`, `delivered`, or `failed: <reason>`. */
   result: string;
+  /** What is sent (JSON; attachments base64): a pending message is resent from it after a restart. */
+  payload: string;
+  attempts: number;
+  next_attempt_at: number;
+  /** JSON array of `{at, ok, reason?}`: every attempt. */
+  attempt_log: string;
 }
 
 export interface IncidentRecordsDb {
@@ -157,18 +163,49 @@ export async function insertIncidentMessage(
   return Number(row.id);
 }
 
-/** Sets a message's delivery result. */
-export async function setIncidentMessageResult(
+/** Records one delivery attempt of a message: result, attempt count and log, next attempt time. */
+export async function recordIncidentMessageAttempt(
   db: Kysely<IncidentRecordsDb>,
-  id: number,
-  result: string,
-  deliveredAt: number | null,
+  m: {
+    id: number;
+    result: string;
+    deliveredAt: number | null;
+    attempts: number;
+    nextAttemptAt: number;
+    attemptLog: string;
+  },
 ): Promise<void> {
   await db
     .updateTable('incident_messages')
-    .set({ result, delivered_at: deliveredAt })
-    .where('id', '=', id)
+    .set({
+      result: m.result,
+      delivered_at: m.deliveredAt,
+      attempts: m.attempts,
+      next_attempt_at: m.nextAttemptAt,
+      attempt_log: m.attemptLog,
+    })
+    .where('id', '=', m.id)
     .execute();
+}
+
+/** Pending messages due for an attempt, oldest first. */
+export async function dueIncidentMessages(
+  db: Kysely<IncidentRecordsDb>,
+  nowMs: number,
+): Promise<Array<IncidentMessagesTable & { id: number }>> {
+  const rows = await db
+    .selectFrom('incident_messages')
+    .selectAll()
+    .where('result', '=', 'pending')
+    .where('next_attempt_at', '<=', nowMs)
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({
+    ...r,
+    id: Number(r.id),
+    attempts: Number(r.attempts),
+    next_attempt_at: Number(r.next_attempt_at),
+  }));
 }
 
 /** Messages, oldest first, optionally of one incident or customer. */

@@ -36,6 +36,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('delivered_at', 'bigint')
     .addColumn('result', 'text', (c) => c.notNull())
+    // The outbox: what to send (JSON, attachments base64), so a restart resends a pending message.
+    .addColumn('payload', 'text', (c) => c.notNull())
+    .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())
+    .addColumn('attempt_log', 'text', (c) => c.notNull().defaultTo('[]'))
     .execute();
   await db.schema
     .createIndex('incident_messages_incident')
