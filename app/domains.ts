@@ -19,6 +19,7 @@ import { registerSlaCommands } from './commands/sla.js';
 import { registerAlertCommands } from './commands/alerts.js';
 import { registerAnalyzeCommands } from './commands/analyze.js';
 import { registerScanCommands } from './commands/scan.js';
+import { registerIncidentCommands } from './commands/incidents.js';
 
 /** Every config section vigil knows: core's, the app's and each domain's. */
 export const allSections: ConfigSection[] = [
@@ -51,4 +52,5 @@ export const domainCommands: RegisterCommands[] = [
   registerAnalyzeCommands,
   registerScanCommands,
   registerAccountCommands,
+  registerIncidentCommands,
 ];
