@@ -25,3 +25,4 @@ export {
 } from './outbox.js';
 export { smtpTransport, type SmtpSettings } from './smtp.js';
 export { CustomerReporter, type CustomerContacts } from './reporter.js';
+export { incidentsHttp } from './http.js';

@@ -16,6 +16,7 @@ import {
   IncidentService,
   UpdateCadence,
   incidentOpener,
+  incidentsHttp,
   smtpTransport,
   type CustomerContacts,
   type IncidentsConfig,
@@ -62,11 +63,21 @@ export function incidentFeeds(
   };
 }
 
-/** The incidents domain in `vigil start`: the update cadence (reminders, escalations to the router). */
+/**
+ * The incidents domain in `vigil start`: its HTTP routes, the update cadence (reminders,
+ * escalations to the router) and, with `incidents.email`, the customer reporter and its outbox.
+ */
 export async function wireIncidents(ctx: WireContext): Promise<DomainWiring> {
   const cfg = ctx.config.incidents as IncidentsConfig | undefined;
-  if (cfg === undefined) return { components: [] };
   const service = new IncidentService(ctx.store.db as Kysely<IncidentRecordsDb>, ctx.clock);
+  const customers = (ctx.config.customers as CustomerContacts[] | undefined) ?? [];
+  // The routes always: incidents are opened by hand and reported by customers without rules too.
+  const http = incidentsHttp({
+    service,
+    customerIds: () => customers.map((c) => c.id),
+    now: () => ctx.clock.now(),
+  });
+  if (cfg === undefined) return { components: [], http };
   const cadence = new UpdateCadence({
     service,
     config: cfg,
@@ -74,7 +85,7 @@ export async function wireIncidents(ctx: WireContext): Promise<DomainWiring> {
     now: () => ctx.clock.now(),
     log: ctx.log,
   });
-  if (cfg.email === undefined) return { components: [cadence] };
+  if (cfg.email === undefined) return { components: [cadence], http };
   const db = ctx.store.db as Kysely<IncidentRecordsDb>;
   const outbox = new CustomerOutbox({
     db,
@@ -86,10 +97,10 @@ export async function wireIncidents(ctx: WireContext): Promise<DomainWiring> {
     service,
     outbox,
     db,
-    customers: (ctx.config.customers as CustomerContacts[] | undefined) ?? [],
+    customers,
     log: ctx.log,
     // Look often enough that a report goes out well within the promised delay.
     everyMs: Math.max(1000, Math.min(30_000, Math.floor(cfg.report_delay / 4))),
   });
-  return { components: [cadence, reporter] };
+  return { components: [cadence, reporter], http };
 }
