@@ -54,12 +54,10 @@ async function handle(reply: FastifyReply, f: () => Promise<unknown>, code = 200
   } catch (err) {
     const status = err instanceof VigilError ? STATUS[err.code] : undefined;
     if (status === undefined || !(err instanceof VigilError)) throw err;
-    return reply
-      .code(status)
-      .send({
-        error: status === 404 ? 'not_found' : status === 409 ? 'conflict' : 'bad_request',
-        message: err.message,
-      });
+    return reply.code(status).send({
+      error: status === 404 ? 'not_found' : status === 409 ? 'conflict' : 'bad_request',
+      message: err.message,
+    });
   }
 }
 

@@ -26,3 +26,10 @@ export {
 export { smtpTransport, type SmtpSettings } from './smtp.js';
 export { CustomerReporter, type CustomerContacts } from './reporter.js';
 export { incidentsHttp } from './http.js';
+export {
+  PLANNED_NOTICE_MS,
+  plannedNoticeLate,
+  oneMonthAfter,
+  checkChangeNotice,
+  changeNoticeMail,
+} from './notices.js';
