@@ -20,6 +20,7 @@ import { registerAlertCommands } from './commands/alerts.js';
 import { registerAnalyzeCommands } from './commands/analyze.js';
 import { registerScanCommands } from './commands/scan.js';
 import { registerIncidentCommands } from './commands/incidents.js';
+import { registerNoticeCommands } from './commands/notices.js';
 
 /** Every config section vigil knows: core's, the app's and each domain's. */
 export const allSections: ConfigSection[] = [
@@ -53,4 +54,5 @@ export const domainCommands: RegisterCommands[] = [
   registerScanCommands,
   registerAccountCommands,
   registerIncidentCommands,
+  registerNoticeCommands,
 ];

@@ -18,6 +18,8 @@ export {
 export { reportPdf } from './report-pdf.js';
 export {
   CustomerOutbox,
+  enqueueCustomerMail,
+  type MailMeta,
   mailHash,
   type CustomerMail,
   type MailTransport,

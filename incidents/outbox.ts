@@ -35,6 +35,49 @@ export function mailHash(m: CustomerMail): string {
   return h.digest('hex');
 }
 
+/** What a queued mail is about. */
+export interface MailMeta {
+  incidentId: string | null;
+  customerId: string;
+  kind: string;
+}
+
+/**
+ * Queues a mail in the outbox (a row with its content hash, `pending`); the running vigil's
+ * reporter sends it. Also used by commands, which only queue.
+ */
+export async function enqueueCustomerMail(
+  db: Kysely<IncidentRecordsDb>,
+  m: CustomerMail,
+  meta: MailMeta,
+  now: number,
+): Promise<number> {
+  const stored: StoredMail = {
+    ...m,
+    attachments: m.attachments.map((a) => ({
+      filename: a.filename,
+      contentType: a.contentType,
+      base64: a.content.toString('base64'),
+    })),
+  };
+  return insertIncidentMessage(db, {
+    incident_id: meta.incidentId,
+    customer_id: meta.customerId,
+    kind: meta.kind,
+    channel: 'email',
+    recipient: m.to,
+    subject: m.subject,
+    content_sha256: mailHash(m),
+    created_at: now,
+    delivered_at: null,
+    result: 'pending',
+    payload: JSON.stringify(stored),
+    attempts: 0,
+    next_attempt_at: now,
+    attempt_log: '[]',
+  });
+}
+
 /**
  * A durable outbox of messages to customers (issue 12). A message is a row (content, hash) before
  * it is sent; each attempt is logged on the row; retryable failures back off exponentially up to
@@ -54,35 +97,8 @@ export class CustomerOutbox {
   ) {}
 
   /** Queues a mail; returns the message id. */
-  async enqueue(
-    m: CustomerMail,
-    meta: { incidentId: string | null; customerId: string; kind: string },
-  ): Promise<number> {
-    const stored: StoredMail = {
-      ...m,
-      attachments: m.attachments.map((a) => ({
-        filename: a.filename,
-        contentType: a.contentType,
-        base64: a.content.toString('base64'),
-      })),
-    };
-    const now = this.o.now();
-    return insertIncidentMessage(this.o.db, {
-      incident_id: meta.incidentId,
-      customer_id: meta.customerId,
-      kind: meta.kind,
-      channel: 'email',
-      recipient: m.to,
-      subject: m.subject,
-      content_sha256: mailHash(m),
-      created_at: now,
-      delivered_at: null,
-      result: 'pending',
-      payload: JSON.stringify(stored),
-      attempts: 0,
-      next_attempt_at: now,
-      attempt_log: '[]',
-    });
+  async enqueue(m: CustomerMail, meta: MailMeta): Promise<number> {
+    return enqueueCustomerMail(this.o.db, m, meta, this.o.now());
   }
 
   /** Sends every due pending message once; returns how many were delivered. */
