@@ -6,17 +6,21 @@ import { analyzersSections, scannersConfigSections } from '../analyzers/index.js
 import type { DomainWiring, WireContext, RegisterCommands } from './wire/types.js';
 import { demoSection } from './demo-target.js';
 import { serverConfigSections } from '../server/index.js';
+import { incidentsSections } from '../incidents/index.js';
 import { registerAccountCommands } from './commands/accounts.js';
 import { wireAlerting } from './wire/alerting.js';
 import { wireProbes } from './wire/probes.js';
 import { wireSla } from './wire/sla.js';
 import { wireScanners } from './wire/scanners.js';
 import { wireAnalyzers } from './wire/analyzers.js';
+import { wireIncidents } from './wire/incidents.js';
 import { registerProbeCommands } from './commands/probes.js';
 import { registerSlaCommands } from './commands/sla.js';
 import { registerAlertCommands } from './commands/alerts.js';
 import { registerAnalyzeCommands } from './commands/analyze.js';
 import { registerScanCommands } from './commands/scan.js';
+import { registerIncidentCommands } from './commands/incidents.js';
+import { registerNoticeCommands } from './commands/notices.js';
 
 /** Every config section vigil knows: core's, the app's and each domain's. */
 export const allSections: ConfigSection[] = [
@@ -28,6 +32,7 @@ export const allSections: ConfigSection[] = [
   ...analyzersSections,
   ...scannersConfigSections,
   ...serverConfigSections,
+  ...incidentsSections,
 ];
 
 /** The domains `vigil start` wires, in start order (alert routing first, so sinks have a target). */
@@ -37,6 +42,7 @@ export const domainWirings: Array<{ name: string; wire: (ctx: WireContext) => Pr
   { name: 'probes', wire: wireProbes },
   { name: 'analyzers', wire: wireAnalyzers },
   { name: 'scanners', wire: wireScanners },
+  { name: 'incidents', wire: wireIncidents },
 ];
 
 /** The domains' CLI commands. */
@@ -47,4 +53,6 @@ export const domainCommands: RegisterCommands[] = [
   registerAnalyzeCommands,
   registerScanCommands,
   registerAccountCommands,
+  registerIncidentCommands,
+  registerNoticeCommands,
 ];

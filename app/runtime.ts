@@ -32,6 +32,7 @@ import { keyFilePath, openAuth, serverAuthFrom } from './auth.js';
 import { wireAudit, wireTls } from './wire/security.js';
 import { backupComponent, backupPlan } from './backup-plan.js';
 import { INSTANCE_ID, configHashOf } from './instance.js';
+import { incidentFeeds } from './wire/incidents.js';
 
 /** A running vigil: every component started, the HTTP server listening. */
 export interface Runtime {
@@ -74,10 +75,13 @@ export async function startRuntime(config: LoadedConfig, opts: StartOptions): Pr
     log.warn({ count: alerts.length }, 'alerts raised but no alert routing is configured');
   };
   const openAlerts = new OpenAlerts(() => clock.now());
-  const alertSink = async (alerts: Alert[]): Promise<void> => {
+  const routedAlerts = async (alerts: Alert[]): Promise<void> => {
     openAlerts.observe(alerts);
     await alertTarget(alerts);
   };
+  // Outage alerts and security findings also open incidents (issue 12), when configured.
+  const incidents = incidentFeeds(config, store, clock, log.child({ component: 'incidents' }));
+  const alertSink = incidents ? incidents.alerts(routedAlerts) : routedAlerts;
   // Findings of scheduled analysis runs and scans page through the router like any alert.
   const findingAlerts = findingAlertSink({
     alerts: alertSink,
@@ -95,7 +99,7 @@ export async function startRuntime(config: LoadedConfig, opts: StartOptions): Pr
         if (fresh.length > 0) await upsertRollups(trx as Kysely<ProbeRollupsDb>, fresh);
       });
     },
-    findings: findingAlerts.sink,
+    findings: incidents ? incidents.findings(findingAlerts.sink) : findingAlerts.sink,
   };
   const leader = new LeaderElection({
     store,

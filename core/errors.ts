@@ -1,6 +1,6 @@
-/** Stable error code prefixes (DESIGN.md §9): CFG_, PRB_, ANL_, ALR_, EVD_, AUTH_, STO_, SLA_, SCN_, APP_. */
+/** Stable error code prefixes (DESIGN.md §9): CFG_, PRB_, ANL_, ALR_, EVD_, AUTH_, STO_, SLA_, SCN_, APP_, INC_. */
 export type ErrorCode =
-  `${'CFG' | 'PRB' | 'ANL' | 'ALR' | 'EVD' | 'AUTH' | 'STO' | 'SLA' | 'SCN' | 'APP'}_${string}`;
+  `${'CFG' | 'PRB' | 'ANL' | 'ALR' | 'EVD' | 'AUTH' | 'STO' | 'SLA' | 'SCN' | 'APP' | 'INC'}_${string}`;
 
 /**
  * The one error type of vigil. Thrown only for bad configuration, broken infrastructure and bugs:

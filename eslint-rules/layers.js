@@ -3,14 +3,14 @@
  * `vigil/layers`: the direction of dependencies of DESIGN.md §2, enforced so it stays true.
  *
  * A file's layer is its top-level folder. core ← domains (probes, sla, analyzers, alerting,
- * evidence) ← server, dashboards ← app; tests and bench may import anything. A domain never
+ * incidents, evidence) ← server, dashboards ← app; tests and bench may import anything. A domain never
  * imports another domain. Across folders, import only the folder's `index.js`/`index.ts`;
  * within one's own folder anything goes. Only relative (and absolute) specifiers are ours:
  * packages and node built-ins are always allowed.
  */
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 
-export const DOMAINS = ['probes', 'sla', 'analyzers', 'alerting', 'evidence'];
+export const DOMAINS = ['probes', 'sla', 'analyzers', 'alerting', 'incidents', 'evidence'];
 
 /** Which of our folders each layer may import (besides itself); `*` means any. */
 export const DEFAULT_ALLOWED = {

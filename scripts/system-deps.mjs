@@ -27,6 +27,7 @@ export const SYSTEM_DEPS = [
   { pkg: 'prometheus-alertmanager', files: ['/usr/bin/prometheus-alertmanager', '/usr/bin/amtool'], why: 'routing compatibility tests against Alertmanager/amtool', services: ['prometheus-alertmanager'] },
   { pkg: 'prometheus-blackbox-exporter', files: ['/usr/bin/prometheus-blackbox-exporter'], why: 'probe comparison tests and benchmarks', services: ['prometheus-blackbox-exporter'] },
   { pkg: 'yara', files: ['/usr/bin/yara'], why: 'YARA comparison tests and benchmarks' },
+  { pkg: 'poppler-utils', files: ['/usr/bin/pdftotext'], why: 'incident report PDFs read back with pdftotext' },
   { pkg: 'chromium', files: ['/usr/bin/chromium'], why: 'browser tests of the web pages (playwright-core, no downloaded browser)' },
   { pkg: 'openssl', files: ['/usr/bin/openssl'], why: 'test certificates' },
   { pkg: 'zip', files: ['/usr/bin/zip'], why: 'archive fixtures for the scanners' },

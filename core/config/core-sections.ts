@@ -96,6 +96,8 @@ export const coreSections: ConfigSection[] = [
         name: z.string().min(1),
         networks: z.array(cidr).default([]),
         contacts: z.array(contact).default([]),
+        /** Language of reports and notices to this customer (issue 12). */
+        language: z.enum(['nl', 'en']).default('nl'),
       }),
     ),
     check: (config, report) => checkUniqueIds(config.customers, 'customers', report),

@@ -14,3 +14,4 @@ export * from './incidents.js';
 export * from './planned-downtimes.js';
 export * from './analysis-runs.js';
 export * from './firing-alerts.js';
+export * from './incident-records.js';

@@ -131,7 +131,15 @@ describe('the function matrix, enforced on every route of a fully wired vigil', 
         .filter((r) => r.method === 'GET' && r.permission.endsWith(':read'))
         .every((r) => r.allowed.auditor),
     ).toBe(true);
-    expect(allowedOnly('customer_coordinator', [...SESSION, 'sla:read'])).toBe(true);
+    expect(
+      allowedOnly('customer_coordinator', [
+        ...SESSION,
+        'sla:read',
+        'incidents:read',
+        'incidents:accept',
+        'incidents:report',
+      ]),
+    ).toBe(true);
     expect(allowedOnly('sla_viewer', [...SESSION, 'sla:read'])).toBe(true);
     expect(allowedOnly('agent', ['public', 'authenticated', 'probes:agent'])).toBe(true);
     for (const r of rows) {

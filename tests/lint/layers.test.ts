@@ -41,7 +41,7 @@ const violations: [string, string[]][] = [
   [
     'dashboards/imports-app.ts',
     [
-      `1:26 ${notAllowedMsg('dashboards', 'app', 'only core/, probes/, sla/, analyzers/, alerting/, evidence/ (and node built-ins and packages)')}`,
+      `1:26 ${notAllowedMsg('dashboards', 'app', 'only core/, probes/, sla/, analyzers/, alerting/, incidents/, evidence/ (and node built-ins and packages)')}`,
     ],
   ],
   ['app/deep-core.ts', [`1:27 ${deepMsg('app', 'core', '../core/index.js', '../core/store/store.js')}`]],
@@ -70,6 +70,7 @@ const violations: [string, string[]][] = [
       `2:27 ${deepMsg('sla', 'core', '../core/index.js', '../core/store/index.js')}`,
     ],
   ],
+  ['incidents/imports-alerting.ts', [`1:26 ${domainMsg('incidents', 'alerting')}`]],
   ['core/bare-builtin.ts', ["1:26 vigil/node-protocol: import 'node:fs', not 'fs'"]],
 ];
 
@@ -78,6 +79,7 @@ const allowed: string[] = [
   'core/store/ok-own-folder.ts',
   'app/ok-everything.ts',
   'dashboards/ok-domains.ts',
+  'incidents/ok-core-index.ts',
   'server/ok-core.ts',
   'tests/probes/ok-deep.ts',
   'bench/probes/ok-deep.ts',
