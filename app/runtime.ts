@@ -15,9 +15,9 @@ import {
   type ProbeRollupsDb,
 } from '../core/index.js';
 import type { Kysely } from 'kysely';
-import { createServer, parseListen, type Readiness, type RoutePermission } from '../server/index.js';
+import { createServer, mayCall, parseListen, type Readiness, type RoutePermission } from '../server/index.js';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { overviewPlugin } from '../dashboards/index.js';
+import { overviewPlugin, uiPlugin } from '../dashboards/index.js';
 import { slaServicesFrom, timeIntervalsFrom } from '../sla/index.js';
 import { domainWirings } from './domains.js';
 import { OpenAlerts } from './open-alerts.js';
@@ -172,13 +172,24 @@ export async function wireDomains(
   // What the router holds as firing, so `/` never lists an alert the router resolved (nor misses
   // one it still pages for); without a router, what passed through the alert sink.
   const firing = router?.firing?.bind(router);
+  const overview = {
+    store: ctx.store,
+    services: slaServicesFrom(ctx.config),
+    timeIntervals: timeIntervalsFrom(ctx.config),
+    clock: ctx.clock,
+    listOpenAlerts: () => (firing ? firing() : openAlerts.list()),
+  };
+  plugins.push(overviewPlugin(overview));
+  const customers = (ctx.config.customers ?? []) as ReadonlyArray<{ id: string; name?: string }>;
   plugins.push(
-    overviewPlugin({
-      store: ctx.store,
-      services: slaServicesFrom(ctx.config),
-      timeIntervals: timeIntervalsFrom(ctx.config),
+    uiPlugin({
       clock: ctx.clock,
-      listOpenAlerts: () => (firing ? firing() : openAlerts.list()),
+      timeZone: (ctx.config.timezone as string | undefined) ?? 'UTC',
+      // The auth hook's own decision, so a page never offers what the route would refuse.
+      may: (req, permission) => mayCall(req.principal, req.authSession?.state, permission),
+      session: (req) => req.authSession,
+      overview,
+      customerNames: new Map(customers.map((c) => [c.id, c.name ?? c.id])),
     }),
   );
   return { components, plugins, ...(router ? { router } : {}) };
