@@ -14,6 +14,7 @@ export const NAV: readonly NavItem[] = [
   { href: '/ui/', label: 'Home', permission: 'authenticated' },
   { href: '/ui/services', label: 'Services', permission: 'sla:read' },
   { href: '/ui/alerts', label: 'Alerts', permission: 'alerting:read' },
+  { href: '/ui/downtime', label: 'Planned downtime', permission: 'sla:read' },
 ];
 
 /** The hidden CSRF field every state-changing form carries. */

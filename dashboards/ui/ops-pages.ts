@@ -64,7 +64,7 @@ export function opsPages(app: FastifyInstance, o: UiOptions): void {
     const rows = p.rows.map((s) => {
       const latOk = s.avgResponseMs === null || s.avgResponseMs <= s.targetMs;
       return html`<tr data-service="${s.id}">
-        <td>${s.id}</td>
+        <td><a href="/ui/services/${s.id}">${s.id}</a></td>
         <td>${c.customerName(s.customer)}</td>
         <td><span class="state ${s.state}">${s.state}</span></td>
         <td class="${s.availabilityMet ? 'ok' : 'bad'}">${pct(s.availability)}</td>

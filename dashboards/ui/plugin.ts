@@ -3,6 +3,7 @@ import formbody from '@fastify/formbody';
 import { LANG_COOKIE, type UiOptions } from './context.js';
 import { opsPages } from './ops-pages.js';
 import { signInPages } from './signin-pages.js';
+import { slaPages } from './sla-pages.js';
 import { PAGE_CSP, STYLE_CSS } from './style.js';
 
 /**
@@ -46,5 +47,6 @@ export function uiPlugin(o: UiOptions): FastifyPluginAsync {
     });
     signInPages(app, o);
     opsPages(app, o);
+    slaPages(app, o);
   };
 }

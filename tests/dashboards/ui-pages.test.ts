@@ -54,7 +54,7 @@ describe('web pages in Chromium, per role', () => {
     const ctx = await f.browser.newContext({ viewport: { width: 1200, height: 700 }, locale: 'en-GB' });
     const page = await ctx.newPage();
     const secret = await firstSignIn(page, f.base, 'olga', await addUser(f, 'olga', 'ops'), true);
-    expect(await texts(page, 'header nav a')).toEqual(['Home', 'Services', 'Alerts']);
+    expect(await texts(page, 'header nav a')).toEqual(['Home', 'Services', 'Alerts', 'Planned downtime']);
     expect(await page.locator('.who').innerText()).toContain('olga');
     expect(await page.locator('.who').innerText()).toContain('Session ends at');
     await checkPage(page, 'home-ops');
@@ -134,12 +134,85 @@ describe('web pages in Chromium, per role', () => {
     await ctx.close();
   }, 120_000);
 
+  it('ops: announces planned downtime (notice met or not) and opens a service page with its month report', async () => {
+    const ctx = await f.browser.newContext({ viewport: { width: 1200, height: 700 } });
+    const page = await ctx.newPage();
+    await firstSignIn(page, f.base, 'otto', await addUser(f, 'otto', 'ops'));
+    await page.goto(`${f.base}/ui/downtime`);
+    const H = 3_600_000;
+    for (const [service, startIn, reason] of [
+      ['acme-web', 48 * H, 'kernel update'],
+      ['beta-web', 1 * H, 'urgent fix'],
+    ] as const) {
+      await page.selectOption('#announce select[name=service]', service);
+      await page.fill('#announce input[name=start]', new Date(Date.now() + startIn).toISOString());
+      await page.fill('#announce input[name=end]', new Date(Date.now() + startIn + H).toISOString());
+      await page.fill('#announce input[name=reason]', reason);
+      await page.click('#announce button');
+      expect(new URL(page.url()).pathname).toBe('/ui/downtime');
+    }
+    const stored = (
+      (await api('/api/v1/planned-downtimes')) as {
+        plannedDowntimes: Array<{ id: string; serviceId: string }>;
+      }
+    ).plannedDowntimes;
+    expect(stored.map((d) => d.serviceId).sort()).toEqual(['acme-web', 'beta-web']);
+    const noticeOf = (svc: string) =>
+      page
+        .locator(`tr[data-downtime="${stored.find((d) => d.serviceId === svc)!.id}"] td`)
+        .nth(4)
+        .innerText();
+    expect(await noticeOf('acme-web')).toBe('met: excluded');
+    expect(await noticeOf('beta-web')).toBe('too late: counted as downtime');
+    await checkPage(page, 'downtime-ops');
+    // A refused announcement shows the API's reason.
+    await page.fill('#announce input[name=start]', 'tomorrow');
+    await page.fill('#announce input[name=end]', 'later');
+    await page.fill('#announce input[name=reason]', 'x');
+    await page.click('#announce button');
+    expect(await page.locator('.error').innerText()).toContain('RFC 3339');
+
+    await page.goto(`${f.base}/ui/services`);
+    await page.click('tr[data-service="acme-web"] a');
+    expect(new URL(page.url()).pathname).toBe('/ui/services/acme-web');
+    const month = new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'Europe/Amsterdam',
+      year: 'numeric',
+      month: '2-digit',
+    })
+      .format(Date.now())
+      .slice(0, 7);
+    const report = (await api(`/api/v1/sla/reports/acme-web/${month}`)) as {
+      availability: number | null;
+      daily: unknown[];
+    };
+    const shown = await page.locator('#headline td').first().innerText();
+    expect(shown).toBe(report.availability === null ? '–' : `${(report.availability * 100).toFixed(3)} %`);
+    expect(await page.locator('#daily tbody tr').count()).toBe(report.daily.length);
+    await checkPage(page, 'service');
+    for (const [fmt, type] of [
+      ['csv', 'text/csv'],
+      ['html', 'text/html'],
+      ['pdf', 'application/pdf'],
+    ] as const) {
+      const href = await page.locator(`a[href$="format=${fmt}"]`).getAttribute('href');
+      const res = await page.request.get(`${f.base}${href}`);
+      expect([fmt, res.status(), res.headers()['content-type']?.split(';')[0]]).toEqual([fmt, 200, type]);
+    }
+    await ctx.close();
+  }, 120_000);
+
   it('auditor: reads services and alerts but sees no acknowledge, silence or expire', async () => {
     const ctx = await f.browser.newContext({ viewport: { width: 1200, height: 700 }, locale: 'nl-NL' });
     const page = await ctx.newPage();
     await firstSignIn(page, f.base, 'aud', await addUser(f, 'aud', 'auditor'));
     // Accept-Language nl: Dutch pages.
-    expect(await texts(page, 'header nav a')).toEqual(['Start', 'Diensten', 'Meldingen']);
+    expect(await texts(page, 'header nav a')).toEqual([
+      'Start',
+      'Diensten',
+      'Meldingen',
+      'Gepland onderhoud',
+    ]);
     await page.goto(`${f.base}/ui/alerts?q=UiTestAlert`);
     expect(await page.locator('tr[data-group]').count()).toBe(1);
     expect(await page.locator('main button, #new-silence').allInnerTexts()).toEqual(['Filter']);
@@ -150,7 +223,11 @@ describe('web pages in Chromium, per role', () => {
     expect(res.status()).toBe(403);
     // The language switch sets a cookie that wins over Accept-Language.
     await page.click('header a.lang');
-    expect(await texts(page, 'header nav a')).toEqual(['Home', 'Services', 'Alerts']);
+    expect(await texts(page, 'header nav a')).toEqual(['Home', 'Services', 'Alerts', 'Planned downtime']);
+    await page.goto(`${f.base}/ui/downtime`);
+    expect(await page.locator('#announce').count()).toBe(0);
+    expect(await page.locator('tr[data-downtime]').count()).toBeGreaterThan(0);
+    await checkPage(page, 'downtime-auditor');
     await ctx.close();
   }, 120_000);
 
@@ -158,7 +235,11 @@ describe('web pages in Chromium, per role', () => {
     const ctx = await f.browser.newContext({ viewport: { width: 1200, height: 700 } });
     const page = await ctx.newPage();
     await firstSignIn(page, f.base, 'cora', await addUser(f, 'cora', 'customer_coordinator', 'acme'));
-    expect(await texts(page, 'header nav a')).toEqual(['Home', 'Services']);
+    expect(await texts(page, 'header nav a')).toEqual(['Home', 'Services', 'Planned downtime']);
+    await page.goto(`${f.base}/ui/downtime`);
+    expect(await page.locator('tr[data-downtime]').count()).toBe(1);
+    expect(await page.locator('#announce').count()).toBe(0);
+    expect(await page.content()).not.toMatch(/beta/i);
     await page.goto(`${f.base}/ui/services`);
     expect(await page.locator('tr[data-service]').count()).toBe(1);
     expect(await page.content()).not.toMatch(/beta/i);
