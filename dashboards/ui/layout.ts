@@ -15,6 +15,8 @@ export const NAV: readonly NavItem[] = [
   { href: '/ui/services', label: 'Services', permission: 'sla:read' },
   { href: '/ui/alerts', label: 'Alerts', permission: 'alerting:read' },
   { href: '/ui/downtime', label: 'Planned downtime', permission: 'sla:read' },
+  { href: '/ui/runs', label: 'Runs', permission: 'analyzers:read' },
+  { href: '/ui/findings', label: 'Findings', permission: 'findings:read' },
 ];
 
 /** The hidden CSRF field every state-changing form carries. */

@@ -4,6 +4,7 @@ import { LANG_COOKIE, type UiOptions } from './context.js';
 import { opsPages } from './ops-pages.js';
 import { signInPages } from './signin-pages.js';
 import { slaPages } from './sla-pages.js';
+import { securityPages } from './security-pages.js';
 import { PAGE_CSP, STYLE_CSS } from './style.js';
 
 /**
@@ -48,5 +49,6 @@ export function uiPlugin(o: UiOptions): FastifyPluginAsync {
     signInPages(app, o);
     opsPages(app, o);
     slaPages(app, o);
+    securityPages(app, o);
   };
 }

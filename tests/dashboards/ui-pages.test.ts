@@ -1,5 +1,14 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import type { Kysely } from 'kysely';
+import {
+  createRun,
+  finishRun,
+  getRun,
+  listFindings,
+  upsertFindings,
+  type AnalysisDb,
+} from '../../core/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addUser,
@@ -13,9 +22,65 @@ import {
 } from './helpers/ui-fixture.js';
 
 let f: UiFixture;
+const seeded = { badRun: '', finding: '' };
+
+/** Five zeek runs in the last 24 h (cadence met), the newest with bad records, one scan run; two findings. */
+async function seedRuns(db: Kysely<AnalysisDb>) {
+  const now = Date.now();
+  for (let i = 0; i < 5; i++) {
+    const at = new Date(now - (5 - i) * 4 * 3_600_000 + 60_000);
+    const r = await createRun(db, { analyzer: 'zeek', scheduledFor: at, startedAt: at });
+    await finishRun(db, r.id, {
+      status: i === 4 ? 'partial' : 'ok',
+      inputs: [
+        {
+          path: '/var/log/zeek/conn.log',
+          sha256: 'ab'.repeat(32),
+          fromOffset: 0,
+          toOffset: 100,
+          records: 10,
+          badRecords: i === 4 ? 3 : 0,
+        },
+      ],
+    });
+    if (i === 4) seeded.badRun = r.id;
+  }
+  const s = await createRun(db, {
+    analyzer: 'nightly-scan',
+    scheduledFor: new Date(now - 3_600_000),
+    startedAt: new Date(now - 3_600_000),
+  });
+  await finishRun(db, s.id, { status: 'ok', inputs: [] });
+  const t = new Date(now - 60_000).toISOString();
+  await upsertFindings(db, seeded.badRun, [
+    {
+      detector: 'port-scan',
+      key: 'k1',
+      severity: 'high',
+      title: 'Port scan from 203.0.113.9',
+      src: '203.0.113.9',
+      firstSeen: t,
+      lastSeen: t,
+      count: 1,
+      evidence: [],
+    },
+    {
+      detector: 'dns-tunnel',
+      key: 'k2',
+      severity: 'medium',
+      title: 'Long DNS names',
+      firstSeen: t,
+      lastSeen: t,
+      count: 2,
+      evidence: [],
+    },
+  ]);
+  seeded.finding = (await listFindings(db, { detector: 'port-scan' }))[0]!.id;
+}
 
 beforeAll(async () => {
   f = await uiFixture();
+  await seedRuns(f.rt.store.db as unknown as Kysely<AnalysisDb>);
   // One open alert at the real router, posted as Alertmanager clients do.
   const res = await fetch(`${f.base}/api/v2/alerts`, {
     method: 'POST',
@@ -54,7 +119,13 @@ describe('web pages in Chromium, per role', () => {
     const ctx = await f.browser.newContext({ viewport: { width: 1200, height: 700 }, locale: 'en-GB' });
     const page = await ctx.newPage();
     const secret = await firstSignIn(page, f.base, 'olga', await addUser(f, 'olga', 'ops'), true);
-    expect(await texts(page, 'header nav a')).toEqual(['Home', 'Services', 'Alerts', 'Planned downtime']);
+    expect(await texts(page, 'header nav a')).toEqual([
+      'Home',
+      'Services',
+      'Alerts',
+      'Planned downtime',
+      'Runs',
+    ]);
     expect(await page.locator('.who').innerText()).toContain('olga');
     expect(await page.locator('.who').innerText()).toContain('Session ends at');
     await checkPage(page, 'home-ops');
@@ -202,6 +273,54 @@ describe('web pages in Chromium, per role', () => {
     await ctx.close();
   }, 120_000);
 
+  it('security officer: runs with cadence and bad records, signs off a run, triages findings', async () => {
+    const ctx = await f.browser.newContext({ viewport: { width: 1200, height: 700 } });
+    const page = await ctx.newPage();
+    await firstSignIn(page, f.base, 'sofia', await addUser(f, 'sofia', 'security_officer'));
+    expect(await texts(page, 'header nav a')).toEqual([
+      'Home',
+      'Services',
+      'Alerts',
+      'Planned downtime',
+      'Runs',
+      'Findings',
+    ]);
+    await page.click('header nav a[href="/ui/runs"]');
+    expect(await texts(page, '#cadence tbody tr td')).toEqual([
+      'nightly-scan',
+      '1',
+      'not met',
+      'zeek',
+      '5',
+      'met',
+    ]);
+    const bad = page.locator(`tr[data-run="${seeded.badRun}"] td`);
+    expect(await bad.nth(5).innerText()).toBe('3');
+    await checkPage(page, 'runs');
+    await page.click(`tr[data-run="${seeded.badRun}"] a`);
+    await page.fill('#review input[name=note]', 'bad records were a rotated file');
+    await page.click('#review button');
+    expect(new URL(page.url()).pathname).toBe(`/ui/runs/${seeded.badRun}`);
+    const run = await getRun(f.rt.store.db as unknown as Kysely<AnalysisDb>, seeded.badRun);
+    expect([run?.reviewedBy, run?.reviewNote]).toEqual(['sofia', 'bad records were a rotated file']);
+    expect(await page.locator('#reviews li').count()).toBe(1);
+    await checkPage(page, 'run');
+
+    await page.click('header nav a[href="/ui/findings"]');
+    expect(await page.locator('tr[data-finding]').count()).toBe(2);
+    await checkPage(page, 'findings');
+    const row = page.locator(`tr[data-finding="${seeded.finding}"]`);
+    await row.locator('select').selectOption('false_positive');
+    await row.locator('button').click();
+    const [fnd] = (await listFindings(f.rt.store.db as unknown as Kysely<AnalysisDb>, {})).filter(
+      (x) => x.id === seeded.finding,
+    );
+    expect(fnd?.status).toBe('false_positive');
+    await page.goto(`${f.base}/ui/findings?status=false_positive`);
+    expect(await page.locator('tr[data-finding]').count()).toBe(1);
+    await ctx.close();
+  }, 120_000);
+
   it('auditor: reads services and alerts but sees no acknowledge, silence or expire', async () => {
     const ctx = await f.browser.newContext({ viewport: { width: 1200, height: 700 }, locale: 'nl-NL' });
     const page = await ctx.newPage();
@@ -212,6 +331,8 @@ describe('web pages in Chromium, per role', () => {
       'Diensten',
       'Meldingen',
       'Gepland onderhoud',
+      'Runs',
+      'Bevindingen',
     ]);
     await page.goto(`${f.base}/ui/alerts?q=UiTestAlert`);
     expect(await page.locator('tr[data-group]').count()).toBe(1);
@@ -223,7 +344,24 @@ describe('web pages in Chromium, per role', () => {
     expect(res.status()).toBe(403);
     // The language switch sets a cookie that wins over Accept-Language.
     await page.click('header a.lang');
-    expect(await texts(page, 'header nav a')).toEqual(['Home', 'Services', 'Alerts', 'Planned downtime']);
+    expect(await texts(page, 'header nav a')).toEqual([
+      'Home',
+      'Services',
+      'Alerts',
+      'Planned downtime',
+      'Runs',
+      'Findings',
+    ]);
+    await page.goto(`${f.base}/ui/runs`);
+    expect(await page.locator('tr[data-run]').count()).toBe(6);
+    await page.click(`tr[data-run="${seeded.badRun}"] a`);
+    expect(await page.locator('#inputs tbody tr').count()).toBe(1);
+    expect(await page.locator('#review').count()).toBe(0);
+    await checkPage(page, 'run-auditor');
+    await page.goto(`${f.base}/ui/findings`);
+    expect(await page.locator('tr[data-finding]').count()).toBe(2);
+    expect(await page.locator('tr[data-finding] select, tr[data-finding] button').count()).toBe(0);
+    await checkPage(page, 'findings-auditor');
     await page.goto(`${f.base}/ui/downtime`);
     expect(await page.locator('#announce').count()).toBe(0);
     expect(await page.locator('tr[data-downtime]').count()).toBeGreaterThan(0);
