@@ -180,7 +180,11 @@ export async function wireDomains(
     listOpenAlerts: () => (firing ? firing() : openAlerts.list()),
   };
   plugins.push(overviewPlugin(overview));
-  const customers = (ctx.config.customers ?? []) as ReadonlyArray<{ id: string; name?: string }>;
+  const customers = (ctx.config.customers ?? []) as ReadonlyArray<{
+    id: string;
+    name?: string;
+    status_page?: { access: 'public' | 'signed_link' | 'coordinator'; link_secret?: { reveal(): string } };
+  }>;
   plugins.push(
     uiPlugin({
       clock: ctx.clock,
@@ -190,6 +194,21 @@ export async function wireDomains(
       session: (req) => req.authSession,
       overview,
       customerNames: new Map(customers.map((c) => [c.id, c.name ?? c.id])),
+      statusPages: new Map(
+        customers.flatMap((c) =>
+          c.status_page
+            ? [
+                [
+                  c.id,
+                  {
+                    access: c.status_page.access,
+                    ...(c.status_page.link_secret ? { linkSecret: c.status_page.link_secret.reveal() } : {}),
+                  },
+                ] as const,
+              ]
+            : [],
+        ),
+      ),
     }),
   );
   return { components, plugins, ...(router ? { router } : {}) };

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Clock, Principal } from '../../core/index.js';
 import type { OverviewOptions } from '../overview-data.js';
 import { pickLang, translator, type Lang } from './i18n.js';
+import type { StatusPageAccess } from './status-access.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -29,6 +30,8 @@ export interface UiOptions {
   overview: OverviewOptions;
   /** Customer id → display name. */
   customerNames: ReadonlyMap<string, string>;
+  /** Customer id → how its status page is reached (`customers[].status_page`). */
+  statusPages: ReadonlyMap<string, StatusPageAccess>;
 }
 
 /** Everything a page needs to render for one request. */

@@ -121,6 +121,11 @@ const NL: Record<string, string> = {
   Reviews: 'Beoordelingen',
   Note: 'Notitie',
   'Sign off': 'Aftekenen',
+  'Availability per month': 'Beschikbaarheid per maand',
+  'As the contract counts it: maintenance and downtime announced in time are excluded; downtime announced too late counts.':
+    'Zoals het contract telt: onderhoud en tijdig aangekondigde uitval tellen niet mee; te laat aangekondigde uitval telt wel.',
+  ahead: 'gepland',
+  Badge: 'Badge',
 };
 
 /** A translator for one language: English text is the key, so a missing Dutch text shows English. */

@@ -5,6 +5,7 @@ import { opsPages } from './ops-pages.js';
 import { signInPages } from './signin-pages.js';
 import { slaPages } from './sla-pages.js';
 import { securityPages } from './security-pages.js';
+import { statusPages } from './status-pages.js';
 import { PAGE_CSP, STYLE_CSS } from './style.js';
 
 /**
@@ -21,7 +22,8 @@ export function uiPlugin(o: UiOptions): FastifyPluginAsync {
       // Not `no-referrer`: with it, browsers send `Origin: null` on form posts (Fetch standard,
       // "serializing a request origin"), which the auth hook rightly refuses as cross-site.
       reply.header('referrer-policy', 'same-origin');
-      reply.header('cache-control', req.url === '/ui/style.css' ? 'public, max-age=3600' : 'no-store');
+      if (!reply.hasHeader('cache-control'))
+        reply.header('cache-control', req.url === '/ui/style.css' ? 'public, max-age=3600' : 'no-store');
       // The auth hook answers 401 in JSON; a browser asking for a page is sent to sign in instead.
       if (reply.statusCode === 401 && req.method === 'GET' && /text\/html/.test(req.headers.accept ?? '')) {
         reply.code(303).header('location', '/ui/signin').type('text/plain');
@@ -37,7 +39,8 @@ export function uiPlugin(o: UiOptions): FastifyPluginAsync {
       const q = req.query as { to?: string; back?: string };
       const to = q.to === 'nl' ? 'nl' : 'en';
       // Only a local page path: never an open redirect.
-      const back = typeof q.back === 'string' && /^\/ui\/[A-Za-z0-9/_-]*$/.test(q.back) ? q.back : '/ui/';
+      const back =
+        typeof q.back === 'string' && /^\/(ui|status)\/[A-Za-z0-9/_.-]*$/.test(q.back) ? q.back : '/ui/';
       reply.setCookie(LANG_COOKIE, to, {
         path: '/',
         sameSite: 'strict',
@@ -50,5 +53,6 @@ export function uiPlugin(o: UiOptions): FastifyPluginAsync {
     opsPages(app, o);
     slaPages(app, o);
     securityPages(app, o);
+    statusPages(app, o);
   };
 }

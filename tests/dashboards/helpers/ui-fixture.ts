@@ -13,12 +13,17 @@ import type { AuthService } from '../../../server/index.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const STRONG = 'correct horse battery staple 42';
+/** The HMAC key of ACME's signed status link. */
+export const STATUS_SECRET = 'status-link-secret-for-acme-0123456789';
 export const SHOTS = join(import.meta.dirname, '..', 'screenshots');
 
 const CONFIG = `
 server: {listen: "127.0.0.1:0"}
 timezone: Europe/Amsterdam
-customers: [{id: acme, name: ACME B.V.}, {id: beta, name: Beta Bank N.V.}]
+customers:
+  - {id: acme, name: ACME B.V., status_page: {access: signed_link, link_secret: "${STATUS_SECRET}"}}
+  - {id: beta, name: Beta Bank N.V.}
+  - {id: gamma, name: Gamma GmbH, status_page: {access: public}}
 sla_policies: [{id: standard, availability: 99.9%, latency: {average_ms: 50}, quorum: 1}]
 services:
   - {id: acme-web, customer: acme, sla: standard, probes: [{type: http, url: "http://127.0.0.1:9/", interval: 1h}]}
