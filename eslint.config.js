@@ -16,7 +16,16 @@ const SOURCE = ['core', 'probes', 'sla', 'analyzers', 'alerting', 'evidence', 's
 
 export default defineConfig(
   {
-    ignores: ['dist/', 'node_modules/', 'bench/.work/', 'tests/fixtures/lint/', 'coverage/', 'data/'],
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'bench/.work/',
+      'tests/fixtures/lint/',
+      'tests/fixtures/k6/',
+      'configs/scripts/',
+      'coverage/',
+      'data/',
+    ],
   },
   js.configs.recommended,
   tseslint.configs.recommended,

@@ -53,13 +53,21 @@ export function isResolved(a: Pick<RouterAlert, 'endsAt'>, now: number): boolean
   return a.endsAt !== 0 && a.endsAt <= now;
 }
 
+/** Go's zero time.Time (0001-01-01T00:00:00Z), which Go clients such as amtool send for "unset". */
+const GO_ZERO_TIME = -62135596800000;
+const timeOf = (s: string | undefined) => {
+  const t = s ? Date.parse(s) : 0;
+  return Number.isNaN(t) || t === GO_ZERO_TIME ? 0 : t;
+};
+
 /**
  * Turns an incoming alert into a router alert as Alertmanager's API does: startsAt defaults to
  * now (or endsAt), and an alert without endsAt resolves after `resolveTimeoutMs` unless re-sent.
  */
 export function fromIncoming(alert: Alert, now: number, resolveTimeoutMs: number): RouterAlert {
-  const endsAt = alert.endsAt ? Date.parse(alert.endsAt) : 0;
-  let startsAt = alert.startsAt ? Date.parse(alert.startsAt) : 0;
+  // Alertmanager treats a zero time as absent (types.Alert: EndsAt.IsZero()).
+  const endsAt = timeOf(alert.endsAt);
+  let startsAt = timeOf(alert.startsAt);
   if (!startsAt) startsAt = endsAt || now;
   const labels: Record<string, string> = {};
   for (const [k, v] of Object.entries(alert.labels)) if (v !== '') labels[k] = v;

@@ -1,14 +1,33 @@
 import { z } from 'zod';
-import { duration, secret, namedTimeIntervalSchema } from '../core/index.js';
+import { duration, secret, namedTimeIntervalSchema, MIN_KEY_BYTES } from '../core/index.js';
+import { amHttpConfigSchema, amTlsConfigSchema } from './am-http-config.js';
+import { newReceiverKinds } from './am-schema-receivers.js';
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+// Bounds vigil puts on Alertmanager's durations (Alertmanager has none): each value becomes a
+// timer or a timestamp offset, and beyond these it is a typo, not a policy (docs/alerting.md).
+// group_interval and repeat_interval of 0 are Alertmanager's own error and keep its message.
+const BOUNDS = {
+  group_wait: { max: DAY },
+  group_interval: { max: 7 * DAY },
+  repeat_interval: { max: 365 * DAY },
+  resolve_timeout: { max: 7 * DAY },
+  escalation_after: { max: 7 * DAY },
+  retry_initial: { min: 10, max: HOUR },
+  retry_max: { min: 10, max: DAY },
+} as const;
 
 // Alertmanager 0.25's configuration file (config/config.go, config/notifiers.go), strict as its
 // own loader (yaml.UnmarshalStrict): unknown keys are errors. vigil-only keys are marked.
 
 const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'is not a valid label name');
 const stringMap = z.record(z.string(), z.string());
-/** Prometheus common HTTP client config; kept as an object, validated by shape only. */
-const httpConfig = z.record(z.string(), z.unknown());
-const tlsConfig = z.record(z.string(), z.unknown());
+/** Prometheus common HTTP client config, strict (alerting/am-http-config.ts). */
+const httpConfig = amHttpConfigSchema;
+const tlsConfig = amTlsConfigSchema;
 
 const base = { send_resolved: z.boolean().optional(), http_config: httpConfig.optional() };
 
@@ -111,16 +130,15 @@ export const emailConfigSchema = z.strictObject({
   tls_config: tlsConfig.optional(),
 });
 
-/** Receiver kinds Alertmanager knows but vigil does not send to: a config error, never a silent drop. */
+/**
+ * Receiver kinds of later Alertmanager versions that vigil does not send to: a config error naming
+ * the kind, never a silent drop.
+ */
 export const UNSUPPORTED_RECEIVER_KINDS = [
-  'wechat_configs',
-  'pushover_configs',
-  'victorops_configs',
-  'sns_configs',
-  'telegram_configs',
-  'webex_configs',
-  'discord_configs',
-  'msteams_configs',
+  'msteamsv2_configs',
+  'jira_configs',
+  'rocketchat_configs',
+  'incidentio_configs',
 ] as const;
 
 export const receiverSchema = z.strictObject({
@@ -130,6 +148,7 @@ export const receiverSchema = z.strictObject({
   opsgenie_configs: z.array(opsgenieConfigSchema).optional(),
   slack_configs: z.array(slackConfigSchema).optional(),
   email_configs: z.array(emailConfigSchema).optional(),
+  ...newReceiverKinds,
   ...Object.fromEntries(
     UNSUPPORTED_RECEIVER_KINDS.map((k) => [
       k,
@@ -137,7 +156,7 @@ export const receiverSchema = z.strictObject({
         .unknown()
         .refine(
           () => false,
-          `receiver kind ${k} is not supported by vigil (webhook, pagerduty, opsgenie, slack and email are)`,
+          `receiver kind ${k} is not supported by vigil (Alertmanager 0.25's kinds and msteams_configs are)`,
         )
         .optional(),
     ]),
@@ -169,14 +188,14 @@ export const routeSchema: z.ZodType<RouteInput> = z.lazy(() =>
     match: z.record(labelName, z.string()).optional(),
     match_re: z.record(labelName, z.string()).optional(),
     matchers: z.array(z.string()).optional(),
-    group_wait: duration().optional(),
-    group_interval: duration().optional(),
-    repeat_interval: duration().optional(),
+    group_wait: duration(BOUNDS.group_wait).optional(),
+    group_interval: duration(BOUNDS.group_interval).optional(),
+    repeat_interval: duration(BOUNDS.repeat_interval).optional(),
     mute_time_intervals: z.array(z.string()).optional(),
     active_time_intervals: z.array(z.string()).optional(),
     routes: z.array(routeSchema).optional(),
     escalation: z
-      .array(z.strictObject({ after: duration(), receiver: z.string() }))
+      .array(z.strictObject({ after: duration(BOUNDS.escalation_after), receiver: z.string() }))
       .min(1)
       .optional(),
   }),
@@ -193,7 +212,7 @@ export const inhibitRuleSchema = z.strictObject({
 });
 
 export const globalSchema = z.strictObject({
-  resolve_timeout: duration().optional(),
+  resolve_timeout: duration(BOUNDS.resolve_timeout).optional(),
   http_config: httpConfig.optional(),
   smtp_from: z.string().optional(),
   smtp_hello: z.string().optional(),
@@ -227,12 +246,15 @@ export const namedIntervalSchema = namedTimeIntervalSchema;
 export const vigilExtensionSchema = z.strictObject({
   fallback_receiver: z.string().optional(),
   external_url: z.string().optional(),
-  ack_secret: secret().optional(),
+  /** HMAC-SHA256 key of the signed acknowledgement links: at least 32 bytes. */
+  ack_secret: secret({ minBytes: MIN_KEY_BYTES }).optional(),
+  /** How long a signed acknowledgement link works (it also ends with its firing episode, and works once). */
+  ack_link_ttl: duration({ min: 60_000, max: 30 * 86_400_000 }).default(86_400_000),
   /** After this many consecutive failed attempts a "notifications failing" alert is raised. */
   failing_after_attempts: z.number().int().min(1).default(5),
   max_attempts: z.number().int().min(1).default(50),
-  retry_initial: duration().default(1000),
-  retry_max: duration().default(60_000),
+  retry_initial: duration(BOUNDS.retry_initial).default(1000),
+  retry_max: duration(BOUNDS.retry_max).default(60_000),
 });
 
 export const alertmanagerConfigSchema = z.strictObject({

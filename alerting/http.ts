@@ -3,7 +3,7 @@ import { VigilError, errorMessage, inputIssues, parseRfc3339, type Alert } from 
 import { ALERT_LIMITS, parsePostableAlerts, postableSilence, queryTime } from './http-input.js';
 import { parseMatchers, matchesAll, newMatcher } from './matchers.js';
 import { silenceState, type Silence } from './silences.js';
-import { verifyAck } from './messages.js';
+import { ackLinkParams, checkAckLink, consumeAckLink } from './ack-links.js';
 import { notificationLog } from './notification-log.js';
 import type { AlertRouter } from './router.js';
 import type { AlertingDb } from './repo.js';
@@ -13,6 +13,16 @@ export interface AlertingHttpOptions {
   db: AlertingDb;
   /** Secret of signed acknowledgement links; without it such links are refused. */
   ackSecret?: string | undefined;
+}
+
+const escHtml = (t: string): string => t.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** A refused acknowledgement link: the status (403 forged, 410 expired/used/ended) and a page saying why. */
+function linkRefused(reply: FastifyReply, status: number, reason: string) {
+  return reply
+    .code(status)
+    .type('text/html; charset=utf-8')
+    .send(`<!doctype html><title>Acknowledgement link refused</title><p>${escHtml(reason)}</p>`);
 }
 
 function bad(reply: FastifyReply, message: string, code = 400) {
@@ -132,14 +142,15 @@ export const alertingHttp =
     const linkRoute = { config: { permission: 'public' }, bodyLimit: ALERT_LIMITS.smallBodyBytes };
     app.get('/api/v1/alert-groups/:id/ack', linkRoute, async (req, reply) => {
       const id = (req.params as { id: string }).id;
-      const sig = String((req.query as { sig?: unknown }).sig ?? '');
-      if (!opts.ackSecret || !verifyAck(opts.ackSecret, id, sig))
-        return reply.code(403).send('invalid acknowledgement link');
-      const safe = id.replace(/[^a-zA-Z0-9-]/g, '');
+      const q = req.query as Record<string, unknown>;
+      const check = await checkAckLink(db, opts.ackSecret, id, ackLinkParams(q), Date.now());
+      if (!check.ok) return linkRefused(reply, check.status, check.reason);
+      const hidden = (name: string) =>
+        `<input type="hidden" name="${name}" value="${String(q[name]).replace(/[^A-Za-z0-9_-]/g, '')}">`;
       return reply
         .type('text/html')
         .send(
-          `<!doctype html><form method="post" action="ack-link"><input type="hidden" name="sig" value="${sig.replace(/[^A-Za-z0-9_-]/g, '')}"><label>Your name <input name="by" required></label> <button>Acknowledge ${safe}</button></form>`,
+          `<!doctype html><form method="post" action="ack-link">${hidden('sig')}${hidden('e')}${hidden('exp')}<label>Your name <input name="by" required></label> <button>Acknowledge ${escHtml(id)}</button></form>`,
         );
     });
     app.addContentTypeParser(
@@ -151,10 +162,14 @@ export const alertingHttp =
     );
     app.post('/api/v1/alert-groups/:id/ack-link', linkRoute, async (req, reply) => {
       const id = (req.params as { id: string }).id;
-      const body = (req.body ?? {}) as { sig?: string; by?: string };
-      if (!opts.ackSecret || !verifyAck(opts.ackSecret, id, String(body.sig ?? '')))
-        return reply.code(403).send('invalid acknowledgement link');
-      return ack(reply, id, `${body.by || 'unknown'} (link)`, 'link');
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const now = Date.now();
+      const check = await checkAckLink(db, opts.ackSecret, id, ackLinkParams(body), now);
+      if (!check.ok) return linkRefused(reply, check.status, check.reason);
+      const by = `${typeof body.by === 'string' && body.by ? body.by.slice(0, 200) : 'unknown'} (link)`;
+      if (!(await consumeAckLink(db, check.linkId, id, by, now)))
+        return linkRefused(reply, 410, 'This acknowledgement link was already used; a link works once.');
+      return ack(reply, id, by, 'link');
     });
 
     app.get('/api/v1/alert-groups', read, async () =>

@@ -38,8 +38,10 @@ export {
 export { AlertRouter, type RouterOptions, type ApiAlertStatus } from './router.js';
 export { recordAck, resolveGroupId, ackRows } from './acks.js';
 export { Delivery } from './delivery.js';
-export { signAck, verifyAck, ackLink } from './messages.js';
+export { ackLinkUrl, signAckLink, checkAckLink, consumeAckLink, ackLinkParams } from './ack-links.js';
 export { notificationLog, type NotificationLogEntry } from './notification-log.js';
 export { alertingHttp, type AlertingHttpOptions } from './http.js';
+export { alertmanagerStatusHttp, configYaml, type AlertmanagerStatusOptions } from './http-status.js';
 export type { AlertingDb, AlertingTables } from './repo.js';
 export * from './notify/index.js';
+export { Templates, TemplateError, type TemplateData, type TemplateAlert } from './template/index.js';

@@ -1,9 +1,18 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
-import { ConfigError, errorMessage, type ConfigIssue } from '../core/index.js';
+import {
+  CONFIG_FILE_MAX_BYTES,
+  ConfigError,
+  errorMessage,
+  readBoundedFile,
+  scalarsAsText,
+  type ConfigIssue,
+} from '../core/index.js';
 import { alertmanagerConfigSchema, type AlertmanagerConfig } from './am-schema.js';
 import { validateAlertingConfig } from './validate.js';
+import { Templates } from './template/index.js';
+
+const LABEL_MAPS = new Set(['match', 'source_match', 'target_match']);
 
 export interface LoadedAlertingFile {
   config: AlertmanagerConfig;
@@ -22,9 +31,9 @@ export function loadAlertingFile(file: string): LoadedAlertingFile {
   const abs = resolve(file);
   let text: string;
   try {
-    text = readFileSync(abs, 'utf8');
+    text = readBoundedFile(abs, CONFIG_FILE_MAX_BYTES, 'config file');
   } catch (err) {
-    throw new ConfigError([{ file: abs, line: 1, col: 1, message: `cannot read: ${errorMessage(err)}` }], {
+    throw new ConfigError([{ file: abs, line: 1, col: 1, message: errorMessage(err) }], {
       cause: err,
     });
   }
@@ -37,8 +46,11 @@ export function loadAlertingFile(file: string): LoadedAlertingFile {
   if (doc.errors.length > 0) {
     throw new ConfigError(doc.errors.map((e) => ({ file: abs, ...pos(e.pos[0]), message: e.message })));
   }
+  const first = (doc.toJS() ?? {}) as Record<string, unknown>;
+  const isVigil = 'alerting' in first && !('route' in first);
+  // Label values are strings however written, as Go's YAML decoder reads them (alerting/config.ts).
+  scalarsAsText({ file: abs, doc, lines: lc }, (path) => LABEL_MAPS.has(path.at(-2) as string));
   const top = (doc.toJS() ?? {}) as Record<string, unknown>;
-  const isVigil = 'alerting' in top && !('route' in top);
   const base: (string | number)[] = isVigil ? ['alerting'] : [];
   const raw = isVigil ? top.alerting : top;
   const issues: ConfigIssue[] = [];
@@ -68,9 +80,14 @@ export function loadAlertingFile(file: string): LoadedAlertingFile {
     shared.map((s) => s.name),
   );
   if (issues.length > 0) throw new ConfigError(issues);
-  const warnings = parsed.data.templates?.length
-    ? [`${abs}: templates are ignored by vigil (notifications use vigil's built-in formats)`]
-    : [];
+  // Alertmanager parses the template files at load: a broken template is a config error.
+  try {
+    Templates.fromGlobs(parsed.data.templates ?? [], dirname(abs));
+  } catch (err) {
+    report([...base, 'templates'], errorMessage(err));
+    throw new ConfigError(issues);
+  }
+  const warnings: string[] = [];
   return {
     config: parsed.data,
     sharedIntervals: shared,

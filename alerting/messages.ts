@@ -1,4 +1,3 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { toApiAlert } from './alert-model.js';
 import type { NotifyIntent } from './dispatcher.js';
 import type { NotificationMessage } from './notify/index.js';
@@ -33,20 +32,4 @@ export function buildMessage(
     externalURL,
     ...(ackURL && intent.firing.length > 0 ? { ackURL } : {}),
   };
-}
-
-/** HMAC-SHA256 of the group id: the signature of an acknowledgement link. */
-export function signAck(secret: string, groupId: string): string {
-  return createHmac('sha256', secret).update(`ack:${groupId}`).digest('base64url');
-}
-
-export function verifyAck(secret: string, groupId: string, sig: string): boolean {
-  const want = Buffer.from(signAck(secret, groupId));
-  const got = Buffer.from(sig);
-  return want.length === got.length && timingSafeEqual(want, got);
-}
-
-/** The signed link that acknowledges a group: `${externalURL}/api/v1/alert-groups/ID/ack?sig=…`. */
-export function ackLink(externalURL: string, secret: string, groupId: string): string {
-  return `${externalURL.replace(/\/$/, '')}/api/v1/alert-groups/${groupId}/ack?sig=${signAck(secret, groupId)}`;
 }

@@ -16,10 +16,12 @@ import { compileIntervals } from './time-mute.js';
 import { Dispatcher, type IntegrationRef, type NotifyIntent } from './dispatcher.js';
 import { fromIncoming, toApiAlert, type RouterAlert } from './alert-model.js';
 import { buildIntegrations, type Integration } from './notify/index.js';
+import { Templates } from './template/index.js';
 import { Delivery } from './delivery.js';
 import { newRow } from './queue-rows.js';
 import { ackRows, recordAck, resolveGroupId, supersede } from './acks.js';
-import { buildMessage, ackLink } from './messages.js';
+import { buildMessage } from './messages.js';
+import { ackLinkUrl } from './ack-links.js';
 import {
   insertNotifications,
   loadSilences,
@@ -50,6 +52,8 @@ export interface RouterOptions {
   timezone?: string | undefined;
   /** Overrides the notifiers (tests); keyed by receiver name. */
   integrations?: Map<string, Integration[]> | undefined;
+  /** Directory the config's `templates:` globs are relative to (the config file's, as Alertmanager). */
+  templateDir?: string | undefined;
   /** Notifications sent at the same time (default 256). */
   concurrency?: number | undefined;
   /** How often acknowledgements written by other processes (the CLI) are picked up. */
@@ -81,8 +85,10 @@ export class AlertRouter {
     this.#db = o.store.db as AlertingDb;
     const cfg = o.config;
     this.route = buildRoute(cfg.route);
+    const templates = o.integrations ? undefined : Templates.fromGlobs(cfg.templates ?? [], o.templateDir);
     this.#integrations =
-      o.integrations ?? new Map((cfg.receivers ?? []).map((r) => [r.name, buildIntegrations(cfg, r)]));
+      o.integrations ??
+      new Map((cfg.receivers ?? []).map((r) => [r.name, buildIntegrations(cfg, r, templates)]));
     this.#resolveTimeoutMs = cfg.global?.resolve_timeout ?? 300_000;
     this.#m = o.metrics ? routerMetrics(o.metrics) : undefined;
     const intervals = compileIntervals(
@@ -247,8 +253,13 @@ export class AlertRouter {
   #rowsFor(intent: NotifyIntent, now: number): NotificationRow[] {
     const id = randomUUID();
     const secret = this.#o.config.vigil?.ack_secret;
+    // The link binds to this firing episode (the time its first page went out) and expires.
+    const ttl = this.#o.config.vigil?.ack_link_ttl ?? 86_400_000;
+    const episode = intent.group.pagedAt ?? intent.at;
     const ack =
-      secret && this.externalURL ? ackLink(this.externalURL, secret.reveal(), intent.group.id) : undefined;
+      secret && this.externalURL
+        ? ackLinkUrl(this.externalURL, secret.reveal(), intent.group.id, episode, now + ttl)
+        : undefined;
     return [newRow(buildMessage(intent, id, this.externalURL, ack), intent.integration.key, now)];
   }
 

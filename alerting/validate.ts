@@ -1,6 +1,7 @@
 import { errorMessage, type IssueReporter } from '../core/index.js';
 import { parseMatchers, newMatcher } from './matchers.js';
 import type { AlertmanagerConfig, RouteInput } from './am-schema.js';
+import { checkGlobal, checkReceiver } from './validate-receivers.js';
 
 type Path = (string | number)[];
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -16,6 +17,7 @@ export function validateAlertingConfig(
   base: Path = [],
   sharedIntervals: readonly string[] = [],
 ): void {
+  checkGlobal(cfg.global, [...base, 'global'], report);
   const receivers = new Set<string>();
   (cfg.receivers ?? []).forEach((r, i) => {
     if (receivers.has(r.name))
@@ -56,6 +58,10 @@ export function validateAlertingConfig(
     checkRegexMap(rule.target_match_re, [...p, 'target_match_re'], report);
   });
 
+  const v = cfg.vigil;
+  if (v && v.retry_max < v.retry_initial) {
+    report([...base, 'vigil', 'retry_max'], 'must not be shorter than retry_initial');
+  }
   const fallback = cfg.vigil?.fallback_receiver;
   if (fallback !== undefined && !receivers.has(fallback)) {
     report(
@@ -123,38 +129,4 @@ function checkRegexMap(map: Record<string, string> | undefined, path: Path, repo
       report([...path, k], errorMessage(err));
     }
   }
-}
-
-function checkReceiver(
-  cfg: AlertmanagerConfig,
-  r: NonNullable<AlertmanagerConfig['receivers']>[number],
-  path: Path,
-  report: IssueReporter,
-): void {
-  const g = cfg.global ?? {};
-  (r.webhook_configs ?? []).forEach((w, i) => {
-    if (!w.url && !w.url_file)
-      report([...path, 'webhook_configs', i], 'one of url or url_file must be configured');
-  });
-  (r.pagerduty_configs ?? []).forEach((p, i) => {
-    if (!p.routing_key && !p.routing_key_file && !p.service_key && !p.service_key_file) {
-      report([...path, 'pagerduty_configs', i], 'missing service or routing key in PagerDuty config');
-    }
-  });
-  (r.opsgenie_configs ?? []).forEach((o, i) => {
-    if (!o.api_key && !o.api_key_file && !g.opsgenie_api_key && !g.opsgenie_api_key_file) {
-      report([...path, 'opsgenie_configs', i], 'no global opsgenie_api_key set');
-    }
-  });
-  (r.slack_configs ?? []).forEach((s, i) => {
-    if (!s.api_url && !s.api_url_file && !g.slack_api_url && !g.slack_api_url_file) {
-      report([...path, 'slack_configs', i], 'no global Slack API URL set');
-    }
-  });
-  (r.email_configs ?? []).forEach((e, i) => {
-    if (!e.to) report([...path, 'email_configs', i, 'to'], 'missing to address in email config');
-    if (!e.smarthost && !g.smtp_smarthost)
-      report([...path, 'email_configs', i], 'no global SMTP smarthost set');
-    if (!e.from && !g.smtp_from) report([...path, 'email_configs', i], 'no global SMTP from set');
-  });
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formatSigmaProblem, loadSigmaRuleSet } from './sigma/index.js';
 import { duration, minRunsInWindow, timezone, validateCron, type ConfigSection } from '../core/index.js';
 
 const severity = z.enum(['critical', 'high', 'medium', 'low', 'info']);
@@ -105,6 +106,13 @@ export const analyzersSchema = z.strictObject({
   settle: duration().default(10 * 60_000),
   /** How many bad records per input are kept with their line numbers. */
   max_errors_per_input: z.number().int().positive().default(100),
+  /** A line longer than this (bytes) is a bad record, skipped in linear time (default 16 MiB). */
+  max_line_bytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(1 << 30)
+    .default(16 << 20),
   zeek: z
     .strictObject({ paths: z.array(z.string()).default([]), exclude: z.array(z.string()).default([]) })
     .default({ paths: [], exclude: [] }),
@@ -174,6 +182,16 @@ export const analyzersSections: ConfigSection[] = [
       if (!a) return;
       const err = checkSchedule(a.schedule, a.timezone);
       if (err) report(['analyzers', 'schedule'], err);
+    },
+    checkFiles(config, report, warn) {
+      const a = config.analyzers as AnalyzersConfig | undefined;
+      if (!a) return;
+      // every rule compiled as a run would; each refused rule named with its file and line
+      a.sigma.rules.forEach((dir, i) => {
+        const set = loadSigmaRuleSet([dir]);
+        for (const p of set.problems) report(['analyzers', 'sigma', 'rules', i], formatSigmaProblem(p));
+        for (const w of set.warnings) warn(['analyzers', 'sigma', 'rules', i], formatSigmaProblem(w));
+      });
     },
   },
 ];

@@ -81,3 +81,19 @@ export async function withCliStore<T>(
     await store.close();
   }
 }
+
+/** The options by which a command names its store (as every command does: see `placeOptions`). */
+export type CliStoreOptions = PlaceOptions;
+
+/**
+ * Opens the store a command works on, resolved by the one rule above (`--store`, else the
+ * config's `store.url`, else `sqlite:vigil.db` in the data directory). Unless `create` (a command
+ * that makes its own store, as an ad-hoc `analyze run --input`), it never creates one: an audited
+ * command run from the wrong place says so instead of recording into a stray database.
+ */
+export async function openExistingCliStore(
+  opts: CliStoreOptions,
+  { create = false, optionalConfig = false }: { create?: boolean; optionalConfig?: boolean } = {},
+): Promise<Store> {
+  return openCliStore(cliContext(opts, { optionalConfig }), { create });
+}

@@ -3,7 +3,10 @@ import { Command, CommanderError } from 'commander';
 import { errorMessage } from '../core/index.js';
 import { registerConfigCommands } from './commands/config.js';
 import { registerStartCommand } from './commands/start.js';
+import { registerAuditCommands } from './commands/audit.js';
 import { domainCommands } from './domains.js';
+import { installCliAudit } from './cli-audit.js';
+import { CliExit } from './cli-exit.js';
 
 /**
  * The `vigil` command line (DESIGN.md §7). Exit codes everywhere: 0 success, 1 a finding or an
@@ -17,6 +20,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerStartCommand(program);
   registerConfigCommands(program);
+  registerAuditCommands(program);
   for (const register of domainCommands) register(program);
   return program;
 }
@@ -26,7 +30,7 @@ export function buildProgram(): Command {
  * with EPIPE. That ends the output, as it ends `cat`'s, quietly and with the status so far; any
  * other error writing the output is one sentence and exit 2, never a stack trace.
  */
-export function endQuietlyOnClosedPipe(stream: NodeJS.WriteStream, name: string): void {
+function endQuietlyOnClosedPipe(stream: NodeJS.WriteStream, name: string): void {
   stream.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     process.stderr.write(`vigil: cannot write to ${name}: ${errorMessage(err)}\n`);
@@ -36,17 +40,24 @@ export function endQuietlyOnClosedPipe(stream: NodeJS.WriteStream, name: string)
 
 async function main(argv: string[]): Promise<void> {
   endQuietlyOnClosedPipe(process.stdout, 'standard output');
+  const program = buildProgram();
+  const audit = installCliAudit(program);
+  let failure: unknown;
   try {
-    await buildProgram().parseAsync(argv);
+    await program.parseAsync(argv);
   } catch (err) {
-    if (err instanceof CommanderError) {
+    failure = err;
+    if (err instanceof CliExit) {
+      process.exitCode = err.code;
+    } else if (err instanceof CommanderError) {
       // Help and version are not errors; bad usage is bad input (2).
       process.exitCode = err.exitCode === 0 ? 0 : 2;
-      return;
+    } else {
+      process.stderr.write(`vigil: ${errorMessage(err)}\n`);
+      process.exitCode = 2;
     }
-    process.stderr.write(`vigil: ${errorMessage(err)}\n`);
-    process.exitCode = 2;
   }
+  await audit.finish(failure);
 }
 
 await main(process.argv);

@@ -8,6 +8,18 @@ export function loadVigilConfig(file: string, env: NodeJS.ProcessEnv = process.e
   return loadConfig(file, { sections: allSections, env }).config as LoadedConfig;
 }
 
+/**
+ * What `vigil config check` does: loads the config and also checks the files it names (Sigma
+ * rules compiled, directories present). Throws ConfigError; returns the warnings.
+ */
+export function checkVigilConfig(
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+): { config: LoadedConfig; warnings: ConfigIssue[] } {
+  const res = loadConfig(file, { sections: allSections, env, checkFiles: true });
+  return { config: res.config as LoadedConfig, warnings: res.warnings };
+}
+
 /** A file name as a person typed it: relative to the working directory when inside it. */
 export function displayPath(file: string): string {
   const rel = relative(process.cwd(), file);

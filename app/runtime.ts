@@ -26,6 +26,7 @@ import { storeUrlOf } from './paths.js';
 import { demoTarget, type DemoConfig } from './demo-target.js';
 import type { AlertRouterPort, LoadedConfig, Sinks, WireContext } from './wire/types.js';
 import { keyFilePath, openAuth, serverAuthFrom } from './auth.js';
+import { wireAudit, wireTls } from './wire/security.js';
 
 /** A running vigil: every component started, the HTTP server listening. */
 export interface Runtime {
@@ -88,13 +89,15 @@ export async function startRuntime(config: LoadedConfig, opts: StartOptions): Pr
   };
   const ctx: WireContext = { log, metrics, store, clock, dataDir: opts.dataDir, config, sinks };
   try {
+    // The audit log starts first and stops last, so it records every request the server answers.
+    const audit = wireAudit(ctx, opts.store !== undefined);
     const auth = openAuth(config, store, opts.dataDir, clock);
     if (auth.keyCreated)
       log.info({ file: keyFilePath(config, opts.dataDir) }, 'created the key file for secrets at rest');
     const adminPassword = await auth.service.ensureAdmin();
     if (adminPassword) announceAdmin(adminPassword, log);
     const { components, plugins, router } = await wireDomains(ctx, openAlerts);
-    components.unshift(findingAlerts.firing);
+    components.unshift(audit, findingAlerts.firing);
     if (router) alertTarget = (alerts) => router.ingest(alerts);
     for (const c of components) {
       await c.start();
@@ -110,15 +113,18 @@ export async function startRuntime(config: LoadedConfig, opts: StartOptions): Pr
       for (const c of started) if (c.ready && !c.ready()) reasons.push(`${c.name}: not ready`);
       return { ok: reasons.length === 0, reasons };
     };
+    const listen = (config.server as { listen?: string } | undefined)?.listen ?? '127.0.0.1:8080';
+    const { host, port } = parseListen(listen);
+    const tls = wireTls(config, opts.dataDir, host, log);
     const server = await createServer({
       log,
       metrics,
       readiness,
       plugins,
+      tls,
+      audit: (e) => audit.append(e),
       auth: serverAuthFrom(config, auth.service, clock, sinks.alerts, log.child({ component: 'auth' })),
     });
-    const listen = (config.server as { listen?: string } | undefined)?.listen ?? '127.0.0.1:8080';
-    const { host, port } = parseListen(listen);
     const address = await server.listen({ host, port });
     log.info({ address, store: store.displayUrl }, 'vigil started');
     return {

@@ -13,4 +13,6 @@ export * from './text-out.js';
 export * from './safe-write.js';
 export * from './crypto/index.js';
 export * from './customer-scope.js';
+export * from './net.js';
+export * from './audit/index.js';
 export * from './principal.js';

@@ -48,6 +48,19 @@ export interface ProbeResult {
   loopDelayMs: number;
   /** True when loopDelayMs was over the configured threshold: the latency of this sample is not trusted. */
   loopDelayFlagged?: boolean;
+  /** Script probes only: the run's checks and requests (Grafana Synthetic Monitoring's k6 check metrics). */
+  script?: ScriptRunStats;
+}
+
+/** What one run of a script probe did, beyond up/down and the summed phases. */
+export interface ScriptRunStats {
+  checksPassed: number;
+  checksFailed: number;
+  requests: number;
+  /** Requests answered outside 200–399 or not at all (k6's http_req_failed). */
+  requestsFailed: number;
+  /** The whole run, sleeps and the script's own work included. */
+  durationMs: number;
 }
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';

@@ -5,6 +5,15 @@ import { overviewData, type OverviewData, type OverviewOptions } from './overvie
 const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const pct = (v: number | null): string => (v === null ? '–' : `${(v * 100).toFixed(3)} %`);
 
+/**
+ * The overview page's stylesheet, served as a file: the Content-Security-Policy allows no inline
+ * style (server/security-headers.ts).
+ */
+export const OVERVIEW_CSS = `body{font:14px system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin-bottom:2em}
+th,td{border-bottom:1px solid #ddd;padding:.4em .8em;text-align:left}.ok{color:#2e7d32}.bad{color:#c62828;font-weight:600}
+.state{padding:.1em .6em;border-radius:1em;color:#fff}.state.up{background:#2e7d32}.state.down{background:#c62828}.state.unknown{background:#757575}
+`;
+
 /** The overview page: one row per service, then the open alerts. Read-only, no scripts. */
 export function renderOverview(d: OverviewData): string {
   const rows = d.services
@@ -27,9 +36,7 @@ export function renderOverview(d: OverviewData): string {
     .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="30"><title>vigil overview</title>
-<style>body{font:14px system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin-bottom:2em}
-th,td{border-bottom:1px solid #ddd;padding:.4em .8em;text-align:left}.ok{color:#2e7d32}.bad{color:#c62828;font-weight:600}
-.state{padding:.1em .6em;border-radius:1em;color:#fff}.state.up{background:#2e7d32}.state.down{background:#c62828}.state.unknown{background:#757575}</style></head>
+<link rel="stylesheet" href="/assets/overview.css"></head>
 <body><h1>vigil overview</h1><p>As of ${esc(d.generatedAt)}; month-to-date figures from per-minute rollups.</p>
 <h2>Services</h2>
 <table id="services"><thead><tr><th>Service</th><th>Customer</th><th>Now</th><th>Availability (month to date)</th><th>Objective</th><th>Average latency</th><th>Target</th><th>Coverage</th></tr></thead>
@@ -49,6 +56,9 @@ export function overviewPlugin(o: OverviewOptions): FastifyPluginAsync {
     );
     app.get('/api/v1/overview', { config: { permission: 'sla:read' } }, async (req) =>
       overviewData(o, customerScope(req)),
+    );
+    app.get('/assets/overview.css', { config: { permission: 'public' } }, async (_req, reply) =>
+      reply.type('text/css; charset=utf-8').header('cache-control', 'max-age=3600').send(OVERVIEW_CSS),
     );
   };
 }

@@ -1,6 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { request } from 'undici';
-import { VigilError, errorMessage, type Component, type Logger, type Registry } from '../core/index.js';
+import { Agent, request, type Dispatcher } from 'undici';
+import {
+  VigilError,
+  errorMessage,
+  isLoopbackHost,
+  type Component,
+  type Logger,
+  type Registry,
+} from '../core/index.js';
 import { AgentBuffer } from './agent-buffer.js';
 import { decodeAgentConfig } from './agent-wire.js';
 import type { ResolvedProbe } from './config.js';
@@ -13,6 +20,8 @@ export interface AgentOptions {
   location: string;
   serverUrl: string;
   token: string;
+  /** CA certificate(s), PEM, to trust for an HTTPS server (e.g. vigil's self-signed certificate). */
+  ca?: string;
   /** Directory of the on-disk buffer. */
   bufferDir: string;
   log: Logger;
@@ -27,6 +36,27 @@ export interface AgentOptions {
 }
 
 /**
+ * The agent sends its token with every request: over plain HTTP anyone on the path could take it.
+ * So `http://` is accepted only for a loopback server (tests, a proxy on the same host).
+ */
+export function checkAgentServerUrl(serverUrl: string): URL {
+  let url: URL;
+  try {
+    url = new URL(serverUrl);
+  } catch {
+    throw new VigilError('PRB_AGENT_URL', `--server "${serverUrl}" is not a URL`);
+  }
+  if (url.protocol === 'https:') return url;
+  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return url;
+  throw new VigilError(
+    'PRB_AGENT_URL',
+    url.protocol === 'http:'
+      ? `--server ${url.origin} is plain HTTP on a host that is not loopback: the agent token would cross the network unencrypted; use https://`
+      : `--server "${serverUrl}" must be an https:// URL`,
+  );
+}
+
+/**
  * `vigil agent`: runs the probes of one location and pushes results to the server in batches.
  * Every result goes through the fsynced on-disk buffer first; the sender reads from the
  * acknowledged offset, so a server that is down only delays results, and a crash loses none.
@@ -37,13 +67,16 @@ export class ProbeAgent implements Component {
   readonly #log: Logger;
   readonly #buffer: AgentBuffer;
   readonly #stop = new AbortController();
+  readonly #dispatcher: Dispatcher | undefined;
   #scheduler: ProbeScheduler | undefined;
   #sender: Promise<void> | undefined;
   /** Results acknowledged by the server since start. */
   sent = 0;
 
   constructor(opts: AgentOptions) {
+    checkAgentServerUrl(opts.serverUrl);
     this.#opts = opts;
+    this.#dispatcher = opts.ca ? new Agent({ connect: { ca: opts.ca } }) : undefined;
     this.#log = opts.log.child({ component: 'probe-agent', location: opts.location });
     this.#buffer = new AgentBuffer(opts.bufferDir);
   }
@@ -59,6 +92,7 @@ export class ProbeAgent implements Component {
         const res = await request(this.#url('/api/v1/agent/config'), {
           headers: { authorization: `Bearer ${this.#opts.token}` },
           signal: this.#stop.signal,
+          ...(this.#dispatcher ? { dispatcher: this.#dispatcher } : {}),
         });
         const text = await res.body.text();
         if (res.statusCode === 200) {
@@ -136,6 +170,7 @@ export class ProbeAgent implements Component {
         headers: { authorization: `Bearer ${this.#opts.token}`, 'content-type': 'application/json' },
         body: JSON.stringify({ results }),
         signal: AbortSignal.timeout(30_000),
+        ...(this.#dispatcher ? { dispatcher: this.#dispatcher } : {}),
       });
       const text = await res.body.text();
       if (res.statusCode === 200) return 'ok';
@@ -166,5 +201,6 @@ export class ProbeAgent implements Component {
     this.#stop.abort();
     await this.#sender;
     await this.#buffer.close();
+    await this.#dispatcher?.close();
   }
 }

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'undici/types/header.js';
 import type { ProbeErrorKind } from '../core/index.js';
 import { jsonEquals, jsonPathGet } from './json-path.js';
 import type { HttpExpect } from './schemas.js';
+import { regexFinds } from './regex.js';
 
 export interface Verdict {
   kind: ProbeErrorKind;
@@ -45,7 +46,7 @@ export function checkResponse(
     if (text.includes(needle)) return { kind: 'assertion', message: `body of ${where} contains "${needle}"` };
   }
   for (const pattern of expect.body_regex ?? []) {
-    if (!new RegExp(pattern).test(text))
+    if (!regexFinds(pattern, text))
       return { kind: 'assertion', message: `body of ${where} does not match /${pattern}/` };
   }
   if (expect.json && expect.json.length > 0) {
@@ -73,7 +74,7 @@ export function checkResponse(
         message: `header ${h.name} of ${where} is ${JSON.stringify(got ?? null)}, expected "${h.equals}"`,
       };
     }
-    if (h.matches !== undefined && (got === undefined || !new RegExp(h.matches).test(got))) {
+    if (h.matches !== undefined && (got === undefined || !regexFinds(h.matches, got))) {
       return {
         kind: 'assertion',
         message: `header ${h.name} of ${where} is ${JSON.stringify(got ?? null)}, expected to match /${h.matches}/`,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration, id, secret, type ConfigSection } from '../core/index.js';
+import { duration, id, secret, MIN_KEY_BYTES, type ConfigSection } from '../core/index.js';
 import { probeSchema, type ProbeConfig } from './schemas.js';
 
 export const locationsSchema = z.array(
@@ -7,14 +7,15 @@ export const locationsSchema = z.array(
     id: id(),
     name: z.string().optional(),
     agent: z.boolean().default(false),
-    token: secret().optional(),
+    /** What the agent authenticates with: at least 32 bytes. */
+    token: secret({ minBytes: MIN_KEY_BYTES }).optional(),
     /**
      * Agents only: the oldest result the server accepts, as the age its on-disk buffer may reach
      * (default 24h). Older results are refused: a token must not rewrite closed months.
      */
-    max_buffer_age: duration().optional(),
+    max_buffer_age: duration({ min: 60_000, max: 30 * 86_400_000 }).optional(),
     /** Agents only: how far ahead of the server's clock a result may be dated (default 5m). */
-    max_clock_skew: duration().optional(),
+    max_clock_skew: duration({ min: 0, max: 86_400_000 }).optional(),
   }),
 );
 
@@ -34,10 +35,10 @@ export const servicesSchema = z.array(
 export const probesSectionSchema = z.strictObject({
   /** This instance's location id. */
   location: id().default('local'),
-  loop_delay_threshold: duration().default(20),
+  loop_delay_threshold: duration({ min: 1, max: 10_000 }).default(20),
   max_concurrency: z.number().int().min(1).max(10_000).default(64),
-  retention: duration().default(90 * 86_400_000),
-  late_threshold: duration().default(1000),
+  retention: duration({ min: 86_400_000 }).default(90 * 86_400_000),
+  late_threshold: duration({ min: 10, max: 3_600_000 }).default(1000),
   /** Worker threads that run the probes; 0 runs them on the main thread. */
   threads: z.number().int().min(0).max(16).default(1),
 });
@@ -51,6 +52,7 @@ const SLA_DEFAULT: Record<ProbeConfig['type'], boolean> = {
   tcp: true,
   dns: true,
   multi_step: true,
+  script: true,
   tls: false,
   backup: false,
 };

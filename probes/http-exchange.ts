@@ -10,7 +10,7 @@ export interface ExchangeRequest {
   url: URL;
   method: string;
   headers: Record<string, string>;
-  body?: string;
+  body?: string | Buffer;
   /** Stop keeping body bytes past this (the rest is still read, so transfer is timed fully). */
   maxBodyBytes: number;
 }

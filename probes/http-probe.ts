@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { VigilError, errorMessage } from '../core/index.js';
+import { CONFIG_FILE_MAX_BYTES, VigilError, errorMessage, readBoundedFile } from '../core/index.js';
 import { checkResponse } from './assertions.js';
 import { HttpExchanger } from './http-exchange.js';
 import { makeResult } from './result.js';
@@ -12,9 +11,9 @@ export function connSettingsOf(cfg: HttpProbeConfig | MultiStepProbeConfig): Con
   let ca: string[] | undefined;
   if (cfg.ca_file) {
     try {
-      ca = [readFileSync(cfg.ca_file, 'utf8')];
+      ca = [readBoundedFile(cfg.ca_file, CONFIG_FILE_MAX_BYTES, 'ca_file')];
     } catch (err) {
-      throw new VigilError('PRB_CA_FILE', `cannot read ca_file ${cfg.ca_file}: ${errorMessage(err)}`, {
+      throw new VigilError('PRB_CA_FILE', errorMessage(err), {
         cause: err,
       });
     }

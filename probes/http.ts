@@ -42,6 +42,15 @@ const resultSchema = z.strictObject({
     .optional(),
   loopDelayMs: z.number().nonnegative(),
   loopDelayFlagged: z.boolean().optional(),
+  script: z
+    .strictObject({
+      checksPassed: z.number().int().nonnegative(),
+      checksFailed: z.number().int().nonnegative(),
+      requests: z.number().int().nonnegative(),
+      requestsFailed: z.number().int().nonnegative(),
+      durationMs: z.number().nonnegative(),
+    })
+    .optional(),
 });
 const batchSchema = z.strictObject({ results: z.array(resultSchema).max(10_000) });
 

@@ -5,6 +5,7 @@ import { CookieJar } from './cookie-jar.js';
 import { connSettingsOf } from './http-probe.js';
 import { jsonPathGet } from './json-path.js';
 import { makeResult } from './result.js';
+import { regexCapture } from './regex.js';
 import type { MultiStepProbeConfig, StepConfig } from './schemas.js';
 import { timedFetch, type FetchResult } from './timed-fetch.js';
 import type { Probe, ProbeTarget } from './types.js';
@@ -26,8 +27,7 @@ function capture(step: StepConfig, res: FetchResult, vars: Record<string, string
         return `capture ${c.name}: body is not JSON`;
       }
     } else if (c.regex !== undefined) {
-      const m = new RegExp(c.regex).exec(text);
-      value = m ? (m[1] ?? m[0]) : undefined;
+      value = regexCapture(c.regex, text);
     }
     if (value === undefined || value === null)
       return `capture ${c.name}: nothing found (${c.header ?? c.json ?? c.regex ?? ''})`;

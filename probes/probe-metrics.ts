@@ -26,6 +26,10 @@ export class ProbeMetrics {
   readonly #status: G;
   readonly #certExpiry: G;
   readonly #loopDelay: G;
+  readonly #checks: G;
+  readonly #requests: G;
+  readonly #requestsFailed: G;
+  readonly #scriptDuration: G;
   readonly missed: Counter<string>;
   readonly late: Counter<string>;
   readonly flagged: Counter<string>;
@@ -51,6 +55,25 @@ export class ProbeMetrics {
       registry,
       'vigil_probe_loop_delay_seconds',
       'Event-loop delay of the prober around the last probe',
+      tl,
+    );
+    // Script probes, named as Grafana Synthetic Monitoring's k6 scripted checks (gauges of the last
+    // run there too), so its dashboards' queries work.
+    this.#checks = gauge(registry, 'probe_checks_total', 'Checks of the last script run, by result', [
+      ...tl,
+      'result',
+    ]);
+    this.#requests = gauge(registry, 'probe_http_requests_total', 'HTTP requests of the last script run', tl);
+    this.#requestsFailed = gauge(
+      registry,
+      'probe_http_requests_failed_total',
+      'HTTP requests of the last script run answered outside 200-399 or not at all',
+      tl,
+    );
+    this.#scriptDuration = gauge(
+      registry,
+      'probe_script_duration_seconds',
+      'Duration of the last script run, sleeps included',
       tl,
     );
     this.missed = counter(
@@ -81,5 +104,12 @@ export class ProbeMetrics {
     if (expiry) this.#certExpiry.set(l, Date.parse(expiry) / 1000);
     this.#loopDelay.set(l, r.loopDelayMs / 1000);
     if (r.loopDelayFlagged) this.flagged.inc();
+    if (r.script) {
+      this.#checks.set({ ...l, result: 'pass' }, r.script.checksPassed);
+      this.#checks.set({ ...l, result: 'fail' }, r.script.checksFailed);
+      this.#requests.set(l, r.script.requests);
+      this.#requestsFailed.set(l, r.script.requestsFailed);
+      this.#scriptDuration.set(l, r.script.durationMs / 1000);
+    }
   }
 }

@@ -3,6 +3,7 @@ import { dnsProbe } from './dns-probe.js';
 import { httpProbe } from './http-probe.js';
 import { multiStepProbe } from './multi-step-probe.js';
 import type { ProbeConfig } from './schemas.js';
+import { scriptProbe } from './script-probe.js';
 import { tcpProbe } from './tcp-probe.js';
 import { tlsProbe } from './tls-probe.js';
 import type { Probe, ProbeType } from './types.js';
@@ -17,6 +18,7 @@ export const probeRegistry: { [T in ProbeType]: (cfg: ConfigOf<T>) => Probe } = 
   tls: tlsProbe,
   backup: backupProbe,
   multi_step: multiStepProbe,
+  script: scriptProbe,
 };
 
 /** Builds the probe for one parsed probe config. */

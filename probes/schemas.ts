@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { duration, id, secret } from '../core/index.js';
+import { scriptEnv, scriptFile, scriptFiles } from './script/script-schema.js';
+import { re2Pattern } from './regex.js';
 
 /** Fields every probe kind has (docs/probes.md). */
 const common = {
   id: id().optional(),
-  interval: duration()
-    .refine((ms) => ms >= 1000 && ms <= 3_600_000, 'interval must be between 1s and 1h')
-    .optional(),
-  timeout: duration().optional(),
+  interval: duration({ min: 1000, max: 3_600_000 }).optional(),
+  timeout: duration({ min: 100, max: 600_000 }).optional(),
   locations: z.array(id()).min(1).optional(),
   sla: z.boolean().optional(),
   /** A failing sample raises an alert (default true for tls and backup, whose failures no SLA sees). */
@@ -28,11 +28,11 @@ export const httpExpectSchema = z.strictObject({
   status: z.array(statusSpec).min(1).optional(),
   body_contains: z.array(z.string()).optional(),
   body_not_contains: z.array(z.string()).optional(),
-  body_regex: z.array(z.string()).optional(),
+  body_regex: z.array(re2Pattern()).optional(),
   json: z.array(z.strictObject({ path: z.string(), equals: z.unknown() })).optional(),
   headers: z
     .array(
-      z.strictObject({ name: z.string(), equals: z.string().optional(), matches: z.string().optional() }),
+      z.strictObject({ name: z.string(), equals: z.string().optional(), matches: re2Pattern().optional() }),
     )
     .optional(),
   max_response_ms: z.number().positive().optional(),
@@ -104,7 +104,7 @@ export const backupProbeSchema = z.strictObject({
   ...common,
   path: z.string().min(1).optional(),
   manifest_url: z.url().optional(),
-  max_age: duration(),
+  max_age: duration({ min: 60_000, max: 365 * 86_400_000 }),
   /** Distinct days holding a version: the contract keeps 7 daily versions (MKBackup 20.1). */
   min_versions: z.number().int().min(0).default(7),
   min_size_bytes: z.number().int().min(0).default(1),
@@ -122,7 +122,7 @@ export const stepSchema = z.strictObject({
         name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/),
         header: z.string().optional(),
         json: z.string().optional(),
-        regex: z.string().optional(),
+        regex: re2Pattern().optional(),
       }),
     )
     .default([]),
@@ -143,6 +143,21 @@ export const multiStepProbeSchema = z.strictObject({
   steps: z.array(stepSchema).min(1),
 });
 
+/** A k6-style script (docs/probes.md, "script"); its file is read and checked at load. */
+export const scriptProbeSchema = z.strictObject({
+  type: z.literal('script'),
+  ...common,
+  file: scriptFile(),
+  env: scriptEnv(),
+  files: scriptFiles(),
+  /** k6's `hosts` option, overriding the script's: name[:port] → address[:port]. */
+  hosts: z.record(z.string(), z.string()).default({}),
+  memory_limit_mb: z.number().int().min(16).max(2048).default(64),
+  ca_file: z.string().optional(),
+  insecure_skip_verify: z.boolean().default(false),
+  max_body_bytes: z.number().int().positive().default(10_485_760),
+});
+
 export const probeSchema = z.discriminatedUnion('type', [
   httpProbeSchema,
   tcpProbeSchema,
@@ -150,6 +165,7 @@ export const probeSchema = z.discriminatedUnion('type', [
   tlsProbeSchema,
   backupProbeSchema,
   multiStepProbeSchema,
+  scriptProbeSchema,
 ]);
 
 export type HttpProbeConfig = z.output<typeof httpProbeSchema>;
@@ -158,6 +174,7 @@ export type DnsProbeConfig = z.output<typeof dnsProbeSchema>;
 export type TlsProbeConfig = z.output<typeof tlsProbeSchema>;
 export type BackupProbeConfig = z.output<typeof backupProbeSchema>;
 export type MultiStepProbeConfig = z.output<typeof multiStepProbeSchema>;
+export type ScriptProbeConfig = z.output<typeof scriptProbeSchema>;
 export type StepConfig = z.output<typeof stepSchema>;
 export type HttpExpect = z.output<typeof httpExpectSchema>;
 export type HttpAuth = z.output<typeof httpAuthSchema>;

@@ -34,6 +34,20 @@ export interface ConnectorOptions {
   /** Skip certificate verification (the TLS probe reports validity itself). */
   insecure?: boolean;
   servername?: string;
+  /**
+   * Name overrides, as k6's `hosts` option: `name` or `name:port` → `address` or `address:port`.
+   * The request still names the original host (Host header, TLS server name).
+   */
+  hosts?: Readonly<Record<string, string>>;
+}
+
+/** The address and port to dial for host:port, after the `hosts` overrides. */
+function dialTarget(host: string, port: number, hosts: ConnectorOptions['hosts']): [string, number] {
+  const over = hosts?.[`${host}:${port}`] ?? hosts?.[host];
+  if (over === undefined) return [host, port];
+  const m = /^\[?([^\]]*?)\]?(?::(\d+))?$/.exec(over);
+  if (!m || isIP(m[1] ?? '') === 0) return [over, port];
+  return [m[1]!, m[2] ? Number(m[2]) : port];
 }
 
 /** Reads leaf and chain expiry, issuer and protocol from a connected TLS socket. */
@@ -84,7 +98,7 @@ export function timingConnector(current: () => PhaseMarks, opts: ConnectorOption
     const marks = current();
     const host = o.hostname.replace(/^\[|\]$/g, '');
     const https = o.protocol === 'https:';
-    const port = Number(o.port) || (https ? 443 : 80);
+    const [dialHost, port] = dialTarget(host, Number(o.port) || (https ? 443 : 80), opts.hosts);
     let done = false;
     const fail = (err: Error, sock?: Socket): void => {
       if (done) return;
@@ -93,7 +107,7 @@ export function timingConnector(current: () => PhaseMarks, opts: ConnectorOption
       callback(err, null);
     };
     marks.phase = 'resolve';
-    lookup(host, { all: true, verbatim: true }, (err, addresses) => {
+    lookup(dialHost, { all: true, verbatim: true }, (err, addresses) => {
       marks.resolved = performance.now();
       if (err) return fail(err);
       const preferred = addresses.find((a) => opts.family === 0 || a.family === opts.family);

@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { checkServerIdentity, connect as tlsConnect, rootCertificates, type TLSSocket } from 'node:tls';
 import { performance } from 'node:perf_hooks';
-import { VigilError, errorMessage } from '../core/index.js';
+import { CONFIG_FILE_MAX_BYTES, VigilError, errorMessage, readBoundedFile } from '../core/index.js';
 import { classifyError, describeError, type FailPhase } from './error-kind.js';
 import { makeResult } from './result.js';
 import type { TlsProbeConfig } from './schemas.js';
@@ -29,9 +28,9 @@ export function tlsProbe(cfg: TlsProbeConfig): Probe {
   let ca: string[] = [...rootCertificates];
   if (cfg.ca_file) {
     try {
-      ca = [readFileSync(cfg.ca_file, 'utf8')];
+      ca = [readBoundedFile(cfg.ca_file, CONFIG_FILE_MAX_BYTES, 'ca_file')];
     } catch (err) {
-      throw new VigilError('PRB_CA_FILE', `cannot read ca_file ${cfg.ca_file}: ${errorMessage(err)}`, {
+      throw new VigilError('PRB_CA_FILE', errorMessage(err), {
         cause: err,
       });
     }

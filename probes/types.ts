@@ -1,7 +1,7 @@
 import type { ProbeResult, Logger } from '../core/index.js';
 
 /** The probe kinds a config `type:` can name; each maps to one factory in registry.ts. */
-export type ProbeType = 'http' | 'tcp' | 'dns' | 'tls' | 'backup' | 'multi_step';
+export type ProbeType = 'http' | 'tcp' | 'dns' | 'tls' | 'backup' | 'multi_step' | 'script';
 
 /** One thing to probe, as the scheduler sees it: which target, from where, how often. */
 export interface ProbeTarget {

@@ -14,6 +14,9 @@ import { installAuthHook } from './auth/hook.js';
 import { sessionRoutes } from './auth/session-routes.js';
 import type { AuthService } from './auth/service.js';
 import type { AuthConfig } from './config.js';
+import { auditHook, type AuditSink } from './audit-hook.js';
+import { securityHeaders } from './security-headers.js';
+import type { TlsMaterial } from './tls.js';
 
 /** The state /readyz reports: ready, or not with the reasons. */
 export interface Readiness {
@@ -45,6 +48,10 @@ export interface ServerOptions {
   auth: ServerAuth;
   /** The domains' route plugins, registered after the kernel's own routes. */
   plugins?: FastifyPluginAsync[];
+  /** Receives one audit entry per request (see audit-hook.ts). */
+  audit?: AuditSink;
+  /** Serve HTTPS with this certificate (and send HSTS). */
+  tls?: TlsMaterial;
 }
 
 /**
@@ -62,9 +69,14 @@ export async function createServer(
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 16 * 1024 * 1024,
     return503OnClosing: true,
+    ...(opts.tls
+      ? { https: { cert: opts.tls.cert, key: opts.tls.key, minVersion: 'TLSv1.2' as const } }
+      : {}),
   }) as unknown as FastifyInstance;
   const permissions = routePermissions(app);
   installErrorHandler(app);
+  if (opts.audit) auditHook(app, opts.audit);
+  await securityHeaders(app, opts.tls);
 
   const requests = new Counter({
     name: 'vigil_http_requests_total',

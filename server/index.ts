@@ -15,3 +15,6 @@ export {
 } from './config.js';
 export { rbacMatrix, formatMatrix, type MatrixRow } from './rbac-matrix.js';
 export * from './auth/index.js';
+export { auditHook, type AuditSink } from './audit-hook.js';
+export { loadTlsMaterial, type TlsMaterial } from './tls.js';
+export { makeSelfSignedCertificate, certificateFingerprint, type CertificatePair } from './self-signed.js';

@@ -2,14 +2,17 @@ import { z } from 'zod';
 import { duration, id, percent, timezone, type ConfigSection, type IssueReporter } from '../core/index.js';
 
 /** `window: calendar_month` or `window: { rolling: 30d }`. */
-const windowSchema = z.union([z.literal('calendar_month'), z.strictObject({ rolling: duration() })]);
+const windowSchema = z.union([
+  z.literal('calendar_month'),
+  z.strictObject({ rolling: duration({ min: 3_600_000, max: 400 * 86_400_000 }) }),
+]);
 
 /**
  * `loop_delay_exclusion`: true (default) leaves out samples the probe flagged for its own
  * event-loop delay; false counts them; a duration also leaves out samples whose loopDelayMs is
  * over it.
  */
-const loopDelaySchema = z.union([z.boolean(), duration()]);
+const loopDelaySchema = z.union([z.boolean(), duration({ min: 1, max: 10_000 })]);
 
 /** One SLA policy (DESIGN.md §6 `sla_policies[]`). */
 export const slaPolicySchema = z.strictObject({
@@ -24,12 +27,12 @@ export const slaPolicySchema = z.strictObject({
   timezone: timezone().optional(),
   maintenance: z.array(z.string()).default([]),
   service_hours: z.string().optional(),
-  planned_notice: duration().default(12 * 3_600_000),
+  planned_notice: duration({ max: 90 * 86_400_000 }).default(12 * 3_600_000),
   quorum: z.number().int().min(1).optional(),
-  staleness: duration().optional(),
+  staleness: duration({ min: 1000, max: 86_400_000 }).optional(),
   loop_delay_exclusion: loopDelaySchema.default(true),
   /** Span of the rolling average behind the sustained-latency alert. */
-  latency_alert_span: duration().default(5 * 60_000),
+  latency_alert_span: duration({ min: 60_000, max: 86_400_000 }).default(5 * 60_000),
   /** Severity of the sustained-latency alert. */
   latency_alert_severity: z.enum(['page', 'ticket']).default('ticket'),
 });

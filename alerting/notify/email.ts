@@ -1,7 +1,9 @@
 import nodemailer from 'nodemailer';
 import { errorMessage } from '../../core/index.js';
+import type { Templates } from '../template/index.js';
 import type { Notifier, NotificationMessage, NotifyResult } from './notifier.js';
-import { summaryLine } from './notifier.js';
+import { EMAIL_DEFAULTS as D } from './defaults.js';
+import { defaultTemplates, escalated, Render } from './render.js';
 
 export interface EmailOptions {
   to: string;
@@ -12,14 +14,24 @@ export interface EmailOptions {
   password?: string | undefined;
   requireTls?: boolean | undefined;
   headers?: Record<string, string> | undefined;
+  html?: string | undefined;
+  text?: string | undefined;
+  templates?: Templates | undefined;
 }
 
 const esc = (s: string) =>
   s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
+/** Go's textproto.CanonicalMIMEHeaderKey, as Alertmanager normalises email headers. */
+const canonical = (h: string) =>
+  h.toLowerCase().replace(/(^|-)([a-z])/g, (_, d: string, c: string) => d + c.toUpperCase());
+
 /**
- * Email over SMTP with nodemailer, an HTML and a text part. SMTP 4xx replies and connection
- * failures are retried, 5xx replies are not (RFC 5321 §4.2.1: 5yz is a permanent failure).
+ * Email over SMTP with nodemailer. As Alertmanager 0.25 (notify/email): the Subject header
+ * defaults to `email.default.subject`, every header, To and From are text templates, the HTML
+ * part (default `email.default.html`) is rendered with html/template escaping, the text part only
+ * when configured. vigil adds the acknowledgement link while firing. SMTP 4xx replies and
+ * connection failures are retried, 5xx replies are not (RFC 5321 §4.2.1).
  */
 export function emailNotifier(opts: EmailOptions): Notifier {
   const [host, port] = splitHostPort(opts.smarthost);
@@ -36,32 +48,33 @@ export function emailNotifier(opts: EmailOptions): Notifier {
   return {
     kind: 'email',
     async notify(msg: NotificationMessage): Promise<NotifyResult> {
-      const subject = summaryLine(msg);
-      const text = [
-        subject,
-        '',
-        ...msg.alerts.map(
-          (a) => `${a.status.toUpperCase()} ${JSON.stringify(a.labels)}\n  ${a.annotations.summary ?? ''}`,
-        ),
-      ];
-      if (msg.ackURL && msg.status === 'firing') text.push('', `Acknowledge: ${msg.ackURL}`);
-      const rows = msg.alerts
-        .map(
-          (a) =>
-            `<tr><td>${esc(a.status)}</td><td>${esc(JSON.stringify(a.labels))}</td><td>${esc(a.annotations.summary ?? '')}</td></tr>`,
-        )
-        .join('');
-      const ack =
-        msg.ackURL && msg.status === 'firing' ? `<p><a href="${esc(msg.ackURL)}">Acknowledge</a></p>` : '';
-      const html = `<!doctype html><html><body><h2>${esc(subject)}</h2><table>${rows}</table>${ack}</body></html>`;
+      const r = new Render(opts.templates ?? defaultTemplates(), msg);
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(opts.headers ?? {})) headers[canonical(k)] = r.text(v);
+      const subject = escalated(msg, 'Subject' in headers ? headers.Subject! : r.text(D.subject));
+      delete headers.Subject;
+      const to = 'To' in headers ? headers.To! : r.text(opts.to);
+      const from = 'From' in headers ? headers.From! : r.text(opts.from);
+      delete headers.To;
+      delete headers.From;
+      const ack = msg.ackURL && msg.status === 'firing' ? msg.ackURL : undefined;
+      let html = r.html(opts.html ?? D.html);
+      if (html && ack) {
+        const link = `<p><a href="${esc(ack)}">Acknowledge</a></p>`;
+        html = html.includes('</body>') ? html.replace('</body>', `${link}</body>`) : html + link;
+      }
+      let text = r.text(opts.text ?? D.text);
+      if (text && ack) text += `\n\nAcknowledge: ${ack}`;
+      const failed = r.failed('email');
+      if (failed) return failed;
       try {
         await transport.sendMail({
-          from: opts.from,
-          to: opts.to,
+          from,
+          to,
           subject,
-          text: text.join('\n'),
-          html,
-          headers: { ...opts.headers, 'X-Vigil-Notification-Id': msg.id },
+          text: text || undefined,
+          html: html || undefined,
+          headers: { ...headers, 'X-Vigil-Notification-Id': msg.id },
           messageId: `<${msg.id}@vigil>`,
         });
         return { ok: true };

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { request } from 'undici';
 import { errorMessage } from '../../core/index.js';
 import type { Alert } from '../../core/index.js';
+import type { HttpSender } from './http-client.js';
 import { PostWorker } from './post-worker.js';
 
 export type ApiAlert = Alert & { status: 'firing' | 'resolved'; fingerprint: string };
@@ -62,22 +63,47 @@ export async function postJson(
   body: unknown,
   headers: Record<string, string> = {},
   signal?: AbortSignal,
+  http?: HttpSender,
 ): Promise<NotifyResult> {
-  const all = { 'content-type': 'application/json', 'user-agent': 'vigil-alerting', ...headers };
+  return postBody(
+    url,
+    JSON.stringify(body),
+    { 'content-type': 'application/json', ...headers },
+    signal,
+    http,
+  );
+}
+
+/**
+ * POSTs a body (its content type in `headers`) and classifies the answer. With an `http` sender
+ * (a receiver's http_config) the request goes through it on this thread.
+ */
+export async function postBody(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  signal?: AbortSignal,
+  http?: HttpSender,
+): Promise<NotifyResult> {
+  const all = { 'user-agent': 'vigil-alerting', ...headers };
   const failed = (why: string): NotifyResult => ({
     ok: false,
     retryable: true,
     reason: `request to ${redactUrl(url)} failed: ${why}`,
   });
+  if (http) {
+    const a = await http.send(url, { method: 'POST', headers: all, body }, signal);
+    return 'error' in a ? failed(a.error) : classifyStatus(a.status, a.body);
+  }
   if (!signal) {
-    const a = await worker.post(url, all, JSON.stringify(body));
+    const a = await worker.post(url, all, body);
     return 'error' in a ? failed(a.error) : classifyStatus(a.status, a.body);
   }
   try {
     const res = await request(url, {
       method: 'POST',
       headers: all,
-      body: JSON.stringify(body),
+      body,
       signal,
       headersTimeout: 30_000,
       bodyTimeout: 30_000,

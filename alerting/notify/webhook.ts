@@ -1,5 +1,6 @@
 import type { Notifier, NotificationMessage } from './notifier.js';
 import { postJson } from './notifier.js';
+import type { HttpSender } from './http-client.js';
 
 /**
  * Alertmanager's webhook (https://prometheus.io/docs/alerting/latest/configuration/#webhook_config),
@@ -7,7 +8,11 @@ import { postJson } from './notifier.js';
  * (the same stable id), so a receiver can drop a resend after a crash, and `vigil` fields
  * (group id, ack link) that Alertmanager receivers ignore.
  */
-export function webhookNotifier(opts: { url: string; maxAlerts?: number | undefined }): Notifier {
+export function webhookNotifier(opts: {
+  url: string;
+  maxAlerts?: number | undefined;
+  http?: HttpSender | undefined;
+}): Notifier {
   return {
     kind: 'webhook',
     notify(msg: NotificationMessage, signal?: AbortSignal) {
@@ -37,6 +42,7 @@ export function webhookNotifier(opts: { url: string; maxAlerts?: number | undefi
         body,
         { 'x-vigil-notification-id': msg.id, 'idempotency-key': msg.id },
         signal,
+        opts.http,
       );
     },
   };

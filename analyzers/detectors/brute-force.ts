@@ -7,7 +7,9 @@ import { Tally, dayOf, endpoints, num, opt, str, upsert } from './util.js';
  * authentications per source, target and UTC day:
  * - SSH (`ssh.log`): `auth_success = F`, weighted by `auth_attempts` (Zeek's estimate, ≥ 1);
  * - HTTP (`http.log`, EVE `http`): status 401 (and 403 on login-like URIs);
- * - FTP (`ftp.log`): reply 530; RDP (`rdp.log`): result other than Success after a cookie.
+ * - FTP (`ftp.log`): reply 530; RDP (`rdp.log`): result other than Success after a cookie;
+ * - Suricata EVE `ssh`: Suricata sees only the session, not whether the login failed, so SSH
+ *   sessions are counted per source, target and day (kind `ssh-sessions`, severity medium).
  * A group over `threshold` failures is a finding (high; critical when the same source then
  * succeeded: a guessed password). Sources in `allow_sources` are skipped.
  */
@@ -33,7 +35,7 @@ export function bruteForce(options: Record<string, unknown>): Detector {
   };
   return {
     name: 'brute-force',
-    paths: ['ssh', 'http', 'eve.http', 'ftp', 'rdp'],
+    paths: ['ssh', 'http', 'eve.http', 'ftp', 'rdp', 'eve.ssh'],
     observe(r: LogRecord) {
       if (r.path === 'ssh') {
         const ok = r.fields.auth_success;
@@ -53,6 +55,8 @@ export function bruteForce(options: Record<string, unknown>): Detector {
       } else if (r.path === 'ftp') {
         if (num(r, 'reply_code') === 530) fail(r, 'ftp', 1);
         else if (num(r, 'reply_code') === 230) fail(r, 'ftp', 0, true);
+      } else if (r.path === 'eve.ssh') {
+        fail(r, 'ssh-sessions', 1);
       } else if (r.path === 'rdp') {
         const res = str(r, 'result');
         if (res && res !== 'Success' && str(r, 'cookie')) fail(r, 'rdp', 1);
@@ -62,12 +66,15 @@ export function bruteForce(options: Record<string, unknown>): Detector {
       const out: DetectedFinding[] = [];
       for (const [key, g] of groups) {
         if (g.t.count < threshold) continue;
-        const sev: Severity = g.successes > 0 ? 'critical' : 'high';
+        const sev: Severity = g.successes > 0 ? 'critical' : g.kind === 'ssh-sessions' ? 'medium' : 'high';
         out.push({
           detector: 'brute-force',
           key,
           severity: sev,
-          title: `${g.kind.toUpperCase()} password guessing from ${g.src} against ${g.dst}: ${g.t.count} failed attempts${g.successes > 0 ? `, then ${g.successes} successful login(s)` : ''}`,
+          title:
+            g.kind === 'ssh-sessions'
+              ? `Possible SSH password guessing from ${g.src} against ${g.dst}: ${g.t.count} SSH sessions in a day (Suricata cannot see whether logins failed)`
+              : `${g.kind.toUpperCase()} password guessing from ${g.src} against ${g.dst}: ${g.t.count} failed attempts${g.successes > 0 ? `, then ${g.successes} successful login(s)` : ''}`,
           src: g.src,
           dst: g.dst,
           ...g.t.span(),

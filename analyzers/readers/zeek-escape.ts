@@ -9,6 +9,16 @@
  * UTF-8 are kept as the text `\xHH`, which is also how Zeek's JSON writer prints them, so the TSV
  * and JSON forms of one record normalise to the same string.
  */
+/**
+ * Control bytes Zeek's JSON writer prints as the text `\xHH` (`util::json_escape_utf8`: every byte
+ * below 0x20 except \b \t \n \f \r, which JSON escapes itself, and DEL). The TSV writer escapes
+ * them the same way; reading both as that text gives the TSV and JSON forms of a record the same
+ * value (JSON's `\x00` cannot be told from a literal backslash-x, so the text is the one
+ * representation both forms share).
+ */
+const JSON_KEEPS_ESCAPED = (b: number): boolean =>
+  (b < 0x20 && b !== 0x08 && b !== 0x09 && b !== 0x0a && b !== 0x0c && b !== 0x0d) || b === 0x7f;
+
 export function unescapeZeek(s: string): string {
   if (s.indexOf('\\') === -1) return s;
   const bytes: number[] = [];
@@ -27,7 +37,10 @@ export function unescapeZeek(s: string): string {
         if (/^[0-9a-fA-F]{2}$/.test(hex)) {
           const b = parseInt(hex, 16);
           if (b >= 0x80) plain = false;
-          bytes.push(b);
+          if (JSON_KEEPS_ESCAPED(b)) {
+            // Zeek's JSON writer prints this control byte as the text \xHH: keep the same text
+            for (const c of `\\x${b.toString(16).padStart(2, '0')}`) bytes.push(c.charCodeAt(0));
+          } else bytes.push(b);
           i += 3;
           continue;
         }

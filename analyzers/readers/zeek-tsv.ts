@@ -44,7 +44,9 @@ function scalarConv(type: string, field: string, h: ZeekTsvHeader): Conv {
     case 'int64':
       return (r) => {
         const n = Number(r);
-        return Number.isInteger(n) && r !== '' ? n : bad(`${field}: "${r}" is not a ${type}`);
+        if (!Number.isInteger(n) || r === '') return bad(`${field}: "${r}" is not a ${type}`);
+        // a count above 2^53 (Zeek counts are 64-bit) is kept exact as its decimal text, as the JSON reader does
+        return Number.isSafeInteger(n) ? n : r.replace(/^\+/, '');
       };
     case 'port':
       return (r) => {
@@ -228,7 +230,9 @@ export class ZeekTsvParser {
   private meta(line: string): TsvLineResult {
     if (line.startsWith('#separator ')) {
       // a new header block starts (also mid-file, for concatenated logs)
-      this.pending = { ...defaults(), separator: unescapeHeaderValue(line.slice('#separator '.length)) };
+      // Zeek writes `\x09`; a header typed or converted by hand may hold `\t` literally
+      const v = line.slice('#separator '.length);
+      this.pending = { ...defaults(), separator: v === '\\t' ? '\t' : unescapeHeaderValue(v) };
       this.compiled = undefined;
       return { kind: 'meta' };
     }

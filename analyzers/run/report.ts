@@ -39,6 +39,8 @@ export function runReportHtml(r: RunReport): string {
     newPerDetector?: Record<string, number>;
     topSources?: { src: string; findings: number }[];
     sensorHealth?: { title: string; severity: string }[];
+    sensorHealthTotal?: number;
+    sigmaProblems?: { file: string; line: number; message: string }[];
     records?: number;
     badRecords?: number;
   };
@@ -97,12 +99,25 @@ ${table(
 )}
 <h2>Sensor health</h2>
 ${
+  (s.sensorHealthTotal ?? 0) > (s.sensorHealth ?? []).length
+    ? `<p>The first ${(s.sensorHealth ?? []).length} of ${esc(s.sensorHealthTotal)} sensor health findings; all are under "All findings" below.</p>`
+    : ''
+}
+${
   (s.sensorHealth ?? []).length === 0
     ? '<p>No sensor problems seen.</p>'
     : table(
         ['severity', 'problem'],
         (s.sensorHealth ?? []).map((h) => [h.severity, h.title]),
       )
+}
+${
+  (s.sigmaProblems ?? []).length === 0
+    ? ''
+    : `<h2>Sigma rules not run</h2>\n${table(
+        ['rule file', 'line', 'why'],
+        (s.sigmaProblems ?? []).map((p) => [p.file, p.line, p.message]),
+      )}`
 }
 <h2>Inputs</h2>
 ${table(

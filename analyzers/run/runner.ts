@@ -7,20 +7,22 @@ import {
   failStaleRuns,
   finishRun,
   listCheckpoints,
-  listFindings,
+  setRunProgress,
   type AnalysisDb,
   type Checkpoint,
   type RecordedAnalysisInput,
   type StoredAnalysisRun,
 } from '../../core/index.js';
-import { readLog, type ReadState } from '../readers/index.js';
+import { openInput } from '../readers/open-input.js';
 import { AssetMap, type CustomerNetworks } from '../assets.js';
 import { loadIntel } from '../intel.js';
-import { loadSigmaRules } from '../sigma/index.js';
+import { formatSigmaProblem, loadSigmaRuleSet, type SigmaProblem } from '../sigma/index.js';
 import type { AnalyzersConfig } from '../config.js';
 import type { DetectedFinding, DetectorContext } from '../types.js';
 import { DetectorFanout, buildDetectors } from './build-detectors.js';
-import { expandInputs, findCheckpoint, planInputs } from './inputs.js';
+import { expandInputs, findCheckpoint, planInputs, walkInputs } from './inputs.js';
+import { readInput, type InputReadOutcome } from './read-input.js';
+import { RunProgress, type ProgressReport } from './progress.js';
 import { summarise } from './summary.js';
 
 export interface RunAnalysisOptions {
@@ -29,7 +31,7 @@ export interface RunAnalysisOptions {
   analyzer?: string;
   config: AnalyzersConfig;
   customers?: CustomerNetworks[];
-  /** Files to read instead of the configured globs. */
+  /** Files or directories (walked recursively, links not followed) to read instead of the configured globs. */
   inputs?: string[];
   /** Only these detector types. */
   detectors?: string[];
@@ -38,6 +40,8 @@ export interface RunAnalysisOptions {
   now?: () => number;
   /** Called after each input is read (tests use it to kill a run half way). */
   onInputRead?: (path: string, index: number, total: number) => void;
+  /** Progress while the run reads (files, bytes, records done; the CLI prints it on a terminal). */
+  onProgress?: (p: ProgressReport) => void | Promise<void>;
 }
 
 export interface RunAnalysisResult {
@@ -70,90 +74,94 @@ export async function runAnalysis(o: RunAnalysisOptions): Promise<RunAnalysisRes
   try {
     const ctx: DetectorContext = { customerOf: assets.customerOf };
     if (o.config.intel.files.length > 0) ctx.intel = loadIntel(o.config.intel.files);
-    if (o.config.sigma.rules.length > 0) ctx.sigma = loadSigmaRules(o.config.sigma.rules);
+    // A rule that cannot be compiled is reported and skipped: the others still run, the run is partial.
+    let sigmaProblems: SigmaProblem[] = [];
+    if (o.config.sigma.rules.length > 0) {
+      const set = loadSigmaRuleSet(o.config.sigma.rules);
+      ctx.sigma = set.rules;
+      sigmaProblems = set.problems;
+      for (const p of sigmaProblems)
+        log?.warn({ rule: p.file, line: p.line }, `Sigma rule skipped: ${formatSigmaProblem(p)}`);
+    }
     const detectors = buildDetectors(o.config, ctx, o.detectors);
     const fan = new DetectorFanout(detectors);
-    const paths =
-      o.inputs ??
-      (await expandInputs([...o.config.zeek.paths, ...o.config.suricata.eve], o.config.zeek.exclude));
-    const planned = await planInputs(paths);
+    const listed = o.inputs
+      ? await walkInputs(o.inputs)
+      : await expandInputs([...o.config.zeek.paths, ...o.config.suricata.eve], o.config.zeek.exclude);
+    const { planned, skipped: unplannable } = await planInputs(listed.files);
+    const skipped = [...listed.skipped, ...unplannable];
     const cps = await listCheckpoints(o.db, analyzer);
     const newCps: Checkpoint[] = [];
+    const superseded: { analyzer: string; inputKey: string }[] = [];
+    const claimed = new Set<string>();
     const inputs: RecordedAnalysisInput[] = [];
     const recordsPerPath: Record<string, number> = {};
-    let partial = false;
-    for (const [idx, p] of planned.entries()) {
-      if (p.headLen === 0) continue; // empty file: nothing to read, nothing to identify it by
-      const cp = findCheckpoint(cps, p);
-      const complete = cp?.state?.complete === true && cp.inputKey === p.inputKey;
-      if (complete || (!p.gzip && cp && cp.offset === p.size)) continue; // nothing new
-      const final = p.gzip || now() - p.mtimeMs > o.config.settle;
-      const from = cp && (p.gzip || cp.offset <= p.size) ? cp.offset : 0;
-      const state = (from > 0 ? cp?.state : undefined) as (ReadState & Record<string, unknown>) | undefined;
-      const it = readLog(p.path, {
-        fromOffset: from,
-        ...(state ? { state } : {}),
-        final,
-        maxErrors: o.config.max_errors_per_input,
-      });
-      let res;
-      try {
-        for (;;) {
-          const n = await it.next();
-          if (n.done) {
-            res = n.value;
-            break;
-          }
-          for (const rec of n.value) {
-            recordsPerPath[rec.path] = (recordsPerPath[rec.path] ?? 0) + 1;
-            for (const d of fan.forPath(rec.path)) d.observe(rec);
-          }
+    // a listed input that could not be read (a symlink, a FIFO, unreadable) is in the record, never silently dropped
+    for (const sk of skipped) {
+      log?.warn({ file: sk.path }, `input skipped: ${sk.reason}`);
+      inputs.push(skippedInput(sk.path, sk.reason));
+    }
+    let partial = sigmaProblems.length > 0 || skipped.length > 0;
+    // the run record shows how far a (scheduled) run has got while it runs
+    let stored = 0;
+    let storedFiles = -1;
+    const progress = new RunProgress(
+      planned,
+      async (pr) => {
+        if (pr.at - stored >= 10_000 || pr.filesDone !== storedFiles) {
+          stored = pr.at;
+          storedFiles = pr.filesDone;
+          await setRunProgress(o.db, run.id, { ...pr });
         }
-      } catch (err) {
-        // an unreadable input (broken gzip, vanished file) is recorded, not fatal to the run
-        partial = true;
-        log?.warn({ file: p.path, err }, 'input could not be read to the end');
-        inputs.push({
-          path: p.path,
-          sha256: '',
-          fromOffset: from,
-          toOffset: from,
-          records: 0,
-          badRecords: 1,
-          errors: [{ line: 0, message: (err as Error).message }],
-        });
+        await o.onProgress?.(pr);
+      },
+      now,
+    );
+    for (const [idx, p] of planned.entries()) {
+      if (p.headLen === 0) {
+        await progress.fileDone(p); // empty file: nothing to read, nothing to identify it by
         continue;
       }
-      if (res.pendingBytes < 0) {
-        // shorter than the checkpoint: a different file with the same head; read it again from 0 next run
-        log?.warn({ file: p.path }, 'input shorter than its checkpoint');
+      const cp = findCheckpoint(cps, p, claimed);
+      if (cp) claimed.add(cp.inputKey);
+      let out: InputReadOutcome;
+      try {
+        out = await readInput(p, {
+          analyzer,
+          cp,
+          final: now() - p.mtimeMs > o.config.settle,
+          maxErrors: o.config.max_errors_per_input,
+          ...(o.config.max_line_bytes ? { maxLineBytes: o.config.max_line_bytes } : {}),
+          ...(log ? { log } : {}),
+          onRecords: (recs) => {
+            for (const rec of recs) {
+              recordsPerPath[rec.path] = (recordsPerPath[rec.path] ?? 0) + 1;
+              for (const d of fan.forPath(rec.path)) d.observe(rec);
+            }
+            progress.records(recs.length, recs[recs.length - 1]);
+          },
+        });
+      } catch (err) {
+        // the file vanished or was swapped for a link after it was listed: recorded, not fatal
+        partial = true;
+        log?.warn({ file: p.path, err }, 'input could not be read');
+        inputs.push(skippedInput(p.path, (err as Error).message));
+        continue;
+      } finally {
+        await progress.fileDone(p);
       }
-      if (res.badRecords > 0) partial = true;
-      const sha256 = p.gzip ? await sha256File(p.path) : res.sha256;
-      inputs.push({
-        path: p.path,
-        sha256,
-        fromOffset: from,
-        toOffset: res.endOffset,
-        records: res.records,
-        badRecords: res.badRecords,
-        errors: res.errors.map((e) => ({ line: e.line, message: e.message })),
-      });
-      const next: Checkpoint = {
-        analyzer,
-        inputKey: p.inputKey,
-        path: p.path,
-        dev: p.dev,
-        ino: p.ino,
-        headHash: p.headHash,
-        offset: res.pendingBytes < 0 ? 0 : res.endOffset,
-        state: { ...res.state, headLen: p.headLen, complete: p.gzip && res.pendingBytes === 0 },
-      };
-      newCps.push(next);
-      // a second copy of the same content later in this run (live file and its rotated .gz) resumes here
+      if (out.kind === 'unchanged') continue;
+      if (out.input.badRecords > 0) partial = true;
+      if (p.gzip) out.input.sha256 = await sha256File(p.path);
+      inputs.push(out.input);
+      newCps.push(out.checkpoint);
+      // the checkpoint this file continued under another key (a live file that grew or was rotated)
+      if (cp && cp.inputKey !== p.inputKey) superseded.push({ analyzer, inputKey: cp.inputKey });
       const at = cps.findIndex((c) => c.inputKey === p.inputKey);
       if (at >= 0) cps.splice(at, 1);
-      cps.push(next);
+      // a second copy of the same content later in this run (live file and its rotated .gz) resumes here
+      cps.push(out.checkpoint);
+      claimed.delete(p.inputKey);
       o.onInputRead?.(p.path, idx, planned.length);
     }
     const detected: DetectedFinding[] = [];
@@ -162,9 +170,15 @@ export async function runAnalysis(o: RunAnalysisOptions): Promise<RunAnalysisRes
       const c = assets.customerOf(f.dst) ?? assets.customerOf(f.src);
       if (c && !f.customerId) f.customerId = c;
     }
-    const res = await commitAnalysis(o.db, run.id, { findings: detected, checkpoints: newCps });
-    const newFindings = await listFindings(o.db, { newInRun: run.id });
+    const res = await commitAnalysis(o.db, run.id, {
+      findings: detected,
+      checkpoints: newCps,
+      deleteCheckpoints: superseded.filter((d) => !newCps.some((c) => c.inputKey === d.inputKey)),
+    });
+    // from the commit itself, not a listing (which stops at 10,000): a summary is never cut silently
+    const newFindings = res.findings.filter((f) => f.runId === run.id);
     const summary = summarise(res.findings, newFindings, recordsPerPath, inputs);
+    if (sigmaProblems.length > 0) summary.sigmaProblems = sigmaProblems;
     const done = await finishRun(o.db, run.id, {
       status: partial ? 'partial' : 'ok',
       inputs,
@@ -193,9 +207,23 @@ export async function runAnalysis(o: RunAnalysisOptions): Promise<RunAnalysisRes
   }
 }
 
+const skippedInput = (path: string, reason: string): RecordedAnalysisInput => ({
+  path,
+  sha256: '',
+  fromOffset: 0,
+  toOffset: 0,
+  records: 0,
+  badRecords: 0,
+  errors: [{ line: 0, message: `not read: ${reason}` }],
+});
+
 async function sha256File(path: string): Promise<string> {
-  const { createReadStream } = await import('node:fs');
-  const h = createHash('sha256');
-  for await (const c of createReadStream(path)) h.update(c as Buffer);
-  return h.digest('hex');
+  const { fh } = await openInput(path);
+  try {
+    const h = createHash('sha256');
+    for await (const c of fh.createReadStream({ autoClose: false })) h.update(c as Buffer);
+    return h.digest('hex');
+  } finally {
+    await fh.close();
+  }
 }

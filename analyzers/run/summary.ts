@@ -9,6 +9,7 @@ export interface RunSummary {
   perSeverity: Record<string, number>;
   topSources: { src: string; findings: number }[];
   sensorHealth: { title: string; severity: string }[];
+  sensorHealthTotal: number;
   recordsPerPath: Record<string, number>;
   records: number;
   badRecords: number;
@@ -46,6 +47,8 @@ export function summarise(
       .filter((f) => f.detector === 'sensor-health')
       .slice(0, 50)
       .map((f) => ({ title: f.title, severity: f.severity })),
+    // the list above shows the first 50; the count says how many there are
+    sensorHealthTotal: perDetector['sensor-health'] ?? 0,
     recordsPerPath,
     records: inputs.reduce((a, i) => a + i.records, 0),
     badRecords: inputs.reduce((a, i) => a + i.badRecords, 0),

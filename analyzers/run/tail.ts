@@ -91,7 +91,7 @@ export class AlertTail {
     this.polling = true;
     try {
       let sent = 0;
-      const files = (await expandInputs(this.o.paths)).filter((f) => !f.endsWith('.gz'));
+      const files = (await expandInputs(this.o.paths)).files.filter((f) => !f.endsWith('.gz'));
       for (const f of files) sent += await this.follow(f);
       return sent;
     } finally {

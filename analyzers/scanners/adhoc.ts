@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { VigilError, systemClock, type Logger } from '../../core/index.js';
 import { ClamdClient } from './clamd-client.js';
 import { ManagedClamd } from './clamd-manager.js';
-import { buildEngines, databaseDirOf, type BuildEnginesOptions } from './engines.js';
+import { buildEngines, databaseDirOf, systemDatabaseDirOf, type BuildEnginesOptions } from './engines.js';
+import { databaseFiles } from './clamav-db.js';
 import { memoryFileIndex } from './file-index.js';
 import { Quarantine, quarantineKeyFile } from './quarantine.js';
 import { SignatureDb } from './signature-db.js';
@@ -55,16 +56,22 @@ export async function adhocScan(opts: AdhocScanOptions): Promise<AdhocScanResult
       clamav = `vigil's running clamd at ${running}`;
     } else {
       const dbDir = databaseDirOf(cfg, opts.dataDir);
-      if (!(await new SignatureDb(dbDir).hasSignatures())) {
+      const systemDir = systemDatabaseDirOf(cfg);
+      // A scan on no signature at all would call every file clean: refuse it (never "clean" on error).
+      if (
+        !(await new SignatureDb(dbDir).hasSignatures()) &&
+        (await databaseFiles(systemDir ?? '')).length === 0
+      ) {
         throw new VigilError(
           'SCN_NO_SIGNATURES',
-          `no ClamAV signatures in ${dbDir} (add some with "vigil signatures add-hash|add-hex|add-ldb"), or scan with --clamd-socket or --no-clamav`,
+          `no ClamAV signatures: ${systemDir ? `${systemDir} holds no official database (run freshclam) and ` : ''}${dbDir} holds none of vigil's own (add some with "vigil signatures add-hash|add-hex|add-ldb"); or scan with --clamd-socket or --no-clamav`,
         );
       }
       const dir = await mkdtemp(join(tmpdir(), 'vigil-clamd-'));
       const clamd = new ManagedClamd({
         dir,
         databaseDir: dbDir,
+        systemDatabaseDir: systemDir,
         maxFileSize: cfg.max_file_size,
         startTimeoutMs: cfg.clamav.start_timeout,
         log: opts.log,
@@ -75,7 +82,7 @@ export async function adhocScan(opts: AdhocScanOptions): Promise<AdhocScanResult
         throw err;
       });
       build.clamdSocket = clamd.socket;
-      clamav = `temporary clamd on ${dbDir}`;
+      clamav = `temporary clamd on ${systemDir ? `${systemDir} and ` : ''}${dbDir}`;
     }
   }
   try {

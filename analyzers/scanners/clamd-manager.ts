@@ -4,13 +4,15 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { VigilError, errorMessage, type Logger } from '../../core/index.js';
 import { ClamdClient } from './clamd-client.js';
-import { SignatureDb } from './signature-db.js';
+import { buildActiveDatabase, type ActiveDatabase } from './clamav-db.js';
 
 export interface ManagedClamdOptions {
   /** Directory for clamd.conf, the socket, the pid and log files (vigil's data dir + /clamav). */
   dir: string;
-  /** Signature database directory (only custom databases offline). */
+  /** vigil's own signature database directory (the managed one `vigil signatures` writes). */
   databaseDir: string;
+  /** freshclam's database directory (`clamav.system_database_dir`), loaded together with vigil's own. */
+  systemDatabaseDir?: string | undefined;
   /** Largest file clamd scans in full; larger ones are flagged by AlertExceedsMax, never passed as clean. */
   maxFileSize: number;
   /** How long clamd may take to load its database and answer PING. */
@@ -23,14 +25,17 @@ export interface ManagedClamdOptions {
 }
 
 /** Writes the clamd.conf vigil runs clamd with (clamd.conf(5)); returns its path and the socket path. */
-export async function writeClamdConf(opts: ManagedClamdOptions): Promise<{ conf: string; socket: string }> {
+export async function writeClamdConf(
+  opts: ManagedClamdOptions,
+  databaseDir: string,
+): Promise<{ conf: string; socket: string }> {
   const socket = join(opts.dir, 'clamd.sock');
   const size = Math.min(opts.maxFileSize, 4_000_000_000);
   const lines = [
     '# Written by vigil; changes are overwritten at start.',
     `LocalSocket ${socket}`,
     'LocalSocketMode 600',
-    `DatabaseDirectory ${opts.databaseDir}`,
+    `DatabaseDirectory ${databaseDir}`,
     'Foreground yes',
     `LogFile ${join(opts.dir, 'clamd.log')}`,
     'LogTime yes',
@@ -68,24 +73,38 @@ export class ManagedClamd {
   private stopping = false;
   private restarts = 0;
   socket = '';
+  /** What clamd was last given to load. */
+  database: ActiveDatabase | undefined;
 
   constructor(private readonly opts: ManagedClamdOptions) {}
 
   /** Writes the config, starts clamd and waits until it answers PING. */
   async start(): Promise<void> {
     this.stopping = false;
-    const db = new SignatureDb(this.opts.databaseDir);
     await mkdir(this.opts.databaseDir, { recursive: true });
-    if (!(await db.hasSignatures())) {
-      throw new VigilError(
-        'SCN_NO_SIGNATURES',
-        `clamd refuses to start without signatures: ${this.opts.databaseDir} is empty; add one with "vigil signatures add-hash|add-hex|add-ldb"`,
+    const active = await this.refreshDatabase();
+    if (active.builtinOnly) {
+      // clamd would refuse an empty directory; with the built-in signature it starts, but it
+      // protects against nothing: say so plainly (the scanner service also raises an alert).
+      this.opts.log.error(
+        { system: this.opts.systemDatabaseDir ?? null, own: this.opts.databaseDir },
+        'no ClamAV virus signatures: run freshclam (or set clamav.system_database_dir) or add your own with "vigil signatures add-*"; only the built-in EICAR test signature is loaded',
       );
     }
-    const { conf, socket } = await writeClamdConf(this.opts);
+    const { conf, socket } = await writeClamdConf(this.opts, active.dir);
     this.socket = socket;
     await this.shutdownLeftover();
     await this.spawnAndWait(conf);
+  }
+
+  /** Rebuilds the directory clamd loads from freshclam's and vigil's own files (before start and RELOAD). */
+  async refreshDatabase(): Promise<ActiveDatabase> {
+    this.database = await buildActiveDatabase(
+      join(this.opts.dir, 'db-active'),
+      this.opts.databaseDir,
+      this.opts.systemDatabaseDir,
+    );
+    return this.database;
   }
 
   private async spawnAndWait(conf: string): Promise<void> {

@@ -39,14 +39,21 @@ const cronPattern = () =>
     }
   }, 'is not a cron pattern (5 or 6 fields, e.g. "30 0,6,12,18 * * *")');
 
+/** Where Debian's freshclam keeps ClamAV's official database (freshclam.conf DatabaseDirectory). */
+export const DEFAULT_SYSTEM_DB = '/var/lib/clamav';
+
 export const clamavSchema = z.strictObject({
   enabled: z.boolean().default(true),
   manage: z.boolean().default(true),
   socket: z.string().min(1).optional(),
   database_dir: z.string().min(1).optional(),
-  timeout: duration().default(300_000),
+  timeout: duration({ min: 1000, max: 86_400_000 }).default(300_000),
   mode: z.enum(['scan', 'instream']).optional(),
-  start_timeout: duration().default(120_000),
+  start_timeout: duration({ min: 1000, max: 3_600_000 }).default(120_000),
+  /** freshclam's database directory, loaded with vigil's own signatures; false: vigil's own only. */
+  system_database_dir: z.union([z.literal(false), z.string().min(1)]).default(DEFAULT_SYSTEM_DB),
+  /** Older than this (or absent), the official database raises VigilClamavSignaturesStale (PCI DSS 5.3.1). */
+  max_signature_age: duration({ min: 3_600_000, max: 365 * 86_400_000 }).default(7 * 86_400_000),
 });
 
 export const scannersSchema = z.strictObject({
@@ -54,8 +61,8 @@ export const scannersSchema = z.strictObject({
   // which "30 0,6,12,18 * * *" in Europe/Amsterdam is not (a 7 h gap in October).
   schedule: cronPattern().default('30 */5 * * *'),
   timezone: timezone().optional(),
-  grace: duration().default(1_800_000),
-  full_rescan: duration().default(7 * 86_400_000),
+  grace: duration({ max: 86_400_000 }).default(1_800_000),
+  full_rescan: duration({ min: 3_600_000, max: 365 * 86_400_000 }).default(7 * 86_400_000),
   paths: z.array(z.string().min(1)).min(1),
   exclude: z.array(z.string().min(1)).default([]),
   max_file_size: byteSize().default(256 * 1024 * 1024),
@@ -63,7 +70,14 @@ export const scannersSchema = z.strictObject({
   // 4 measured faster than 2 even on 2 cores: per-file round trips overlap (bench/scanning).
   concurrency: z.number().int().min(1).max(64).default(4),
   severity: z.enum(['critical', 'high', 'medium', 'low', 'info']).default('high'),
-  clamav: clamavSchema.default({ enabled: true, manage: true, timeout: 300_000, start_timeout: 120_000 }),
+  clamav: clamavSchema.default({
+    enabled: true,
+    manage: true,
+    timeout: 300_000,
+    start_timeout: 120_000,
+    system_database_dir: DEFAULT_SYSTEM_DB,
+    max_signature_age: 7 * 86_400_000,
+  }),
   yara: z
     .strictObject({
       rules: z.array(z.string().min(1)).default([]),

@@ -5,6 +5,7 @@ import { ClamdClient } from './clamd-client.js';
 import { ManagedClamd } from './clamd-manager.js';
 import { HashLists, HashListScanner } from './hash-lists.js';
 import { SignatureDb } from './signature-db.js';
+import { systemFingerprint } from './clamav-db.js';
 import { compileRuleDirs, type CompiledRules } from './yara-rules.js';
 import { YaraScanner } from './yara-scanner.js';
 import type { ScannersConfig } from './config.js';
@@ -42,6 +43,16 @@ export function databaseDirOf(cfg: ScannersConfig, dataDir: string): string {
   return resolve(dataDir, cfg.clamav.database_dir ?? join('clamav', 'db'));
 }
 
+/** freshclam's database directory a managed clamd loads, if any (`clamav.system_database_dir`). */
+export function systemDatabaseDirOf(cfg: ScannersConfig): string | undefined {
+  return cfg.clamav.system_database_dir === false ? undefined : cfg.clamav.system_database_dir;
+}
+
+/** Changes when any signature a managed clamd loads changes: vigil's own files or freshclam's. */
+export async function databaseFingerprint(db: SignatureDb, systemDir: string | undefined): Promise<string> {
+  return `${await db.fingerprint()}:${await systemFingerprint(systemDir)}`;
+}
+
 /**
  * Builds the engines a config asks for. A managed clamd is started here (and waits for PING);
  * YARA rules are compiled (a rule set that does not compile throws SCN_YARA_COMPILE naming file
@@ -60,6 +71,7 @@ export async function buildEngines(cfg: ScannersConfig, opts: BuildEnginesOption
       managed = new ManagedClamd({
         dir: resolve(opts.dataDir, 'clamav'),
         databaseDir: dbDir,
+        systemDatabaseDir: systemDatabaseDirOf(cfg),
         maxFileSize: cfg.max_file_size,
         startTimeoutMs: cfg.clamav.start_timeout,
         maxThreads: Math.max(2, cfg.concurrency),
@@ -81,20 +93,26 @@ export async function buildEngines(cfg: ScannersConfig, opts: BuildEnginesOption
         fingerprint:
           external && !opts.managedDatabase
             ? () => client.version().catch(() => 'unknown')
-            : () => db.fingerprint(),
+            : () => databaseFingerprint(db, systemDatabaseDirOf(cfg)),
       }),
     );
   }
   let rules: CompiledRules | undefined;
-  if (cfg.yara.rules.length > 0) {
-    rules = await compileRuleDirs(cfg.yara.rules, cfg.yara.externals);
-    for (const w of rules.warnings) log.warn({ file: w.file, line: w.line }, w.message);
-    scanners.push(new YaraScanner({ compiled: () => rules!, externals: cfg.yara.externals }));
-  }
   let hashLists: HashLists | undefined;
-  if (cfg.hash_lists.length > 0) {
-    hashLists = await HashLists.load(cfg.hash_lists);
-    scanners.push(new HashListScanner(hashLists));
+  try {
+    if (cfg.yara.rules.length > 0) {
+      rules = await compileRuleDirs(cfg.yara.rules, cfg.yara.externals);
+      for (const w of rules.warnings) log.warn({ file: w.file, line: w.line }, w.message);
+      scanners.push(new YaraScanner({ compiled: () => rules!, externals: cfg.yara.externals }));
+    }
+    if (cfg.hash_lists.length > 0) {
+      hashLists = await HashLists.load(cfg.hash_lists);
+      scanners.push(new HashListScanner(hashLists));
+    }
+  } catch (err) {
+    // The clamd started above would outlive the failed start (and keep `vigil start` from exiting).
+    await managed?.stop();
+    throw err;
   }
   return {
     scanners,
@@ -110,6 +128,7 @@ export async function buildEngines(cfg: ScannersConfig, opts: BuildEnginesOption
       }
     },
     async reload() {
+      await managed?.refreshDatabase();
       if (clamd) await clamd.reload();
       if (rules) rules = await compileRuleDirs(cfg.yara.rules, cfg.yara.externals);
       // Hash lists are read at start; a change is picked up by a restart (documented).

@@ -12,7 +12,14 @@ import {
   type Logger,
   type Registry,
 } from '../../core/index.js';
-import { buildEngines, databaseDirOf, type ScanEngines } from './engines.js';
+import {
+  buildEngines,
+  databaseDirOf,
+  databaseFingerprint,
+  systemDatabaseDirOf,
+  type ScanEngines,
+} from './engines.js';
+import { signatureProblem } from './signature-age.js';
 import { runScan, type ScanRunOutcome, type ScanRunStore } from './scan-run.js';
 import { Quarantine, quarantineKeyFile } from './quarantine.js';
 import { SignatureDb } from './signature-db.js';
@@ -117,16 +124,22 @@ export class ScannerService implements Component {
           { scope: 'clamd' },
         ),
     });
-    if (this.engines.managed) this.loadedDbFingerprint = await this.db().fingerprint();
+    if (this.engines.managed) this.loadedDbFingerprint = await this.dbFingerprint();
+    // Restore what fired before a restart first, so the checks below can resolve it at once.
+    await this.firing.start();
+    await this.checkSignatures();
     const tz = cfg.timezone ?? this.deps.timezone;
     this.cron = new Cron(cfg.schedule, { protect: true, ...(tz ? { timezone: tz } : {}) }, async () => {
       await this.runNow({ scheduledFor: new Date(this.deps.clock.now()) }).catch((err: unknown) =>
         this.log.error({ err: errorMessage(err) }, 'scheduled scan failed to run'),
       );
     });
-    this.deadman = setInterval(() => void this.supervise(), 60_000);
+    this.deadman = setInterval(() => {
+      void this.supervise();
+      // Not while a run is in progress: it reloads itself before it starts.
+      if (!this.running) void this.reloadIfChanged().then(() => this.checkSignatures());
+    }, 60_000);
     this.deadman.unref();
-    await this.firing.start();
   }
 
   /** Every minute: the dead-man check, and whether clamd answers (firing VigilClamdDown until it does). */
@@ -155,16 +168,7 @@ export class ScannerService implements Component {
     const engines = this.engines;
     if (!engines) throw new Error('scanner service is not started');
     const cfg = this.deps.config;
-    if (engines.managed) {
-      const fp = await this.db().fingerprint();
-      if (fp !== this.loadedDbFingerprint) {
-        this.log.info('signature database changed; reloading clamd');
-        await engines
-          .reload()
-          .catch((err: unknown) => this.log.error({ err: errorMessage(err) }, 'reload failed'));
-        this.loadedDbFingerprint = fp;
-      }
-    }
+    await this.reloadIfChanged();
     const outcome = await runScan(
       {
         scanners: engines.scanners,
@@ -247,13 +251,53 @@ export class ScannerService implements Component {
     return overdue && !wasFiring;
   }
 
-  private db(): SignatureDb {
-    return new SignatureDb(databaseDirOf(this.deps.config, this.deps.dataDir));
+  /**
+   * Reloads a managed clamd when vigil's own signatures or freshclam's files changed: before each
+   * run and every minute, so a new signature file or a freshclam update is in use without a restart.
+   */
+  async reloadIfChanged(): Promise<boolean> {
+    const engines = this.engines;
+    if (!engines?.managed) return false;
+    const fp = await this.dbFingerprint();
+    if (fp === this.loadedDbFingerprint) return false;
+    this.log.info('signature database changed; reloading clamd');
+    await engines
+      .reload()
+      .catch((err: unknown) => this.log.error({ err: errorMessage(err) }, 'reload failed'));
+    this.loadedDbFingerprint = fp;
+    return true;
   }
 
-  private alert(alertname: string, summary: string): Alert {
+  /**
+   * Raises VigilClamavSignaturesStale once while ClamAV's signatures are missing or older than
+   * `clamav.max_signature_age` (PCI DSS 5.3.1), again after they were current in between.
+   */
+  async checkSignatures(): Promise<string | undefined> {
+    const engines = this.engines;
+    if (!engines || !this.deps.config.clamav.enabled) return undefined;
+    const problem = await signatureProblem(this.deps.config.clamav, engines, this.deps.clock.now()).catch(
+      (err: unknown) => `cannot judge the ClamAV signatures: ${errorMessage(err)}`,
+    );
+    if (problem && this.firing.firing('signatures').length === 0)
+      this.log.warn({ problem }, 'ClamAV signatures are not current');
+    // Fires while the signatures are not current, resolved once they are (core FiringAlerts).
+    await this.firing.replace(
+      'signatures',
+      problem ? [this.alert('VigilClamavSignaturesStale', problem, 'warning')] : [],
+    );
+    return problem;
+  }
+
+  private dbFingerprint(): Promise<string> {
+    return databaseFingerprint(
+      new SignatureDb(databaseDirOf(this.deps.config, this.deps.dataDir)),
+      systemDatabaseDirOf(this.deps.config),
+    );
+  }
+
+  private alert(alertname: string, summary: string, severity = 'critical'): Alert {
     return {
-      labels: { alertname, component: 'scanners', severity: 'critical' },
+      labels: { alertname, component: 'scanners', severity },
       annotations: { summary },
       startsAt: new Date(this.deps.clock.now()).toISOString(),
     };

@@ -1,11 +1,29 @@
 import ipaddr from 'ipaddr.js';
 import { RE2JS } from 're2js';
-import { VigilError } from '../../core/index.js';
+import { SigmaError } from './sigma-error.js';
 
 /** A predicate over one field's value (a scalar, or a Zeek set/vector: any element may match). */
 export type ValuePredicate = (v: unknown) => boolean;
 
-const SUPPORTED = new Set(['contains', 'startswith', 'endswith', 're', 'cidr', 'all']);
+const SUPPORTED = new Set([
+  'contains',
+  'startswith',
+  'endswith',
+  're',
+  'i',
+  'm',
+  's',
+  'cidr',
+  'all',
+  'exists',
+  'lt',
+  'lte',
+  'gt',
+  'gte',
+  'cased',
+]);
+
+type Path = (string | number)[];
 
 /**
  * Turns a Sigma plain value into a case-insensitive matcher. Sigma wildcards: `*` any run, `?`
@@ -15,6 +33,7 @@ const SUPPORTED = new Set(['contains', 'startswith', 'endswith', 're', 'cidr', '
 function textMatcher(
   pattern: string,
   mode: 'eq' | 'contains' | 'startswith' | 'endswith',
+  cased: boolean,
 ): (s: string) => boolean {
   let hasWildcard = false;
   let re = '';
@@ -34,7 +53,7 @@ function textMatcher(
     }
   }
   if (!hasWildcard) {
-    const l = lit.toLowerCase();
+    const l = cased ? lit : lit.toLowerCase();
     if (mode === 'eq') return (s) => s === l;
     if (mode === 'contains') return (s) => s.includes(l);
     if (mode === 'startswith') return (s) => s.startsWith(l);
@@ -42,21 +61,37 @@ function textMatcher(
   }
   const full =
     mode === 'eq' ? re : mode === 'contains' ? `.*${re}.*` : mode === 'startswith' ? `${re}.*` : `.*${re}`;
-  const compiled = RE2JS.compile(`(?s)${full.toLowerCase()}`);
+  const compiled = RE2JS.compile(`(?s)${cased ? full : full.toLowerCase()}`);
   return (s) => compiled.testExact(s);
 }
 
-const asText = (v: unknown): string =>
-  (typeof v === 'boolean' ? (v ? 'true' : 'false') : String(v)).toLowerCase();
+const asText = (v: unknown): string => (typeof v === 'boolean' ? (v ? 'true' : 'false') : String(v));
 
-function one(value: unknown, mods: string[], where: string): ValuePredicate {
+const NUMERIC: Record<string, (a: number, b: number) => boolean> = {
+  lt: (a, b) => a < b,
+  lte: (a, b) => a <= b,
+  gt: (a, b) => a > b,
+  gte: (a, b) => a >= b,
+};
+
+function one(value: unknown, mods: string[], where: Path): ValuePredicate {
   if (value === null) return (v) => v === undefined || v === null;
+  const cmp = mods.find((m) => m in NUMERIC);
+  if (cmp) {
+    const n = typeof value === 'number' ? value : Number(value);
+    if (!Number.isFinite(n)) throw new SigmaError(where, `|${cmp} needs a number, got "${String(value)}"`);
+    const op = NUMERIC[cmp]!;
+    return (v) => {
+      const x = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+      return Number.isFinite(x) && op(x, n);
+    };
+  }
   if (mods.includes('cidr')) {
     let range: [ipaddr.IPv4 | ipaddr.IPv6, number];
     try {
       range = ipaddr.parseCIDR(String(value));
     } catch (err) {
-      throw new VigilError('ANL_SIGMA', `${where}: "${String(value)}" is not a CIDR`, { cause: err });
+      throw new SigmaError(where, `"${String(value)}" is not a CIDR`, { cause: err });
     }
     return (v) => {
       if (typeof v !== 'string' || !ipaddr.isValid(v)) return false;
@@ -66,14 +101,17 @@ function one(value: unknown, mods: string[], where: string): ValuePredicate {
   }
   if (mods.includes('re')) {
     let re: RE2JS;
+    // Sigma's regex sub-modifiers |i |m |s (specification "Regular expression") are RE2 flags
+    const flags =
+      (mods.includes('i') ? RE2JS.CASE_INSENSITIVE : 0) |
+      (mods.includes('m') ? RE2JS.MULTILINE : 0) |
+      (mods.includes('s') ? RE2JS.DOTALL : 0);
     try {
-      re = RE2JS.compile(String(value));
+      re = RE2JS.compile(String(value), flags);
     } catch (err) {
-      throw new VigilError(
-        'ANL_SIGMA',
-        `${where}: bad regular expression "${String(value)}": ${(err as Error).message}`,
-        { cause: err },
-      );
+      throw new SigmaError(where, `bad regular expression "${String(value)}": ${(err as Error).message}`, {
+        cause: err,
+      });
     }
     return (v) => v !== undefined && v !== null && re.test(typeof v === 'string' ? v : String(v));
   }
@@ -86,8 +124,11 @@ function one(value: unknown, mods: string[], where: string): ValuePredicate {
         : 'eq';
   if (typeof value === 'number' && mode === 'eq')
     return (v) => v === value || (typeof v === 'string' && v === String(value));
-  const m = textMatcher(String(value), mode);
-  return (v) => v !== undefined && v !== null && m(asText(v));
+  const cased = mods.includes('cased');
+  const m = textMatcher(String(value), mode, cased);
+  return cased
+    ? (v) => v !== undefined && v !== null && m(asText(v))
+    : (v) => v !== undefined && v !== null && m(asText(v).toLowerCase());
 }
 
 /**
@@ -97,12 +138,19 @@ function one(value: unknown, mods: string[], where: string): ValuePredicate {
 export function compileFieldValue(
   spec: string,
   value: unknown,
-  where: string,
-): { field: string; pred: ValuePredicate } {
+  where: Path,
+): { field: string; pred: ValuePredicate; exists?: boolean } {
   const [field, ...mods] = spec.split('|');
   for (const m of mods)
-    if (!SUPPORTED.has(m))
-      throw new VigilError('ANL_SIGMA', `${where}: unsupported Sigma modifier "${m}" on ${field}`);
+    if (!SUPPORTED.has(m)) throw new SigmaError(where, `unsupported Sigma modifier "${m}" on ${field}`);
+  if (mods.some((m) => m === 'i' || m === 'm' || m === 's') && !mods.includes('re'))
+    throw new SigmaError(where, `the regex flags i, m, s need the re modifier (${spec})`);
+  if (mods.includes('exists')) {
+    // `field|exists: true|false` (Sigma 2.0): whether the record has the field at all
+    if (typeof value !== 'boolean') throw new SigmaError(where, `|exists needs true or false`);
+    const has = (v: unknown): boolean => v !== undefined && v !== null;
+    return { field: field!, pred: value ? has : (v) => !has(v), exists: value };
+  }
   const values = Array.isArray(value) ? value : [value];
   const preds = values.map((v) => one(v, mods, where));
   const all = mods.includes('all');

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { ConfigError, VigilError, errorMessage } from '../../core/index.js';
+import { CliExit } from '../cli-exit.js';
 import {
   loadAlertingFile,
   notificationLog,
@@ -10,12 +11,13 @@ import {
   type AlertingDb,
 } from '../../alerting/index.js';
 import { placeOptions, withCliStore, type PlaceOptions } from '../cli-store.js';
+import { registerTemplateCommands } from './alerts-template.js';
 
 function fail(err: unknown): never {
   if (err instanceof ConfigError)
     for (const i of err.issues) console.error(`${i.file}:${i.line}:${i.col}: ${i.message}`);
   else console.error(errorMessage(err));
-  process.exit(2);
+  throw new CliExit(2);
 }
 
 /** An optional ISO 8601 option as epoch ms; a value that is not a time is bad input, not "no filter". */
@@ -31,6 +33,7 @@ export function registerAlertCommands(program: Command): void {
   const alerts = program
     .command('alerts')
     .description('alert routing: test routes, acknowledge pages, export the notification log');
+  registerTemplateCommands(alerts);
 
   alerts
     .command('route-test')

@@ -13,8 +13,9 @@ import {
 } from '../../core/index.js';
 import {
   analyzersSchema,
-  readLog,
-  recordToNdjson,
+  catExitCode,
+  catLogs,
+  formatProgress,
   runAnalysis,
   runReportHtml,
   runReportJson,
@@ -25,6 +26,26 @@ import { issueLines } from '../load.js';
 import { cliContext, openCliStore, placeOptions, withCliStore, type PlaceOptions } from '../cli-store.js';
 
 type StoreOpts = PlaceOptions;
+
+/**
+ * A progress line on stderr, redrawn in place, only when stderr is a terminal and the output is not
+ * JSON (piped or `--json`: quiet, so scripts and logs see only results).
+ */
+function progressLine(json: boolean): { show(text: string): void; clear(): void } {
+  const on = process.stderr.isTTY === true && !json;
+  let shown = false;
+  return {
+    show(text) {
+      if (!on) return;
+      process.stderr.write(`\r\x1b[K${text}`);
+      shown = true;
+    },
+    clear() {
+      if (on && shown) process.stderr.write('\r\x1b[K');
+      shown = false;
+    },
+  };
+}
 
 function fail(cmd: string, err: unknown): void {
   if (err instanceof ConfigError) for (const line of issueLines(err)) process.stderr.write(`${line}\n`);
@@ -44,31 +65,26 @@ export function registerAnalyzeCommands(program: Command): void {
   logs
     .command('cat')
     .description(
-      'Zeek TSV/JSON or Suricata EVE (plain or .gz) → normalised NDJSON records; bad lines to stderr, exit 2 if any',
+      'Zeek TSV/JSON or Suricata EVE (plain or .gz; directories recursively) → normalised NDJSON; problems to stderr; exit 0 all read, 1 bad records, 2 a file could not be read',
     )
-    .argument('<files...>', 'log files')
+    .argument('<paths...>', 'log files or directories')
     .option('--json', 'NDJSON output (the only format; accepted for the documented form)')
-    .action(async (files: string[]) => {
-      let bad = 0;
+    .action(async (paths: string[]) => {
       try {
-        for (const f of files) {
-          const it = readLog(f);
-          for (;;) {
-            const n = await it.next();
-            if (n.done) {
-              bad += n.value.badRecords;
-              for (const e of n.value.errors) process.stderr.write(`${e.file}:${e.line}: ${e.message}\n`);
-              if (n.value.badRecords > n.value.errors.length)
-                process.stderr.write(
-                  `${f}: ${n.value.badRecords - n.value.errors.length} more bad records\n`,
-                );
-              break;
-            }
-            const out = n.value.map(recordToNdjson).join('\n');
-            if (!process.stdout.write(`${out}\n`)) await new Promise((r) => process.stdout.once('drain', r));
-          }
-        }
-        process.exitCode = bad > 0 ? 2 : 0;
+        const bar = progressLine(false);
+        const res = await catLogs(paths, {
+          write: (text) =>
+            process.stdout.write(text)
+              ? undefined
+              : new Promise<void>((r) => process.stdout.once('drain', r)),
+          problem: (line) => {
+            bar.clear();
+            process.stderr.write(`${line}\n`);
+          },
+          progress: (p) => bar.show(`${p.filesDone}/${p.filesTotal} files, ${p.records} records`),
+        });
+        bar.clear();
+        process.exitCode = catExitCode(res);
       } catch (err) {
         fail('logs cat', err);
       }
@@ -86,7 +102,8 @@ export function registerAnalyzeCommands(program: Command): void {
       .option('--json', 'print one JSON object {run, findings}'),
   ).action(async (opts: StoreOpts & { analyzer: string; input?: string[]; json?: boolean }) => {
     try {
-      // An ad-hoc run over --input needs no config, and records its run: it may create the store.
+      // An ad-hoc run over --input needs no config and records its run, so it may create the store;
+      // a run of the configured inputs works on the store `vigil start` made, never a new one.
       const ctx = cliContext(opts, { optionalConfig: opts.input !== undefined });
       const config = ctx.config;
       const cfg = (config?.analyzers as AnalyzersConfig | undefined) ?? analyzersSchema.parse({});
@@ -94,14 +111,18 @@ export function registerAnalyzeCommands(program: Command): void {
         id: c.id,
         networks: c.networks,
       }));
-      const store = await openCliStore(ctx, { create: true });
+      const bar = progressLine(opts.json === true);
+      const inputs = opts.input?.map((p) => resolve(p));
+      const store = await openCliStore(ctx, { create: opts.input !== undefined });
       const res = await runAnalysis({
         db: store.db as Kysely<AnalysisDb>,
         analyzer: opts.analyzer,
         config: cfg,
         customers,
-        ...(opts.input ? { inputs: opts.input.map((p) => resolve(p)) } : {}),
+        ...(inputs ? { inputs } : {}),
+        onProgress: (p) => bar.show(formatProgress(p)),
       }).finally(() => store.close());
+      bar.clear();
       if (opts.json) process.stdout.write(`${JSON.stringify({ run: res.run, findings: res.findings })}\n`);
       else {
         const r = res.run;
@@ -166,8 +187,9 @@ export function registerAnalyzeCommands(program: Command): void {
           );
           const report = {
             run,
-            findings: await listFindings(db, { runId: run.id }),
-            newFindings: await listFindings(db, { newInRun: run.id }),
+            // every finding of the run: a report is never cut at a listing's default limit
+            findings: await listFindings(db, { runId: run.id, limit: Number.MAX_SAFE_INTEGER }),
+            newFindings: await listFindings(db, { newInRun: run.id, limit: Number.MAX_SAFE_INTEGER }),
             reviews: await listRunReviews(db, run.id),
             ...(earlier
               ? {

@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError, createLogger, errorMessage, readSecretFile } from '../../core/index.js';
 import {
   ProbeAgent,
+  checkAgentServerUrl,
   probeJsonLine,
   probeTextLine,
   probesSectionSchema,
@@ -14,6 +16,7 @@ import {
 } from '../../probes/index.js';
 import { issueLines, loadVigilConfig } from '../load.js';
 import { cliPlaces } from '../paths.js';
+import { registerProbeScriptCommand } from './probe-script.js';
 
 function bad(cmd: string, message: string): void {
   process.stderr.write(`vigil ${cmd}: ${message}\n`);
@@ -29,7 +32,7 @@ function intOption(value: string, name: string, min: number): number {
 
 /** `vigil probe URL` and `vigil agent` (DESIGN.md §7, docs/probes.md). */
 export function registerProbeCommands(program: Command): void {
-  program
+  const probe = program
     .command('probe')
     .description('ad-hoc HTTP probes of a URL, timed by phase; exit 0 all ok, 1 any failed, 2 bad input')
     .argument('<url>', 'http:// or https:// URL')
@@ -64,6 +67,7 @@ export function registerProbeCommands(program: Command): void {
         process.exitCode = failed > 0 ? 1 : 0;
       },
     );
+  registerProbeScriptCommand(probe);
 
   program
     .command('agent')
@@ -73,19 +77,32 @@ export function registerProbeCommands(program: Command): void {
     .requiredOption('--location <name>', "this agent's location id (locations[].id with agent: true)")
     .requiredOption('--server <url>', 'the vigil server, e.g. https://vigil.example:8080')
     .requiredOption('--token <file>', 'file holding the agent token')
+    .option(
+      '--ca <file>',
+      "CA certificate (PEM) to trust for the server, e.g. its self-signed certificate's file",
+    )
     .option('--config <file>', 'take the probes from this config file instead of the server')
     .option(
       '-d, --data <dir>',
       'data directory (the result buffer lives in <dir>/agent-<location>; default: $VIGIL_DATA, else ./data)',
     )
     .action(
-      async (opts: { location: string; server: string; token: string; config?: string; data?: string }) => {
+      async (opts: {
+        location: string;
+        server: string;
+        token: string;
+        ca?: string;
+        config?: string;
+        data?: string;
+      }) => {
         let token: string;
+        let ca: string | undefined;
         let probes: ResolvedProbe[] | undefined;
         let settings: ProbesSettings = probesSectionSchema.parse({});
         try {
-          new URL(opts.server);
+          checkAgentServerUrl(opts.server);
           token = readSecretFile(opts.token);
+          if (opts.ca) ca = readFileSync(opts.ca, 'utf8');
           if (opts.config) {
             const config = loadVigilConfig(opts.config);
             settings = (config.probes as ProbesSettings | undefined) ?? settings;
@@ -102,6 +119,7 @@ export function registerProbeCommands(program: Command): void {
           location: opts.location,
           serverUrl: opts.server,
           token,
+          ...(ca ? { ca } : {}),
           bufferDir: resolve(cliPlaces(opts).dataDir, `agent-${opts.location}`),
           log,
           maxConcurrency: settings.max_concurrency,

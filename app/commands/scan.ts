@@ -90,6 +90,7 @@ export function registerScanCommands(program: Command): void {
             ...base.clamav,
             timeout: `${base.clamav.timeout}ms`,
             start_timeout: `${base.clamav.start_timeout}ms`,
+            max_signature_age: `${base.clamav.max_signature_age}ms`,
           },
           yara: {
             rules: (opts.yaraRules as string[] | undefined) ?? base.yara.rules,

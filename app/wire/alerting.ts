@@ -1,5 +1,12 @@
+import { dirname } from 'node:path';
 import type { Alert, NamedTimeIntervalSpec } from '../../core/index.js';
-import { AlertRouter, alertingHttp, type AlertingDb, type AlertmanagerConfig } from '../../alerting/index.js';
+import {
+  AlertRouter,
+  alertingHttp,
+  alertmanagerStatusHttp,
+  type AlertingDb,
+  type AlertmanagerConfig,
+} from '../../alerting/index.js';
 import type { DomainWiring, WireContext } from './types.js';
 
 /**
@@ -35,11 +42,6 @@ export async function wireAlerting(ctx: WireContext): Promise<DomainWiring> {
       external_url: section.vigil?.external_url ?? server?.external_url,
     } as AlertmanagerConfig['vigil'],
   };
-  if (section.templates?.length)
-    log.warn(
-      { templates: section.templates },
-      'alerting.templates are ignored: notifications use vigil formats',
-    );
   const router = await AlertRouter.create({
     config,
     store: ctx.store,
@@ -48,6 +50,7 @@ export async function wireAlerting(ctx: WireContext): Promise<DomainWiring> {
     metrics: ctx.metrics,
     sharedIntervals: (ctx.config.time_intervals as NamedTimeIntervalSpec[] | undefined) ?? [],
     timezone: ctx.config.timezone as string | undefined,
+    templateDir: dirname(ctx.config.__file),
   });
   let ready = false;
   return {
@@ -65,11 +68,17 @@ export async function wireAlerting(ctx: WireContext): Promise<DomainWiring> {
         ready: () => ready,
       },
     ],
-    http: alertingHttp({
-      router,
-      db: ctx.store.db as AlertingDb,
-      ackSecret: config.vigil?.ack_secret?.reveal(),
-    }),
+    http: async (app) => {
+      await app.register(
+        alertingHttp({
+          router,
+          db: ctx.store.db as AlertingDb,
+          ackSecret: config.vigil?.ack_secret?.reveal(),
+        }),
+      );
+      // Status, receivers and alert groups of Alertmanager's API v2 (amtool config show, …).
+      await app.register(alertmanagerStatusHttp({ router, config, startedAt: new Date(), version: '0.1.0' }));
+    },
     alertRouter: {
       ingest: (alerts) => router.ingest(alerts),
       firing: () => firingAt(router, ctx.clock.now()),

@@ -3,6 +3,8 @@ import ipaddr from 'ipaddr.js';
 import type { ConfigSection, IssueReporter } from './section.js';
 import { id, secret, timezone } from './primitives.js';
 import { namedTimeIntervalSchema } from '../time/index.js';
+import { auditSection } from '../audit/config.js';
+import { checkListenSecurity, tlsSchema } from './tls-section.js';
 
 /** The vigil default time zone (the contracts are Dutch). */
 export const DEFAULT_TIMEZONE = 'Europe/Amsterdam';
@@ -73,7 +75,10 @@ export const coreSections: ConfigSection[] = [
     schema: z.strictObject({
       listen: listenAddress().default('127.0.0.1:8080'),
       external_url: z.url().optional(),
+      tls: tlsSchema.optional(),
+      insecure_http: z.boolean().default(false),
     }),
+    check: checkListenSecurity,
   },
   {
     key: 'time_intervals',
@@ -112,4 +117,5 @@ export const coreSections: ConfigSection[] = [
       level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     }),
   },
+  auditSection,
 ];

@@ -1,9 +1,15 @@
 import { dirname, resolve } from 'node:path';
-import { z } from 'zod';
-import { ConfigError, type ConfigIssue } from '../errors.js';
+import { ConfigError, VigilError, type ConfigIssue } from '../errors.js';
 import type { ConfigSection } from './section.js';
-import { locate, position, readYamlSource, type YamlSource } from './yaml-source.js';
-import { withConfigEnv } from './env.js';
+import {
+  locate,
+  notAConfig,
+  position,
+  readYamlSource,
+  scalarsAsText,
+  type YamlSource,
+} from './yaml-source.js';
+import { pathString, validateSections } from './validate-sections.js';
 import fg from 'fast-glob';
 
 /** Where the items of one top-level key came from (several files when `include:`d arrays merge). */
@@ -12,19 +18,16 @@ type Origin = { src: YamlSource; start: number; count: number };
 export interface LoadConfigOptions {
   sections: ConfigSection[];
   env?: NodeJS.ProcessEnv;
+  /** Also run every section's `checkFiles` (what `vigil config check` does). */
+  checkFiles?: boolean;
 }
 
 /** A validated configuration: transformed values per section, deep-frozen, plus the files read. */
 export interface LoadedConfigFile {
   config: Readonly<Record<string, unknown>> & { readonly __file: string };
   files: string[];
-}
-
-/** Renders a zod/issue path as `services[0].probes[1].interval`. */
-export function pathString(path: readonly PropertyKey[]): string {
-  return path
-    .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
-    .join('');
+  /** Problems that do not make the config invalid (only from `checkFiles`). */
+  warnings: ConfigIssue[];
 }
 
 /**
@@ -39,26 +42,38 @@ export function loadConfig(file: string, opts: LoadConfigOptions): LoadedConfigF
   const raw: Record<string, unknown> = {};
   const origins = new Map<string, Origin[]>();
 
-  const readTree = (path: string, chain: string[]): void => {
+  const known = new Set(['include', ...opts.sections.map((s) => s.key)]);
+
+  /** `at`: where the file was included from (the `include:` entry), for problems with the file as a whole. */
+  const readTree = (path: string, chain: string[], at?: { src: YamlSource; index: number }): void => {
     const abs = resolve(path);
+    const whole = (message: string): void => {
+      const node = at ? locate(at.src, ['include', at.index]) : undefined;
+      issues.push(
+        at
+          ? { file: at.src.file, ...position(at.src, node?.range?.[0] ?? 0), message }
+          : { file: abs, line: 1, col: 1, message },
+      );
+    };
     if (chain.includes(abs)) {
       issues.push({ file: abs, line: 1, col: 1, message: `include cycle: ${[...chain, abs].join(' -> ')}` });
       return;
     }
-    const src = readYamlSource(abs, env, issues);
-    if (!src) return;
+    const own: ConfigIssue[] = [];
+    const src = readYamlSource(abs, env, own);
+    if (!src) return whole(own.map((i) => i.message).join('; '));
+    // A file that is not a vigil config (a password file, a binary) is refused as a whole: its
+    // lines must never come back as "unknown keys" or YAML errors quoting them.
+    const refusal = notAConfig(src, known, at ? 'included file' : 'config file');
+    if (refusal) return whole(refusal);
+    issues.push(...own);
     sources.push(src);
+    for (const s of opts.sections) {
+      const wanted = s.scalarsAsText?.bind(s);
+      if (wanted) scalarsAsText(src, (path) => path[0] === s.key && wanted(path));
+    }
     const top = src.doc.toJS() as unknown;
     if (top === null || top === undefined) return;
-    if (typeof top !== 'object' || Array.isArray(top)) {
-      issues.push({
-        file: abs,
-        line: 1,
-        col: 1,
-        message: 'the config must be a mapping of keys (timezone:, store:, ...)',
-      });
-      return;
-    }
     for (const [key, value] of Object.entries(top as Record<string, unknown>)) {
       if (key === 'include') continue;
       mergeKey(src, key, value);
@@ -77,7 +92,7 @@ export function loadConfig(file: string, opts: LoadConfigOptions): LoadedConfigF
           return;
         }
         const target = resolve(dirname(abs), inc);
-        if (!fg.isDynamicPattern(inc)) return readTree(target, [...chain, abs]);
+        if (!fg.isDynamicPattern(inc)) return readTree(target, [...chain, abs], { src, index: i });
         // A glob includes every match, in name order; one that matches nothing is reported.
         const matches = fg
           .sync(fg.convertPathToPattern(dirname(abs)) + '/' + inc, { onlyFiles: true })
@@ -90,7 +105,7 @@ export function loadConfig(file: string, opts: LoadConfigOptions): LoadedConfigF
             message: `include: "${inc}" matches no file`,
           });
         }
-        for (const m of matches) readTree(m, [...chain, abs]);
+        for (const m of matches) readTree(m, [...chain, abs], { src, index: i });
       });
     }
   };
@@ -125,71 +140,25 @@ export function loadConfig(file: string, opts: LoadConfigOptions): LoadedConfigF
     issues.push(locateIssue(mainFile, sources, origins, path, message, key));
   };
 
-  const shape: Record<string, z.ZodType> = { include: z.union([z.string(), z.array(z.string())]).optional() };
-  for (const s of opts.sections) shape[s.key] = s.optional ? s.schema.optional() : s.schema;
-  const parsed = withConfigEnv(env, () => z.strictObject(shape).safeParse(raw));
-  if (!parsed.success) {
-    for (const iss of parsed.error.issues) {
-      const path = iss.path.filter((p): p is string | number => typeof p !== 'symbol');
-      if (iss.code === 'unrecognized_keys') {
-        for (const k of iss.keys) report(path, `${pathString([...path, k])}: unknown key "${k}"`, k);
-      } else {
-        report(path, `${pathString(path) || '(top level)'}: ${iss.message}`);
-      }
-    }
-  }
-  // Cross-reference checks run even when some shapes are wrong, so every problem is reported in
-  // one go: on the parsed config when it is valid, else on the best parse of each section.
-  const checkInput = parsed.success
-    ? (parsed.data as Record<string, unknown>)
-    : bestEffort(raw, opts.sections);
-  for (const s of opts.sections) {
-    if (!s.check) continue;
-    try {
-      s.check(checkInput, (path, message) => report(path, `${pathString(path)}: ${message}`));
-    } catch (err) {
-      // A check may trip over a shape its schema already reported; with a valid config it is a bug.
-      if (parsed.success) throw err;
-    }
+  const data = validateSections(raw, opts.sections, env, report);
+  // File checks (Sigma rules compiled, folders present) only on a config whose shape is right.
+  const warnings: ConfigIssue[] = [];
+  if (opts.checkFiles && data && issues.length === 0) {
+    const warn = (path: (string | number)[], message: string): void => {
+      warnings.push(locateIssue(mainFile, sources, origins, path, `${pathString(path)}: ${message}`));
+    };
+    for (const s of opts.sections)
+      s.checkFiles?.(data, (path, message) => report(path, `${pathString(path)}: ${message}`), warn);
   }
   if (issues.length > 0) throw new ConfigError(sortIssues(dedupe(issues)));
-  const config = deepFreeze({ ...(parsed.data as Record<string, unknown>), __file: mainFile });
-  return { config: config as LoadedConfigFile['config'], files: sources.map((s) => s.file) };
-}
-
-/**
- * Each section's value parsed on its own; for a list that fails, its valid items parsed and its
- * invalid items left raw (so indices, and thus issue positions, stay right).
- */
-function bestEffort(raw: Record<string, unknown>, sections: ConfigSection[]): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...raw };
-  for (const s of sections) {
-    if (!(s.key in raw)) continue;
-    const r = s.schema.safeParse(raw[s.key]);
-    if (r.success) out[s.key] = r.data;
-    else if (Array.isArray(raw[s.key])) {
-      const element = arrayElement(s.schema);
-      if (element) {
-        out[s.key] = (raw[s.key] as unknown[]).map((item) => {
-          const e = element.safeParse(item);
-          return e.success ? e.data : item;
-        });
-      }
-    }
-  }
-  return out;
-}
-
-/** The element schema of an array schema, looking through optional/default wrappers. */
-function arrayElement(schema: z.ZodType): z.ZodType | undefined {
-  let cur: z.ZodType | undefined = schema;
-  for (let i = 0; i < 5 && cur; i++) {
-    if (cur instanceof z.ZodArray) return cur.element as z.ZodType;
-    const def: { innerType?: z.ZodType } = (cur as unknown as { _zod: { def: { innerType?: z.ZodType } } })
-      ._zod.def;
-    cur = def.innerType;
-  }
-  return undefined;
+  // A failed parse always reports at least one issue; this guards that promise.
+  if (!data) throw new VigilError('CFG_INTERNAL', 'the config did not parse but no problem was reported');
+  const config = deepFreeze({ ...data, __file: mainFile });
+  return {
+    config: config as LoadedConfigFile['config'],
+    files: sources.map((s) => s.file),
+    warnings: sortIssues(warnings),
+  };
 }
 
 function locateIssue(

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
+import { SECRET_FILE_MAX_BYTES, readBoundedFile } from './bounded-read.js';
 
 const SHOWN = '<secret>';
 
@@ -35,7 +35,10 @@ export class Secret {
   }
 }
 
-/** Reads a secret from a file, trimming one trailing newline as Prometheus' *_file options do. */
+/**
+ * Reads a secret from a file, trimming one trailing newline as Prometheus' *_file options do.
+ * Only a regular file of at most 64 KiB (SECRET_FILE_MAX_BYTES) is read.
+ */
 export function readSecretFile(path: string): string {
-  return readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+  return readBoundedFile(path, SECRET_FILE_MAX_BYTES, 'secret file').replace(/\r?\n$/, '');
 }

@@ -15,6 +15,18 @@ export interface ConfigSection {
   schema: z.ZodType;
   /** Whether the key may be absent. */
   optional?: boolean;
+  /**
+   * Paths (from the top of the file, e.g. ['alerting', 'route', 'match', 'team']) whose numbers and
+   * booleans are taken as the text written, as Go's YAML decoder does for string fields.
+   */
+  scalarsAsText?(path: (string | number)[]): boolean;
   /** Checks across the whole config: unique ids, references that point at something defined. */
   check?(config: Record<string, unknown>, report: IssueReporter): void;
+  /**
+   * Checks of the files the config names (rule directories, their rules), run only by
+   * `vigil config check` (`loadConfig(…, { checkFiles: true })`): `vigil start` must still come up
+   * when such a file is broken, and reports it at run time instead. `warn` reports a problem that
+   * does not make the config invalid.
+   */
+  checkFiles?(config: Record<string, unknown>, report: IssueReporter, warn: IssueReporter): void;
 }

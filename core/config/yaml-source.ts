@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import {
   LineCounter,
   isMap,
@@ -12,6 +11,7 @@ import {
 } from 'yaml';
 import { errorMessage, type ConfigIssue } from '../errors.js';
 import { expandEnv } from './env.js';
+import { CONFIG_FILE_MAX_BYTES, readBoundedFile } from './bounded-read.js';
 
 /** One parsed YAML file with what is needed to point at its lines and columns. */
 export interface YamlSource {
@@ -38,9 +38,9 @@ export function readYamlSource(
 ): YamlSource | undefined {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readBoundedFile(file, CONFIG_FILE_MAX_BYTES, 'config file');
   } catch (err) {
-    issues.push({ file, line: 1, col: 1, message: `cannot read config file: ${errorMessage(err)}` });
+    issues.push({ file, line: 1, col: 1, message: errorMessage(err) });
     return undefined;
   }
   const lines = new LineCounter();
@@ -109,4 +109,51 @@ export function locate(src: YamlSource, path: (string | number)[], key?: string)
     if (pair && isScalar(pair.key)) return pair.key;
   }
   return last;
+}
+
+/**
+ * Turns the numbers and booleans at the paths `wanted` accepts back into their source text, as Go's
+ * YAML decoder does for a string field (`test: 2` and `test: 1.0` are the label values "2" and
+ * "1.0" to Alertmanager, not numbers).
+ */
+export function scalarsAsText(src: YamlSource, wanted: (path: (string | number)[]) => boolean): void {
+  const walk = (node: unknown, path: (string | number)[]): void => {
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (!isPair(pair) || !isScalar(pair.key)) continue;
+        walk(pair.value, [...path, String(pair.key.value)]);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => walk(item, [...path, i]));
+    } else if (isScalar(node) && (typeof node.value === 'number' || typeof node.value === 'boolean')) {
+      if (wanted(path) && typeof node.source === 'string') node.value = node.source;
+    }
+  };
+  walk(src.doc.contents, []);
+}
+
+/**
+ * Why a parsed file is not a vigil config, or undefined when it is one: its top level must be a
+ * mapping (or empty) holding at least one known key. The answer names no content of the file.
+ */
+export function notAConfig(src: YamlSource, known: ReadonlySet<string>, what: string): string | undefined {
+  const top = src.doc.contents;
+  const refuse = (why: string): string =>
+    `${what} ${src.file} is not a vigil config file (${why}); its content is not shown`;
+  if (top === null || (isScalar(top) && (top.value === null || top.value === ''))) {
+    return src.doc.errors.length > 0 ? refuse('it is not valid YAML') : undefined;
+  }
+  if (!isMap(top))
+    return refuse(
+      src.doc.errors.length > 0 ? 'it is not valid YAML' : 'its top level is not a mapping of keys',
+    );
+  const keys = top.items.flatMap((p) => (isPair(p) && isScalar(p.key) ? [String(p.key.value)] : []));
+  if (!keys.some((k) => known.has(k))) {
+    return refuse(
+      src.doc.errors.length > 0
+        ? 'it is not valid YAML'
+        : 'none of its top-level keys is a config key such as timezone:, services: or alerting:',
+    );
+  }
+  return undefined;
 }

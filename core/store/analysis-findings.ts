@@ -286,10 +286,21 @@ export async function setCheckpoint(db: Kysely<AnalysisDb>, cp: Checkpoint): Pro
 export async function commitAnalysis(
   db: Kysely<AnalysisDb>,
   runId: string,
-  batch: { findings: NewFinding[]; checkpoints: Checkpoint[] },
+  batch: {
+    findings: NewFinding[];
+    checkpoints: Checkpoint[];
+    /** Checkpoints superseded by one of `checkpoints` under another key (a file that grew or was rotated). */
+    deleteCheckpoints?: { analyzer: string; inputKey: string }[];
+  },
 ): Promise<UpsertResult> {
   return db.transaction().execute(async (trx) => {
     const res = await upsertFindings(trx, runId, batch.findings);
+    for (const d of batch.deleteCheckpoints ?? [])
+      await trx
+        .deleteFrom('analysis_checkpoints')
+        .where('analyzer', '=', d.analyzer)
+        .where('input_key', '=', d.inputKey)
+        .execute();
     for (const cp of batch.checkpoints) await setCheckpoint(trx, cp);
     return res;
   });

@@ -236,6 +236,23 @@ export async function finishRun(
   });
 }
 
+/**
+ * Records how far a running run has got (files, bytes, records) in its summary, so a scheduled
+ * run's progress is visible in its run record while it runs; `finishRun` replaces it.
+ */
+export async function setRunProgress(
+  db: Kysely<AnalysisDb>,
+  id: string,
+  progress: Record<string, unknown>,
+): Promise<void> {
+  await db
+    .updateTable('analysis_runs')
+    .set({ summary_json: JSON.stringify({ progress }) })
+    .where('id', '=', id)
+    .where('status', '=', 'running')
+    .execute();
+}
+
 /** A run with its inputs, or undefined. */
 export async function getRun(db: Kysely<AnalysisDb>, id: string): Promise<StoredAnalysisRun | undefined> {
   const row = await db.selectFrom('analysis_runs').selectAll().where('id', '=', id).executeTakeFirst();

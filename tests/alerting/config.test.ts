@@ -47,10 +47,19 @@ templates: ['/etc/alertmanager/*.tmpl']
 `;
 
 describe('alerting config (Alertmanager file, strict)', () => {
-  it('accepts an Alertmanager config unchanged, warning that templates are ignored', () => {
+  it('accepts an Alertmanager config unchanged (a templates glob that matches nothing is no error)', () => {
     const l = load(OK);
     expect(l.config.route.receiver).toBe('web');
-    expect(l.warnings.join()).toMatch(/templates are ignored/);
+    expect(l.warnings).toEqual([]);
+  });
+
+  it('parses the template files at load, relative to the config file, as Alertmanager', () => {
+    writeFileSync(join(dir, 'good.tmpl'), '{{ define "x" }}{{ .Status }}{{ end }}');
+    expect(problems(OK.replace("'/etc/alertmanager/*.tmpl'", "'good.tmpl'"))).toEqual([]);
+    writeFileSync(join(dir, 'bad.tmpl'), '{{ define "y" }}{{ if .Status }}{{ end }}');
+    expect(problems(OK.replace("'/etc/alertmanager/*.tmpl'", "'bad.tmpl'")).join()).toMatch(
+      /templates: template: bad.tmpl:1: unexpected EOF/,
+    );
   });
 
   it('accepts a vigil config with an alerting: section and shared time_intervals', () => {
@@ -72,8 +81,44 @@ alerting:
     ['unknown route key', OK.replace('group_by:', 'group_byy: []\n  group_by:'), /unknown key "group_byy"/],
     [
       'unsupported receiver kind',
+      OK.replace('- name: web', '- name: web\n    jira_configs: [{}]'),
+      /jira_configs is not supported/,
+    ],
+    [
+      'telegram without token or chat',
       OK.replace('- name: web', '- name: web\n    telegram_configs: [{}]'),
-      /telegram_configs is not supported/,
+      /missing bot_token or bot_token_file on telegram_config/,
+    ],
+    [
+      'webex without authorization',
+      OK.replace('- name: web', '- name: web\n    webex_configs: [{ room_id: r }]'),
+      /missing webex_configs.http_config.authorization/,
+    ],
+    [
+      'sns with two destinations',
+      OK.replace('- name: web', '- name: web\n    sns_configs: [{ topic_arn: a, phone_number: "1" }]'),
+      /must provide either a Target ARN, Topic ARN, or Phone Number/,
+    ],
+    [
+      'http_config with two authentications',
+      OK.replace(
+        '- name: web',
+        '- name: web\n    discord_configs: [{ webhook_url: "http://x", http_config: { bearer_token: a, basic_auth: { username: b } } }]',
+      ),
+      /http_config: at most one of basic_auth, authorization and bearer_token/,
+    ],
+    [
+      'http_config with an unknown key',
+      OK.replace(
+        '- name: web',
+        '- name: web\n    discord_configs: [{ webhook_url: "http://x", http_config: { tls_confg: {} } }]',
+      ),
+      /tls_confg/,
+    ],
+    [
+      'victorops without a global key',
+      OK.replace('- name: web', '- name: web\n    victorops_configs: [{ routing_key: r }]'),
+      /no global VictorOps API Key set/,
     ],
     ['undefined receiver', OK.replace('receiver: pd', 'receiver: nope'), /undefined receiver "nope"/],
     [

@@ -6,7 +6,7 @@ import {
   AlertRouter,
   alertingHttp,
   alertmanagerConfigSchema,
-  signAck,
+  signAckLink,
   type AlertingDb,
 } from '../../alerting/index.js';
 import { startReceiver } from './helpers/receiver.js';
@@ -24,7 +24,7 @@ beforeEach(async () => {
     parse(`
 route: { receiver: ops, group_by: [alertname], group_wait: 0s, group_interval: 1s }
 receivers: [{ name: ops, webhook_configs: [{ url: ${hook.url} }] }]
-vigil: { ack_secret: k3y, external_url: http://vigil.example }`),
+vigil: { ack_secret: k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y, external_url: http://vigil.example }`),
   );
   router = await AlertRouter.create({
     config,
@@ -35,7 +35,13 @@ vigil: { ack_secret: k3y, external_url: http://vigil.example }`),
   });
   await router.start();
   app = Fastify();
-  await app.register(alertingHttp({ router, db: store.db as AlertingDb, ackSecret: 'k3y' }));
+  await app.register(
+    alertingHttp({
+      router,
+      db: store.db as AlertingDb,
+      ackSecret: 'k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y',
+    }),
+  );
   base = await app.listen({ port: 0, host: '127.0.0.1' });
 });
 afterEach(async () => {
@@ -161,15 +167,18 @@ describe('acknowledgement routes', () => {
 
   it('a signed link shows a form and its POST acknowledges; a forged one is refused', async () => {
     const id = await page();
-    const sig = signAck('k3y', id);
-    expect((await fetch(`${base}/api/v1/alert-groups/${id}/ack?sig=${sig}`)).status).toBe(200);
-    expect((await fetch(`${base}/api/v1/alert-groups/${id}/ack?sig=${signAck('wrong', id)}`)).status).toBe(
-      403,
-    );
+    const link = new URL((hook.got[0]!.body as { vigil: { ackURL: string } }).vigil.ackURL);
+    expect(link.pathname).toBe(`/api/v1/alert-groups/${id}/ack`);
+    expect((await fetch(`${base}${link.pathname}${link.search}`)).status).toBe(200);
+    const forged = new URLSearchParams(link.search);
+    forged.set('sig', signAckLink('wrong', id, Number(forged.get('e')), Number(forged.get('exp'))));
+    expect((await fetch(`${base}${link.pathname}?${forged}`)).status).toBe(403);
+    const params = new URLSearchParams(link.search);
+    params.set('by', 'carol');
     const form = await fetch(`${base}/api/v1/alert-groups/${id}/ack-link`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: `sig=${sig}&by=carol`,
+      body: params.toString(),
     });
     expect(form.status).toBe(200);
     const log = (await (await fetch(`${base}/api/v1/notifications?group=${id}`)).json()) as {

@@ -111,11 +111,15 @@ describe('PagerDuty Events API v2 (local server speaking the documented API)', (
       dedup_key: hashKey('{}:{alertname="SiteDown"}'),
     });
     if (action === 'trigger') {
+      // Alertmanager 0.25's defaults: pagerduty.default.description, severity "error",
+      // source = client = "Alertmanager", the default details.
       expect(body.payload).toMatchObject({
-        summary: '[FIRING:1] SiteDown',
-        severity: 'critical',
-        source: 'vigil',
+        summary: '[FIRING:1] SiteDown (critical)',
+        severity: 'error',
+        source: 'Alertmanager',
+        custom_details: { num_firing: '1', num_resolved: '0' },
       });
+      expect(body.client_url).toBe('http://vigil.example/#/alerts?receiver=ops');
       expect(body.links).toEqual([{ href: msg().ackURL, text: 'Acknowledge in vigil' }]);
     } else expect(body.payload).toBeUndefined();
   });
@@ -144,7 +148,13 @@ describe('Opsgenie Alert API (local server)', () => {
       `/v2/alerts/${alias}/close?identifierType=alias`,
     ]);
     expect(r.got.every((g) => g.headers.authorization === 'GenieKey KEY')).toBe(true);
-    expect(r.got[0]!.body).toMatchObject({ alias, message: '[FIRING:1] SiteDown', priority: 'P1' });
+    expect(r.got[0]!.body).toMatchObject({
+      alias,
+      message: '[FIRING:1] SiteDown (critical)',
+      priority: 'P1',
+      source: 'http://vigil.example/#/alerts?receiver=ops',
+      details: { alertname: 'SiteDown', severity: 'critical' },
+    });
     expect(r.got[1]!.body).toMatchObject({ user: 'ann' });
   });
 
@@ -168,7 +178,12 @@ describe('Slack incoming webhook (local server)', () => {
       attachments: { title: string; text: string; color: string }[];
     };
     expect(body.channel).toBe('#ops');
-    expect(body.attachments[0]).toMatchObject({ title: '[FIRING:1] SiteDown', color: 'danger' });
+    expect(body.attachments[0]).toMatchObject({
+      title: '[FIRING:1] SiteDown (critical)',
+      color: 'danger',
+      title_link: 'http://vigil.example/#/alerts?receiver=ops',
+      fallback: '[FIRING:1] SiteDown (critical) | http://vigil.example/#/alerts?receiver=ops',
+    });
     expect(body.attachments[0]!.text).toContain('|Acknowledge>');
   });
 
@@ -214,11 +229,13 @@ describe('email over a real SMTP server (smtp-server, in-process)', () => {
       to: 'ops@example.org',
       from: 'vigil@example.org',
       smarthost: `127.0.0.1:${s.port}`,
+      text: '{{ .CommonLabels.alertname }} on {{ (index .Alerts 0).Labels.instance }}',
     }).notify(msg());
     expect(res).toEqual({ ok: true });
     const m = s.mails[0]!;
     expect(m.to).toEqual(['ops@example.org']);
-    expect(m.raw).toContain('Subject: [FIRING:1] SiteDown');
+    expect(m.raw).toContain('Subject: [FIRING:1] SiteDown (critical)');
+    expect(m.raw).toContain('SiteDown on web-1');
     expect(m.raw).toMatch(/X-Vigil-Notification-Id: 6f1c2f8e-0000-4000-8000-000000000001/i);
     expect(m.raw).toMatch(/Content-Type: text\/plain/);
     expect(m.raw).toMatch(/Content-Type: text\/html/);

@@ -43,7 +43,7 @@ vigil:
   retry_initial: 20ms
   retry_max: 50ms
   external_url: http://vigil.example
-  ack_secret: s3cret
+  ack_secret: s3cret-s3cret-s3cret-s3cret-s3cret-s3cret
 ${extra}`),
   );
 }

@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fg from 'fast-glob';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { CORPUS } from './corpus.js';
+import { CORPUS, textOf } from './corpus.js';
 
 const run = (args: string[]) => runCli(args, { timeoutMs: 90_000 });
 
@@ -18,12 +18,89 @@ describe('vigil logs cat', () => {
     expect(JSON.parse(a.stdout.split('\n')[0]!)).toMatchObject({ _source: 'zeek', _path: 'ssh' });
   });
 
-  it('names each bad line on stderr and exits 2, still printing the good records', async () => {
+  it('names each bad line on stderr and exits 1 (bad records), still printing the good records', async () => {
     const r = await run(['logs', 'cat', `${CORPUS}zeek-tsv/rita-edge-cases/truncated_conn_json.log`]);
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(1);
     expect(r.stdout.trim().split('\n')).toHaveLength(2);
     expect(r.stderr).toMatch(/truncated_conn_json\.log:3: id\.orig_p: port 93145 out of range/);
     expect(r.stderr).toMatch(/truncated_conn_json\.log:4: broken JSON/);
+  });
+});
+
+describe('vigil logs cat over folders and broken files', () => {
+  it('reads a zeekctl folder recursively, goes on past a broken gzip naming it, and exits 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-cat-'));
+    const day = join(dir, '2024-04-19');
+    mkdirSync(day);
+    const src = `${CORPUS}zeek-tsv/rita-missing-host/2024-04-19`;
+    const gz = readFileSync(`${src}/ssh.10:00:00-11:00:00.log.gz`);
+    writeFileSync(join(day, 'ssh.10:00:00-11:00:00.log.gz'), gz.subarray(0, Math.floor(gz.length / 2)));
+    writeFileSync(
+      join(day, 'ssh.11:00:00-12:00:00.log.gz'),
+      readFileSync(`${src}/ssh.11:00:00-12:00:00.log.gz`),
+    );
+    symlinkSync('/etc/passwd', join(day, 'zz.log'));
+    const whole = textOf(`${src}/ssh.11:00:00-12:00:00.log.gz`)
+      .split('\n')
+      .filter((l) => l !== '' && !l.startsWith('#')).length;
+    const r = await run(['logs', 'cat', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/ssh\.10:00:00-11:00:00\.log\.gz:\d+: gzip stream broken after line \d+/);
+    expect(r.stderr).toMatch(/zz\.log: not read: symbolic link not followed/);
+    const lines = r.stdout.trim().split('\n');
+    // the readable half of the broken file, then every record of the next file
+    expect(lines.length).toBeGreaterThan(whole);
+    expect(r.stdout).not.toMatch(/root:/);
+    expect(r.stderr).not.toMatch(/\r/); // no progress line when stderr is not a terminal
+  });
+
+  it('exits 0 when every record of every file was read', async () => {
+    const r = await run([
+      'logs',
+      'cat',
+      `${CORPUS}zeek-tsv/rita-proxy/conn.log`,
+      `${CORPUS}zeek-tsv/rita-proxy/dns.log`,
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim().split('\n')).toHaveLength(463 + 942);
+  });
+});
+
+describe('vigil config check compiles the Sigma rules', () => {
+  it('names each refused rule with its file and line, warns on fields the log never has, exits 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-cfg-sigma-'));
+    const rules = join(dir, 'rules');
+    mkdirSync(rules);
+    writeFileSync(
+      join(rules, 'ok.yml'),
+      'title: ok\nid: ok\nlogsource: {category: proxy}\ndetection:\n  s1:\n    c-useragent: x\n  s2:\n    s-sitename: y\n  condition: 1 of s*\n',
+    );
+    writeFileSync(
+      join(rules, 'bad.yml'),
+      'title: bad\nid: bad\nlogsource: {product: zeek, service: http}\ndetection:\n  s:\n    uri|base64offset|contains: x\n  condition: s\n',
+    );
+    const file = join(dir, 'vigil.yaml');
+    writeFileSync(file, `analyzers:\n  sigma:\n    rules: [${rules}, ${join(dir, 'missing')}]\n`);
+    const r = await run(['config', 'check', '--config', file]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `vigil\\.yaml:3:\\d+: .*${join(rules, 'bad.yml')}:6: rule refused \\(bad\\): .*base64offset`,
+      ),
+    );
+    expect(r.stdout).toMatch(/missing: Sigma rules directory does not exist/);
+    // without the bad rule and the missing folder the config is valid; the field warning remains
+    writeFileSync(
+      join(rules, 'bad.yml'),
+      'title: fixed\nid: bad\nlogsource: {product: zeek, service: http}\ndetection:\n  s:\n    uri|contains: x\n  condition: s\n',
+    );
+    writeFileSync(file, `analyzers:\n  sigma:\n    rules: [${rules}]\n`);
+    const ok = await run(['config', 'check', '--config', file]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(
+      /warning: .*ok\.yml.*field "s-sitename" \(category proxy\) has no equivalent in Zeek's http log/,
+    );
   });
 });
 

@@ -224,6 +224,68 @@ describe('crafted detections', () => {
     expect(keys).toEqual(['missing_hour|2024-04-19T03', 'weird_spike|2024-04-19T04']);
   });
 
+  it('sensor health: conn.logs a year apart give one gap finding, not one per missing hour', () => {
+    const recs = [
+      rec('conn', T0 + 5, { 'id.orig_h': '10.0.0.1', 'id.resp_h': '10.0.0.2' }),
+      rec('conn', T0 + 365 * 86_400 + 5, { 'id.orig_h': '10.0.0.1', 'id.resp_h': '10.0.0.2' }),
+    ];
+    const found = run('sensor-health', recs);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({
+      count: 365 * 24 - 1,
+      details: { check: 'missing_hour', hours: 365 * 24 - 1 },
+    });
+  });
+
+  it('sensor health: beyond 100 gaps the rest are counted in one finding', () => {
+    const recs: LogRecord[] = [];
+    for (let h = 0; h < 2 * 150; h += 2)
+      recs.push(rec('conn', T0 + h * 3600 + 5, { 'id.orig_h': '10.0.0.1' }));
+    const found = run('sensor-health', recs);
+    expect(found).toHaveLength(101);
+    expect(found.find((f) => f.key.startsWith('missing_hours_more|'))).toMatchObject({ count: 49 });
+  });
+
+  it('sensor health: Suricata stats events whose kernel drops since the last one pass the limit', () => {
+    const stats = (t: number, packets: number, drops: number): LogRecord =>
+      rec(
+        'eve.stats',
+        T0 + t,
+        { host: 'ids1', stats: { capture: { kernel_packets: packets, kernel_drops: drops } } },
+        'suricata',
+      );
+    const found = run('sensor-health', [
+      stats(0, 1000, 0),
+      stats(8, 2000, 10), // 1 % in this interval
+      stats(16, 3000, 210), // 20 %
+      stats(3600 + 8, 100, 0), // restarted: counters from zero, no loss
+    ]);
+    expect(found.map((f) => [f.key, f.details?.percentLost])).toEqual([
+      ['capture_loss|suricata:ids1|2024-04-19T00', 20],
+    ]);
+  });
+
+  it('brute force: many Suricata SSH sessions from one source, named as sessions (logins not visible)', () => {
+    const recs: LogRecord[] = [];
+    for (let i = 0; i < 12; i++)
+      recs.push(
+        rec(
+          'eve.ssh',
+          T0 + i * 30,
+          {
+            src_ip: '73.54.23.243',
+            dest_ip: '64.225.56.201',
+            dest_port: 22,
+            ssh: { client: { software_version: 'libssh2_1.9' } },
+          },
+          'suricata',
+        ),
+      );
+    const found = run('brute-force', recs);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ severity: 'medium', count: 12, details: { protocol: 'ssh-sessions' } });
+  });
+
   it('brute force: failures over the threshold, critical when a login then succeeds', () => {
     const recs: LogRecord[] = [];
     for (let i = 0; i < 12; i++)

@@ -117,9 +117,9 @@ describe('Sigma compiler', () => {
     ['  s:\n    history|contains|all: [S, q]\n  condition: s', { history: 'ShAdDaf' }, false],
     ['  s:\n    uid|re: "^C[A-Z]{3}"\n  condition: s', { uid: 'CABCdef' }, true],
     ['  s:\n    service|startswith: SS\n  condition: s', { service: 'ssh' }, true],
-    ['  s:\n    host: "*.exa?ple.com"\n  condition: s', { host: 'www.example.com' }, true],
-    ['  s:\n    host: "a\\\\*b"\n  condition: s', { host: 'a*b' }, true],
-    ['  s:\n    host: "a\\\\*b"\n  condition: s', { host: 'axxb' }, false],
+    ['  s:\n    service: "*.exa?ple.com"\n  condition: s', { service: 'www.example.com' }, true],
+    ['  s:\n    service: "a\\\\*b"\n  condition: s', { service: 'a*b' }, true],
+    ['  s:\n    service: "a\\\\*b"\n  condition: s', { service: 'axxb' }, false],
     ['  s:\n    local_orig: null\n  condition: s', {}, true],
     [
       '  s:\n    - {proto: udp}\n    - {service: ssh}\n  condition: s and not (t or u)\n  t: {uid: X}\n  u: {uid: Y}',

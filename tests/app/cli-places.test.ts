@@ -91,6 +91,9 @@ describe('every command finds config, data directory and store as vigil start do
     });
     expect(sla.code).toBe(2);
     expect(sla.stderr).toContain('no vigil store at');
+    const run = await runCli(['analyze', 'run'], { cwd: elsewhere, env: noEnv });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`no vigil store at ${join(elsewhere, 'data', 'vigil.db')}`);
   });
 
   it('a named config that does not exist is an error naming it, not a silent default', async () => {

@@ -10,7 +10,8 @@ import { AuthService, authConfigFrom, type ServerAuth } from '../../server/index
 export async function testAuth(
   store: Store,
   scopes: string[] = ['*'],
-): Promise<{ auth: ServerAuth; headers: { authorization: string } }> {
+  name = `test-${randomBytes(4).toString('hex')}`,
+): Promise<{ auth: ServerAuth; headers: { authorization: string }; token: string; name: string }> {
   const config = authConfigFrom({ auth: undefined });
   const service = new AuthService({
     store,
@@ -22,12 +23,11 @@ export async function testAuth(
       absoluteLifetimeMs: config.session.absolute_lifetime,
     },
   });
-  const token = await service.tokens.create(
-    { name: `test-${randomBytes(4).toString('hex')}`, scopes, createdBy: 'test' },
-    Date.now(),
-  );
+  const token = await service.tokens.create({ name, scopes, createdBy: 'test' }, Date.now());
   return {
     auth: { service, config, clock: systemClock, allowedHosts: [], allowedOrigins: [], agentTokens: [] },
     headers: { authorization: `Bearer ${token}` },
+    token,
+    name,
   };
 }

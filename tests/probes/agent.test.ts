@@ -21,6 +21,7 @@ import {
   type LocationsConfig,
   type ResolvedProbe,
 } from '../../probes/index.js';
+import { makeSelfSignedCertificate } from '../../server/index.js';
 import { closedPort, httpServer, type Running } from './helpers/servers.js';
 
 const TOKEN = 'fra-agent-token-0123456789';
@@ -34,8 +35,8 @@ let store: Store;
 let probes: ResolvedProbe[];
 const received: ProbeResult[] = [];
 
-async function startServer(port: number): Promise<FastifyInstance> {
-  const app = Fastify();
+async function startServer(port: number, https?: { cert: string; key: string }): Promise<FastifyInstance> {
+  const app = (https ? Fastify({ https }) : Fastify()) as unknown as FastifyInstance;
   await app.register(
     agentRoutes({
       locations,
@@ -125,6 +126,17 @@ describe('agent routes', () => {
       payload: { results: [result(over)] },
     });
     expect(res.statusCode).toBe(403);
+  });
+
+  it("takes a script probe's run stats with its result (the strict schema knows them)", async () => {
+    const script = { checksPassed: 4, checksFailed: 1, requests: 3, requestsFailed: 1, durationMs: 812.5 };
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/agent/results',
+      headers: { authorization: `Bearer ${TOKEN}` },
+      payload: { results: [result({ script })] },
+    });
+    expect(res.statusCode).toBe(200);
   });
 
   it('refuses a malformed batch (400) naming the field', async () => {
@@ -267,4 +279,31 @@ describe('agent with the server down for a while', () => {
     expect(stored.map(key).sort()).toEqual(produced.map(key).sort());
     expect(produced.every((p) => p.ok)).toBe(true);
   }, 60_000);
+});
+
+describe('agent and an HTTPS server with a self-signed certificate', () => {
+  it('trusts the certificate given as ca, fetches its probes and delivers results', async () => {
+    received.length = 0;
+    const pair = makeSelfSignedCertificate(['127.0.0.1']);
+    const port = await closedPort();
+    const server = await startServer(port, pair);
+    const agent = new ProbeAgent({
+      location: 'fra',
+      serverUrl: `https://127.0.0.1:${port}`,
+      token: TOKEN,
+      ca: pair.cert,
+      bufferDir: mkdtempSync(join(tmpdir(), 'vigil-agent-tls-')),
+      log: silentLogger(),
+      sendIntervalMs: 50,
+      maxBackoffMs: 200,
+    });
+    try {
+      await agent.start();
+      await vi.waitFor(() => expect(received.length).toBeGreaterThan(0), { timeout: 15_000 });
+      expect(received[0]!.location).toBe('fra');
+    } finally {
+      await agent.stop(2000);
+      await server.close();
+    }
+  });
 });

@@ -24,7 +24,7 @@ function load(yaml: string) {
   const file = join(dir, 'vigil.yaml');
   writeFileSync(file, yaml);
   // secret() reads process.env itself.
-  process.env.VIGIL_TEST_AGENT_TOKEN = 'tok-from-env';
+  process.env.VIGIL_TEST_AGENT_TOKEN = 'tok-from-env-0123456789abcdef0123456789';
   return loadConfig(file, { sections, env: process.env }).config;
 }
 

@@ -58,7 +58,11 @@ describe('wireScanners (vigil start)', () => {
     );
     const alerts: Alert[] = [];
     const findings: Finding[] = [];
-    const scanners = scannersSchema.parse({ paths: [join(dir, 'uploads')], schedule: '0 */4 * * *' });
+    const scanners = scannersSchema.parse({
+      paths: [join(dir, 'uploads')],
+      schedule: '0 */4 * * *',
+      clamav: { system_database_dir: false },
+    });
     const wiring = await wireScanners(ctx({ timezone: 'UTC', scanners }, alerts, findings));
     const svc = wiring.components[0] as ScannerService;
     expect(svc.name).toBe('scanners');

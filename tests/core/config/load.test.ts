@@ -182,7 +182,9 @@ describe('loadConfig', () => {
   });
 
   it('names a file it cannot read', () => {
-    expect(problems('/nonexistent/vigil.yaml')[0]).toMatch(/^1:1: cannot read config file: ENOENT/);
+    expect(problems('/nonexistent/vigil.yaml')).toEqual([
+      '1:1: cannot read config file /nonexistent/vigil.yaml: ENOENT',
+    ]);
   });
 });
 
