@@ -1,5 +1,8 @@
+import { existsSync, readFileSync } from 'node:fs';
 import {
+  auditKeyPath,
   createMetricsRegistry,
+  parsePublicKeys,
   errorMessage,
   firingAlertsStore,
   insertNewProbeResults,
@@ -200,6 +203,11 @@ export async function wireDomains(
       session: (req) => req.authSession,
       overview,
       customerNames: new Map(customers.map((c) => [c.id, c.name ?? c.id])),
+      // The instance's own checkpoint key, as `vigil audit verify` uses it.
+      auditKeys: () => {
+        const file = auditKeyPath(ctx.dataDir);
+        return existsSync(file) ? parsePublicKeys(readFileSync(file, 'utf8'), file) : [];
+      },
       statusPages: new Map(
         customers.flatMap((c) =>
           c.status_page

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { Clock, Principal } from '../../core/index.js';
+import type { AuditPublicKey, Clock, Principal } from '../../core/index.js';
 import type { OverviewOptions } from '../overview-data.js';
 import { pickLang, translator, type Lang } from './i18n.js';
 import type { StatusPageAccess } from './status-access.js';
@@ -32,6 +32,8 @@ export interface UiOptions {
   customerNames: ReadonlyMap<string, string>;
   /** Customer id → how its status page is reached (`customers[].status_page`). */
   statusPages: ReadonlyMap<string, StatusPageAccess>;
+  /** The trusted public keys of the audit log's checkpoints; without it there is no audit page. */
+  auditKeys?: () => AuditPublicKey[];
 }
 
 /** Everything a page needs to render for one request. */

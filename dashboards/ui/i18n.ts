@@ -126,6 +126,18 @@ const NL: Record<string, string> = {
     'Zoals het contract telt: onderhoud en tijdig aangekondigde uitval tellen niet mee; te laat aangekondigde uitval telt wel.',
   ahead: 'gepland',
   Badge: 'Badge',
+  'Audit log': 'Auditlog',
+  Verified: 'Geverifieerd',
+  entries: 'regels',
+  'signed checkpoints': 'ondertekende ijkpunten',
+  'after the last checkpoint': 'na het laatste ijkpunt',
+  'NOT verified': 'NIET geverifieerd',
+  Time: 'Tijd',
+  Who: 'Wie',
+  Source: 'Bron',
+  Action: 'Actie',
+  Object: 'Object',
+  Result: 'Resultaat',
 };
 
 /** A translator for one language: English text is the key, so a missing Dutch text shows English. */

@@ -17,6 +17,7 @@ export const NAV: readonly NavItem[] = [
   { href: '/ui/downtime', label: 'Planned downtime', permission: 'sla:read' },
   { href: '/ui/runs', label: 'Runs', permission: 'analyzers:read' },
   { href: '/ui/findings', label: 'Findings', permission: 'findings:read' },
+  { href: '/ui/audit', label: 'Audit log', permission: 'audit:read' },
 ];
 
 /** The hidden CSRF field every state-changing form carries. */

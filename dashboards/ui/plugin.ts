@@ -6,6 +6,7 @@ import { signInPages } from './signin-pages.js';
 import { slaPages } from './sla-pages.js';
 import { securityPages } from './security-pages.js';
 import { statusPages } from './status-pages.js';
+import { auditPage } from './audit-page.js';
 import { PAGE_CSP, STYLE_CSS } from './style.js';
 
 /**
@@ -54,5 +55,6 @@ export function uiPlugin(o: UiOptions): FastifyPluginAsync {
     slaPages(app, o);
     securityPages(app, o);
     statusPages(app, o);
+    auditPage(app, o);
   };
 }

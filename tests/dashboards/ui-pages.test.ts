@@ -284,6 +284,7 @@ describe('web pages in Chromium, per role', () => {
       'Planned downtime',
       'Runs',
       'Findings',
+      'Audit log',
     ]);
     await page.click('header nav a[href="/ui/runs"]');
     expect(await texts(page, '#cadence tbody tr td')).toEqual([
@@ -333,6 +334,7 @@ describe('web pages in Chromium, per role', () => {
       'Gepland onderhoud',
       'Runs',
       'Bevindingen',
+      'Auditlog',
     ]);
     await page.goto(`${f.base}/ui/alerts?q=UiTestAlert`);
     expect(await page.locator('tr[data-group]').count()).toBe(1);
@@ -351,7 +353,16 @@ describe('web pages in Chromium, per role', () => {
       'Planned downtime',
       'Runs',
       'Findings',
+      'Audit log',
     ]);
+    // The audit log: the sign-ins of this test are in it, and the chain verifies.
+    await page.goto(`${f.base}/ui/audit`);
+    await expect
+      .poll(() => page.reload().then(() => page.locator('#audit tr[data-seq]').count()))
+      .toBeGreaterThan(0);
+    expect(await page.locator('#verify').innerText()).toMatch(/^Verified: \d+ entries/);
+    expect(await page.locator('#audit').innerText()).toContain('aud');
+    await checkPage(page, 'audit');
     await page.goto(`${f.base}/ui/runs`);
     expect(await page.locator('tr[data-run]').count()).toBe(6);
     await page.click(`tr[data-run="${seeded.badRun}"] a`);
