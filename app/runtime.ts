@@ -1,8 +1,11 @@
+import { existsSync, readFileSync } from 'node:fs';
 import {
   LeaderElection,
   registerClusterMetrics,
   assertPrimary,
+  auditKeyPath,
   createMetricsRegistry,
+  parsePublicKeys,
   errorMessage,
   firingAlertsStore,
   insertNewProbeResults,
@@ -18,9 +21,9 @@ import {
   type ProbeRollupsDb,
 } from '../core/index.js';
 import type { Kysely } from 'kysely';
-import { createServer, parseListen, type Readiness, type RoutePermission } from '../server/index.js';
+import { createServer, mayCall, parseListen, type Readiness, type RoutePermission } from '../server/index.js';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { overviewPlugin } from '../dashboards/index.js';
+import { overviewPlugin, uiPlugin } from '../dashboards/index.js';
 import { slaServicesFrom, timeIntervalsFrom } from '../sla/index.js';
 import { domainWirings } from './domains.js';
 import { OpenAlerts } from './open-alerts.js';
@@ -207,13 +210,48 @@ export async function wireDomains(
   // What the router holds as firing, so `/` never lists an alert the router resolved (nor misses
   // one it still pages for); without a router, what passed through the alert sink.
   const firing = router?.firing?.bind(router);
+  const overview = {
+    store: ctx.store,
+    services: slaServicesFrom(ctx.config),
+    timeIntervals: timeIntervalsFrom(ctx.config),
+    clock: ctx.clock,
+    listOpenAlerts: () => (firing ? firing() : openAlerts.list()),
+  };
+  plugins.push(overviewPlugin(overview));
+  const customers = (ctx.config.customers ?? []) as ReadonlyArray<{
+    id: string;
+    name?: string;
+    status_page?: { access: 'public' | 'signed_link' | 'coordinator'; link_secret?: { reveal(): string } };
+  }>;
   plugins.push(
-    overviewPlugin({
-      store: ctx.store,
-      services: slaServicesFrom(ctx.config),
-      timeIntervals: timeIntervalsFrom(ctx.config),
+    uiPlugin({
       clock: ctx.clock,
-      listOpenAlerts: () => (firing ? firing() : openAlerts.list()),
+      timeZone: (ctx.config.timezone as string | undefined) ?? 'UTC',
+      // The auth hook's own decision, so a page never offers what the route would refuse.
+      may: (req, permission) => mayCall(req.principal, req.authSession?.state, permission),
+      session: (req) => req.authSession,
+      overview,
+      customerNames: new Map(customers.map((c) => [c.id, c.name ?? c.id])),
+      // The instance's own checkpoint key, as `vigil audit verify` uses it.
+      auditKeys: () => {
+        const file = auditKeyPath(ctx.dataDir);
+        return existsSync(file) ? parsePublicKeys(readFileSync(file, 'utf8'), file) : [];
+      },
+      statusPages: new Map(
+        customers.flatMap((c) =>
+          c.status_page
+            ? [
+                [
+                  c.id,
+                  {
+                    access: c.status_page.access,
+                    ...(c.status_page.link_secret ? { linkSecret: c.status_page.link_secret.reveal() } : {}),
+                  },
+                ] as const,
+              ]
+            : [],
+        ),
+      ),
     }),
   );
   return { components, plugins, ...(router ? { router } : {}) };

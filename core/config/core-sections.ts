@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import ipaddr from 'ipaddr.js';
 import type { ConfigSection, IssueReporter } from './section.js';
-import { id, timezone } from './primitives.js';
+import { id, secret, timezone } from './primitives.js';
 import { namedTimeIntervalSchema } from '../time/index.js';
 import { auditSection } from '../audit/config.js';
 import { backupSection } from '../backup/config.js';
@@ -98,6 +98,17 @@ export const coreSections: ConfigSection[] = [
         contacts: z.array(contact).default([]),
         /** Language of reports and notices to this customer (issue 12). */
         language: z.enum(['nl', 'en']).default('nl'),
+        // Who may see /status/<id> (docs/web.md): anyone, holders of the signed link, or the
+        // customer's coordinators (and unscoped readers with status:read) only.
+        status_page: z
+          .strictObject({
+            access: z.enum(['public', 'signed_link', 'coordinator']).default('coordinator'),
+            link_secret: secret().optional(),
+          })
+          .refine((s) => s.access !== 'signed_link' || s.link_secret !== undefined, {
+            message: 'access: signed_link needs link_secret',
+          })
+          .optional(),
       }),
     ),
     check: (config, report) => checkUniqueIds(config.customers, 'customers', report),

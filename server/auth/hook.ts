@@ -12,6 +12,8 @@ declare module 'fastify' {
     principal: Principal;
     /** The session the caller came with (cookie), if any. */
     authSession?: ActiveSession;
+    /** Set when the CSRF token is still to be read from the parsed form body (preHandler). */
+    csrfFromForm?: boolean;
   }
 }
 
@@ -19,6 +21,8 @@ declare module 'fastify' {
 export const SESSION_COOKIE = 'vigil_session';
 /** The header carrying the CSRF token for cookie-authenticated state changes. */
 export const CSRF_HEADER = 'x-csrf-token';
+/** The form field carrying it in HTML form posts (`application/x-www-form-urlencoded`), which cannot set headers. */
+export const CSRF_FIELD = '_csrf';
 
 export interface AuthHookOptions {
   accounts: Accounts;
@@ -55,6 +59,7 @@ export function installAuthHook(app: FastifyInstance, o: AuthHookOptions): void 
   const publicPaths = new Set(o.publicPaths);
   app.decorateRequest('principal', null as unknown as Principal);
   app.decorateRequest('authSession', undefined);
+  app.decorateRequest('csrfFromForm', false);
 
   app.addHook('onRequest', async (req, reply) => {
     req.principal = ANONYMOUS;
@@ -89,12 +94,28 @@ export function installAuthHook(app: FastifyInstance, o: AuthHookOptions): void 
       req.authSession = s;
       req.principal = await userPrincipal(o.accounts, user, s.state, now);
       // Synchronizer token (OWASP CSRF cheat sheet): a cookie alone never changes anything.
-      if (needed !== 'public' && STATE_CHANGING.has(req.method) && !csrfMatches(s, header(req, CSRF_HEADER)))
-        return refuse(reply, 403, `missing or wrong ${CSRF_HEADER} header`);
+      if (
+        needed !== 'public' &&
+        STATE_CHANGING.has(req.method) &&
+        !csrfMatches(s, header(req, CSRF_HEADER))
+      ) {
+        // An HTML form cannot send a header: its token comes in the body, checked once parsed.
+        if (header(req, CSRF_HEADER) !== undefined || !isForm(req))
+          return refuse(reply, 403, `missing or wrong ${CSRF_HEADER} header`);
+        req.csrfFromForm = true;
+      }
     }
     if (mayCall(req.principal, req.authSession?.state, needed)) return;
     if (req.principal.kind === 'anonymous') return refuse(reply, 401, 'authentication required');
     return refuse(reply, 403, `permission ${needed} required`);
+  });
+
+  // Before any handler: a form post's `_csrf` field must match the session's token.
+  app.addHook('preHandler', async (req, reply) => {
+    if (!req.csrfFromForm) return;
+    const field = (req.body as Record<string, unknown> | null | undefined)?.[CSRF_FIELD];
+    if (!req.authSession || typeof field !== 'string' || !csrfMatches(req.authSession, field))
+      return refuse(reply, 403, `missing or wrong ${CSRF_HEADER} header`);
   });
 
   async function fromBearer(token: string, now: number): Promise<Principal | undefined> {
@@ -115,6 +136,9 @@ export function installAuthHook(app: FastifyInstance, o: AuthHookOptions): void 
       : undefined;
   }
 }
+
+const isForm = (req: FastifyRequest): boolean =>
+  /^application\/x-www-form-urlencoded\s*(;|$)/i.test(header(req, 'content-type') ?? '');
 
 const header = (req: FastifyRequest, name: string): string | undefined => {
   const v = req.headers[name];

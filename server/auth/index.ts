@@ -1,7 +1,14 @@
 export { AuthService, type AuthServiceOptions, type AccessReviewRow } from './service.js';
 export { BUILTIN_ROLES, RoleRegistry, hasPermission, permissionCovers, type RoleDef } from './roles.js';
 export { mayCall, rolePrincipal, PUBLIC, AUTHENTICATED, ENROL, OWN_PASSWORD } from './access.js';
-export { installAuthHook, hostName, SESSION_COOKIE, CSRF_HEADER, type AuthHookOptions } from './hook.js';
+export {
+  installAuthHook,
+  hostName,
+  SESSION_COOKIE,
+  CSRF_HEADER,
+  CSRF_FIELD,
+  type AuthHookOptions,
+} from './hook.js';
 export { sessionRoutes, type SessionRoutesOptions } from './session-routes.js';
 export {
   passwordProblem,

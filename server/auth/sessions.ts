@@ -17,6 +17,10 @@ export interface ActiveSession {
   userId: string;
   state: SessionState;
   csrfHash: string;
+  /** When the session ends at the latest (absolute lifetime), epoch ms. */
+  expiresAt: number;
+  /** When it ends if unused from now on (idle timeout), epoch ms. */
+  idleUntil: number;
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -84,7 +88,14 @@ export class Sessions {
       .set({ last_seen_at: now })
       .where('id_hash', '=', idHash)
       .execute();
-    return { idHash, userId: row.user_id, state: row.state as SessionState, csrfHash: row.csrf_hash };
+    return {
+      idHash,
+      userId: row.user_id,
+      state: row.state as SessionState,
+      csrfHash: row.csrf_hash,
+      expiresAt: num(row.expires_at),
+      idleUntil: now + this.limits.idleTimeoutMs,
+    };
   }
 
   async setState(idHash: string, state: SessionState): Promise<void> {
