@@ -1,0 +1,127 @@
+import type { AnyDb } from './records-ops.js';
+import type { Period } from './types.js';
+
+type Row = Record<string, unknown>;
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+const MIN = 60_000;
+
+function monthStart(ms: number): number {
+  const d = new Date(ms);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+}
+
+/**
+ * Measured availability per service and UTC month from the minute roll-ups: a minute is down when
+ * more of its samples failed than succeeded; consecutive down minutes form a down interval, and a
+ * planned downtime overlapping it is listed as its exclusion. `targetIds` limits the services (a
+ * customer scope). The contractual figures with the service's SLA policy are `vigil sla report`.
+ */
+export async function slaRecords(
+  db: AnyDb,
+  p: Period,
+  targetIds: readonly string[] | undefined,
+  downtimes: readonly Row[],
+): Promise<Row[]> {
+  let q = db
+    .selectFrom('probe_rollups')
+    .select(['target_id', 'minute_at', 'ok_count', 'fail_count'])
+    .where('minute_at', '>=', p.from)
+    .where('minute_at', '<', p.to);
+  if (targetIds) q = targetIds.length ? q.where('target_id', 'in', targetIds) : q.where('target_id', '=', '\0');
+  const rows = await q.orderBy('target_id').orderBy('minute_at').execute();
+  const acc = new Map<string, { minutes: Set<number>; down: Set<number> }>();
+  for (const r of rows) {
+    const at = Number(r.minute_at);
+    const key = `${String(r.target_id)}\n${monthStart(at)}`;
+    const a = acc.get(key) ?? { minutes: new Set<number>(), down: new Set<number>() };
+    a.minutes.add(at);
+    if (Number(r.fail_count) > Number(r.ok_count)) a.down.add(at);
+    acc.set(key, a);
+  }
+  const out: Row[] = [];
+  for (const key of [...acc.keys()].sort()) {
+    const [service, month] = key.split('\n') as [string, string];
+    const a = acc.get(key)!;
+    const intervals: { from: number; to: number }[] = [];
+    for (const m of [...a.down].sort((x, y) => x - y)) {
+      const last = intervals.at(-1);
+      if (last && last.to === m) last.to = m + MIN;
+      else intervals.push({ from: m, to: m + MIN });
+    }
+    const exclusions = downtimes
+      .filter((d) => d.serviceId === service)
+      .filter((d) => intervals.some((i) => i.from < (d.endAt as number) && (d.startAt as number) < i.to))
+      .map((d) => ({ plannedDowntimeId: d.id, from: d.startAt, to: d.endAt }));
+    const measured = a.minutes.size;
+    out.push({
+      service,
+      month: new Date(Number(month)).toISOString().slice(0, 7),
+      measuredMinutes: measured,
+      downMinutes: a.down.size,
+      availability: measured === 0 ? null : Math.round(((measured - a.down.size) / measured) * 1e6) / 1e6,
+      downIntervals: intervals,
+      exclusions,
+    });
+  }
+  return out;
+}
+
+/** Planned downtimes overlapping the period, with their notice (announced → start). */
+export async function downtimeRecords(db: AnyDb, p: Period, serviceIds?: readonly string[]): Promise<Row[]> {
+  let q = db.selectFrom('planned_downtimes').selectAll().where('end_at', '>', p.from).where('start_at', '<', p.to);
+  if (serviceIds) q = serviceIds.length ? q.where('service_id', 'in', serviceIds) : q.where('service_id', '=', '\0');
+  const rows = await q.orderBy('start_at').orderBy('id').execute();
+  return rows.map((r) => ({
+    id: r.id,
+    serviceId: r.service_id,
+    startAt: num(r.start_at),
+    endAt: num(r.end_at),
+    announcedAt: num(r.announced_at),
+    noticeMs: Number(r.start_at) - Number(r.announced_at),
+    reason: r.reason,
+  }));
+}
+
+/** SLA incidents (the SLA clock: detected, reported, acknowledged, resolved, accepted) in the period. */
+export async function slaIncidentRecords(db: AnyDb, p: Period, customerId?: string): Promise<Row[]> {
+  let q = db.selectFrom('incidents').selectAll().where('detected_at', '>=', p.from).where('detected_at', '<', p.to);
+  if (customerId !== undefined) q = q.where('customer_id', '=', customerId);
+  const rows = await q.orderBy('detected_at').orderBy('id').execute();
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    customerId: r.customer_id,
+    serviceId: r.service_id ?? null,
+    priority: r.priority,
+    title: r.title,
+    detectedAt: num(r.detected_at),
+    reportedAt: num(r.reported_at),
+    acknowledgedAt: num(r.acknowledged_at),
+    resolvedAt: num(r.resolved_at),
+    acceptedAt: num(r.accepted_at),
+    timeline: JSON.parse(String(r.timeline_json)) as unknown,
+  }));
+}
+
+/** TLS and backup probe history: results of targets of those kinds, and any result with TLS details. */
+export async function probeHistoryRecords(db: AnyDb, p: Period, ids: readonly string[]): Promise<Row[]> {
+  let q = db
+    .selectFrom('probe_results')
+    .select(['target_id', 'location', 'started_at', 'ok', 'status', 'error_kind', 'error_message', 'tls_json'])
+    .where('started_at', '>=', p.from)
+    .where('started_at', '<', p.to);
+  q = ids.length
+    ? q.where((eb) => eb.or([eb('target_id', 'in', ids), eb('tls_json', 'is not', null)]))
+    : q.where('tls_json', 'is not', null);
+  const rows = await q.orderBy('target_id').orderBy('started_at').orderBy('location').execute();
+  return rows.map((r) => ({
+    targetId: r.target_id,
+    location: r.location,
+    startedAt: num(r.started_at),
+    ok: Number(r.ok) === 1,
+    status: num(r.status),
+    errorKind: r.error_kind ?? null,
+    errorMessage: r.error_message ?? null,
+    tls: r.tls_json == null ? null : (JSON.parse(String(r.tls_json)) as unknown),
+  }));
+}
