@@ -17,6 +17,7 @@ import { registerSlaCommands } from './commands/sla.js';
 import { registerAlertCommands } from './commands/alerts.js';
 import { registerAnalyzeCommands } from './commands/analyze.js';
 import { registerScanCommands } from './commands/scan.js';
+import { registerEvidenceCommands } from './commands/evidence.js';
 
 /** Every config section vigil knows: core's, the app's and each domain's. */
 export const allSections: ConfigSection[] = [
@@ -47,4 +48,5 @@ export const domainCommands: RegisterCommands[] = [
   registerAnalyzeCommands,
   registerScanCommands,
   registerAccountCommands,
+  registerEvidenceCommands,
 ];

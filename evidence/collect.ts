@@ -28,9 +28,10 @@ export async function collectRecords(
   const files = new Map<string, Buffer>();
   const put = (path: string, rows: Record<string, unknown>[]): void => void files.set(path, toJsonl(rows));
 
-  const downtimes = await downtimeRecords(db, p, ids);
+  const services = scoped ? [...new Set(targets.map((t) => t.serviceId))] : undefined;
+  const downtimes = await downtimeRecords(db, p, services);
   put(R.downtimes, downtimes);
-  put(R.sla, await slaRecords(db, p, ids, downtimes));
+  put(R.sla, await slaRecords(db, p, ids, downtimes, new Map(inputs.targets.map((t) => [t.id, t.serviceId]))));
   put(R.slaIncidents, await slaIncidentRecords(db, p, inputs.customerId));
   if (scoped) return files;
 

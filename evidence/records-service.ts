@@ -21,6 +21,7 @@ export async function slaRecords(
   p: Period,
   targetIds: readonly string[] | undefined,
   downtimes: readonly Row[],
+  serviceOf: ReadonlyMap<string, string>,
 ): Promise<Row[]> {
   let q = db
     .selectFrom('probe_rollups')
@@ -40,7 +41,8 @@ export async function slaRecords(
   }
   const out: Row[] = [];
   for (const key of [...acc.keys()].sort()) {
-    const [service, month] = key.split('\n') as [string, string];
+    const [target, month] = key.split('\n') as [string, string];
+    const service = serviceOf.get(target) ?? target.split('/')[0]!;
     const a = acc.get(key)!;
     const intervals: { from: number; to: number }[] = [];
     for (const m of [...a.down].sort((x, y) => x - y)) {
@@ -55,6 +57,7 @@ export async function slaRecords(
     const measured = a.minutes.size;
     out.push({
       service,
+      target,
       month: new Date(Number(month)).toISOString().slice(0, 7),
       measuredMinutes: measured,
       downMinutes: a.down.size,

@@ -23,7 +23,7 @@ export interface EvidenceInputs {
   /** Route × role rows (server/rbac-matrix.ts), passed in by app/. */
   roleMatrix: readonly RoleMatrixRow[];
   /** Probe targets by id with their kind and customer (from the configuration). */
-  targets: readonly { id: string; kind: string; customerId?: string }[];
+  targets: readonly { id: string; serviceId: string; kind: string; customerId?: string }[];
   /** Set for a customer-scoped caller: only that customer's SLA and incident evidence. */
   customerId?: string;
   /** Name of the instance (bag-info `Source-Organization`). */
