@@ -28,7 +28,8 @@ export async function slaRecords(
     .select(['target_id', 'minute_at', 'ok_count', 'fail_count'])
     .where('minute_at', '>=', p.from)
     .where('minute_at', '<', p.to);
-  if (targetIds) q = targetIds.length ? q.where('target_id', 'in', targetIds) : q.where('target_id', '=', '\0');
+  if (targetIds?.length === 0) return [];
+  if (targetIds) q = q.where('target_id', 'in', targetIds);
   const rows = await q.orderBy('target_id').orderBy('minute_at').execute();
   const acc = new Map<string, { minutes: Set<number>; down: Set<number> }>();
   for (const r of rows) {
@@ -72,7 +73,8 @@ export async function slaRecords(
 /** Planned downtimes overlapping the period, with their notice (announced → start). */
 export async function downtimeRecords(db: AnyDb, p: Period, serviceIds?: readonly string[]): Promise<Row[]> {
   let q = db.selectFrom('planned_downtimes').selectAll().where('end_at', '>', p.from).where('start_at', '<', p.to);
-  if (serviceIds) q = serviceIds.length ? q.where('service_id', 'in', serviceIds) : q.where('service_id', '=', '\0');
+  if (serviceIds?.length === 0) return [];
+  if (serviceIds) q = q.where('service_id', 'in', serviceIds);
   const rows = await q.orderBy('start_at').orderBy('id').execute();
   return rows.map((r) => ({
     id: r.id,
