@@ -12,6 +12,7 @@ import { wireProbes } from './wire/probes.js';
 import { wireSla } from './wire/sla.js';
 import { wireScanners } from './wire/scanners.js';
 import { wireAnalyzers } from './wire/analyzers.js';
+import { wireEvidence } from './wire/evidence.js';
 import { registerProbeCommands } from './commands/probes.js';
 import { registerSlaCommands } from './commands/sla.js';
 import { registerAlertCommands } from './commands/alerts.js';
@@ -38,6 +39,7 @@ export const domainWirings: Array<{ name: string; wire: (ctx: WireContext) => Pr
   { name: 'probes', wire: wireProbes },
   { name: 'analyzers', wire: wireAnalyzers },
   { name: 'scanners', wire: wireScanners },
+  { name: 'evidence', wire: wireEvidence },
 ];
 
 /** The domains' CLI commands. */

@@ -9,3 +9,4 @@ export { verifyBundle, type BundleVerifyResult } from './verify.js';
 export { writeTar, readTar } from './tar.js';
 export { previousBundle, recordBundle, writeBundle, chainPath } from './store-bundle.js';
 export { SIGNATURE_FILE, SIGNER_PEM } from './bagit.js';
+export { evidenceHttp, type EvidenceHttpOptions } from './http.js';

@@ -1,16 +1,18 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import {
   auditKeyPath,
   keyIdOf,
   loadOrCreateAuditKey,
+  parsePublicKeys,
   systemClock,
   type Store,
 } from '../../core/index.js';
 import {
   FRAMEWORKS,
   buildBundle,
+  evidenceHttp,
   previousBundle,
   recordBundle,
   type Bundle,
@@ -22,7 +24,7 @@ import {
 import { resolveProbes, type ServicesConfig } from '../../probes/index.js';
 import { openAuth } from '../auth.js';
 import { computeRbacMatrix } from '../commands/rbac.js';
-import type { LoadedConfig } from './types.js';
+import type { DomainWiring, LoadedConfig, WireContext } from './types.js';
 
 /** The instance key (the audit log's Ed25519 key) as a bundle signer; created on first use like start does. */
 export function evidenceSigner(dataDir: string): BundleSigner {
@@ -92,4 +94,29 @@ export async function exportEvidence(req: EvidenceExportRequest): Promise<Bundle
   // Customer-scoped bundles are partial views; only whole-instance bundles form the chain.
   if (req.customerId === undefined) recordBundle(req.dataDir, req.period, bundle.digest);
   return bundle;
+}
+
+/**
+ * The evidence routes in `vigil start`: exports built from the running store and config, verified
+ * against the instance key. No long-running parts.
+ */
+export async function wireEvidence(ctx: WireContext): Promise<DomainWiring> {
+  return {
+    components: [],
+    http: evidenceHttp({
+      exportBundle: (period, frameworks, customerId) =>
+        exportEvidence({
+          config: ctx.config,
+          store: ctx.store,
+          dataDir: ctx.dataDir,
+          period,
+          frameworks,
+          ...(customerId !== undefined ? { customerId } : {}),
+        }),
+      trustedKeys: () => {
+        const file = auditKeyPath(ctx.dataDir);
+        return existsSync(file) ? parsePublicKeys(readFileSync(file, 'utf8'), file) : [];
+      },
+    }),
+  };
 }

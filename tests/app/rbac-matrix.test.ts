@@ -120,18 +120,20 @@ describe('the function matrix, enforced on every route of a fully wired vigil', 
         .every((p) => p === 'public'),
     ).toBe(true);
     expect(rows.filter((r) => r.permission !== 'public').some((r) => r.allowed.anonymous)).toBe(false);
-    // Read-only: the auditor changes nothing but its own session.
+    // Read-only: the auditor changes nothing but its own session (verifying an evidence bundle
+    // is a POST of the bundle that computes a result and changes nothing).
     expect(
       rows
         .filter((r) => r.allowed.auditor && r.method !== 'GET' && r.permission !== 'public')
-        .every((r) => r.url.startsWith('/api/v1/session')),
+        .every((r) => r.url.startsWith('/api/v1/session') || r.url === '/api/v1/evidence/verify'),
     ).toBe(true);
     expect(
       rows
         .filter((r) => r.method === 'GET' && r.permission.endsWith(':read'))
         .every((r) => r.allowed.auditor),
     ).toBe(true);
-    expect(allowedOnly('customer_coordinator', [...SESSION, 'sla:read'])).toBe(true);
+    // evidence:read: its own customer's SLA evidence only (the scope is applied in the queries).
+    expect(allowedOnly('customer_coordinator', [...SESSION, 'sla:read', 'evidence:read'])).toBe(true);
     expect(allowedOnly('sla_viewer', [...SESSION, 'sla:read'])).toBe(true);
     expect(allowedOnly('agent', ['public', 'authenticated', 'probes:agent'])).toBe(true);
     for (const r of rows) {

@@ -31,7 +31,7 @@ function sample(targetId: string, at: number, ok: boolean, tls = false): ProbeRe
     location: 'local',
     startedAt: new Date(at).toISOString(),
     ok,
-    ...(ok ? { status: 200 } : { error: { kind: 'connect', message: 'connection refused' } }),
+    ...(ok ? { status: 200 } : { error: { kind: 'connect_refused' as const, message: 'connection refused' } }),
     totalMs: 12,
     phases: { resolve: 1, connect: 2, tls: tls ? 3 : 0, processing: 4, transfer: 2 },
     ...(tls ? { tls: { daysLeft: 40 } as unknown as NonNullable<ProbeResult['tls']> } : {}),
