@@ -49,11 +49,16 @@ export async function derivedFiles(
 ): Promise<{ files: Map<string, Buffer>; controls: ControlResult[]; summary: SummaryFigures }> {
   const rows = parseRecords(records);
   const controls = evaluateControls(rows, frameworks);
-  const counts = Object.fromEntries([...rows.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([p, r]) => [p, r.length]));
+  const counts = Object.fromEntries(
+    [...rows.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([p, r]) => [p, r.length]),
+  );
   const summary = summaryFigures(period, instance, scope, frameworks, counts, controls);
   const files = new Map<string, Buffer>();
   files.set('data/controls.jsonl', toJsonl(controls as unknown as Record<string, unknown>[]));
-  files.set('data/oscal/assessment-results.json', Buffer.from(`${JSON.stringify(oscalAssessmentResults(period, controls, instance), null, 2)}\n`));
+  files.set(
+    'data/oscal/assessment-results.json',
+    Buffer.from(`${JSON.stringify(oscalAssessmentResults(period, controls, instance), null, 2)}\n`),
+  );
   files.set('data/summary.json', Buffer.from(`${canonical(summary)}\n`));
   files.set('data/summary.html', summaryHtml(summary, controls));
   files.set('data/summary.pdf', await summaryPdf(summary, controls));
@@ -71,7 +76,10 @@ export async function buildBundle(
   signer: BundleSigner,
   previousBundle: string | null,
 ): Promise<Bundle> {
-  const scope = inputs.customerId === undefined ? 'whole instance' : `customer ${inputs.customerId} (SLA and incident evidence only)`;
+  const scope =
+    inputs.customerId === undefined
+      ? 'whole instance'
+      : `customer ${inputs.customerId} (SLA and incident evidence only)`;
   const records = await collectRecords(db, inputs, [signer.publicPem]);
   const derived = await derivedFiles(records, inputs.period, inputs.instance, scope, inputs.frameworks);
   const files = new Map<string, Buffer>([...records, ...derived.files]);
@@ -85,7 +93,10 @@ export async function buildBundle(
     bagInfo([
       ['Source-Organization', inputs.instance],
       ['Bagging-Date', new Date(inputs.period.to).toISOString().slice(0, 10)],
-      ['External-Description', `vigil evidence ${new Date(inputs.period.from).toISOString()} to ${new Date(inputs.period.to).toISOString()}; ${scope}`],
+      [
+        'External-Description',
+        `vigil evidence ${new Date(inputs.period.from).toISOString()} to ${new Date(inputs.period.to).toISOString()}; ${scope}`,
+      ],
       ['Payload-Oxum', `${total}.${payloadPaths.length}`],
       ['Vigil-Frameworks', inputs.frameworks.join(',')],
       ['Vigil-Previous-Bundle', previousBundle ?? 'none'],

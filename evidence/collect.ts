@@ -3,12 +3,7 @@ import { R } from './controls.js';
 import { parseJsonl, toJsonl } from './jsonl.js';
 import { findingAndReviewRecords, runCoverage, runRecords, type AnyDb } from './records-ops.js';
 import { notificationRecords, signatureStateRecords, tokenRecords, userRecords } from './records-access.js';
-import {
-  downtimeRecords,
-  probeHistoryRecords,
-  slaIncidentRecords,
-  slaRecords,
-} from './records-service.js';
+import { downtimeRecords, probeHistoryRecords, slaIncidentRecords, slaRecords } from './records-service.js';
 import type { EvidenceInputs } from './types.js';
 
 /**
@@ -31,7 +26,10 @@ export async function collectRecords(
   const services = scoped ? [...new Set(targets.map((t) => t.serviceId))] : undefined;
   const downtimes = await downtimeRecords(db, p, services);
   put(R.downtimes, downtimes);
-  put(R.sla, await slaRecords(db, p, ids, downtimes, new Map(inputs.targets.map((t) => [t.id, t.serviceId]))));
+  put(
+    R.sla,
+    await slaRecords(db, p, ids, downtimes, new Map(inputs.targets.map((t) => [t.id, t.serviceId]))),
+  );
   put(R.slaIncidents, await slaIncidentRecords(db, p, inputs.customerId));
   if (scoped) return files;
 

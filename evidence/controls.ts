@@ -49,8 +49,16 @@ export const R = {
 
 const rows = (r: Records, path: string): Record<string, unknown>[] => r.get(path) ?? [];
 const ok = (figures: Record<string, number>): Verdict => ({ status: 'satisfied', reason: null, figures });
-const no = (reason: string, figures: Record<string, number>): Verdict => ({ status: 'not_satisfied', reason, figures });
-const manual = (reason: string, figures: Record<string, number> = {}): Verdict => ({ status: 'manual', reason, figures });
+const no = (reason: string, figures: Record<string, number>): Verdict => ({
+  status: 'not_satisfied',
+  reason,
+  figures,
+});
+const manual = (reason: string, figures: Record<string, number> = {}): Verdict => ({
+  status: 'manual',
+  reason,
+  figures,
+});
 
 const INCIDENTS_MISSING =
   'manual / not available: incident records (timelines, measures, customer messages, acceptances) are not part of this vigil build';
@@ -63,7 +71,9 @@ function scansRan(r: Records): Verdict {
 function signaturesRecorded(r: Records): Verdict {
   const n = rows(r, R.signatures).length;
   return n > 0
-    ? manual('signature-database state recorded; judge its age against your update policy', { signatureRecords: n })
+    ? manual('signature-database state recorded; judge its age against your update policy', {
+        signatureRecords: n,
+      })
     : no('no signature-database update is recorded', { signatureRecords: 0 });
 }
 
@@ -121,31 +131,149 @@ function coverage(r: Records): Verdict {
 
 function monitoring(r: Records): Verdict {
   const c = coverage(r);
-  const figures = { ...c.figures, slaServiceMonths: rows(r, R.sla).length, notifications: rows(r, R.notifications).length };
+  const figures = {
+    ...c.figures,
+    slaServiceMonths: rows(r, R.sla).length,
+    notifications: rows(r, R.notifications).length,
+  };
   if (c.status !== 'satisfied') return no(c.reason!, figures);
   return figures.slaServiceMonths > 0 ? ok(figures) : no('no service was measured in the period', figures);
 }
 
 const DEFS: ControlDef[] = [
-  { framework: 'pci-dss-4.0.1', id: '5.3.1', check: 'Anti-malware signature database is kept current', records: [R.signatures], evaluate: signaturesRecorded },
-  { framework: 'pci-dss-4.0.1', id: '5.3.2', check: 'Malware scans ran in the period', records: [R.scans], evaluate: scansRan },
-  { framework: 'pci-dss-4.0.1', id: '8.3', check: 'Every user signs in with an individual account; lockouts are recorded', records: [R.users, R.tokens], evaluate: individualAccounts },
-  { framework: 'pci-dss-4.0.1', id: '8.4', check: 'Every active user account has MFA enrolled', records: [R.users], evaluate: mfaForAll },
-  { framework: 'pci-dss-4.0.1', id: '8.5', check: 'MFA rejects replayed codes', records: [R.users], evaluate: () => manual('vigil refuses a reused TOTP step by design; confirm by inspection') },
-  { framework: 'pci-dss-4.0.1', id: '10.2', check: 'Access is recorded in the audit log', records: [R.audit], evaluate: auditEntries },
-  { framework: 'pci-dss-4.0.1', id: '10.3', check: 'The audit log is hash-chained and pinned by signed checkpoints', records: [R.audit], evaluate: auditSigned },
-  { framework: 'pci-dss-4.0.1', id: '10.4', check: 'Analysis runs over the logs were reviewed and signed off', records: [R.analysis, R.reviews, R.findings], evaluate: runsReviewed },
-  { framework: 'pci-dss-4.0.1', id: '10.5', check: 'Audit history is retained', records: [R.audit], evaluate: () => manual('retention is configuration; compare audit.retention with your policy') },
-  { framework: 'pci-dss-4.0.1', id: '11.5', check: 'Intrusion detection ran at least 4 times in every 24 h', records: [R.coverage, R.analysis], evaluate: coverage },
-  { framework: 'pci-dss-4.0.1', id: '12.10', check: 'Incidents are responded to and recorded', records: [], evaluate: () => manual(INCIDENTS_MISSING) },
-  { framework: 'iso27001-2022', id: 'A.5.24', check: 'Incident handling is planned and recorded', records: [], evaluate: () => manual(INCIDENTS_MISSING) },
-  { framework: 'iso27001-2022', id: 'A.5.25', check: 'Security events are assessed (findings reviewed)', records: [R.findings, R.reviews, R.analysis], evaluate: runsReviewed },
-  { framework: 'iso27001-2022', id: 'A.5.26', check: 'Incidents are responded to', records: [], evaluate: () => manual(INCIDENTS_MISSING) },
-  { framework: 'iso27001-2022', id: 'A.5.27', check: 'Lessons are drawn from incidents', records: [], evaluate: () => manual(INCIDENTS_MISSING) },
-  { framework: 'iso27001-2022', id: 'A.5.28', check: 'Evidence is collected tamper-evidently', records: [R.audit], evaluate: auditSigned },
-  { framework: 'iso27001-2022', id: 'A.8.5', check: 'Every active user account has MFA enrolled', records: [R.users], evaluate: mfaForAll },
-  { framework: 'iso27001-2022', id: 'A.8.15', check: 'Activities are logged in a tamper-evident audit log', records: [R.audit], evaluate: auditSigned },
-  { framework: 'iso27001-2022', id: 'A.8.16', check: 'Systems are monitored: analysis runs on schedule, services measured', records: [R.coverage, R.sla, R.notifications, R.probes], evaluate: monitoring },
+  {
+    framework: 'pci-dss-4.0.1',
+    id: '5.3.1',
+    check: 'Anti-malware signature database is kept current',
+    records: [R.signatures],
+    evaluate: signaturesRecorded,
+  },
+  {
+    framework: 'pci-dss-4.0.1',
+    id: '5.3.2',
+    check: 'Malware scans ran in the period',
+    records: [R.scans],
+    evaluate: scansRan,
+  },
+  {
+    framework: 'pci-dss-4.0.1',
+    id: '8.3',
+    check: 'Every user signs in with an individual account; lockouts are recorded',
+    records: [R.users, R.tokens],
+    evaluate: individualAccounts,
+  },
+  {
+    framework: 'pci-dss-4.0.1',
+    id: '8.4',
+    check: 'Every active user account has MFA enrolled',
+    records: [R.users],
+    evaluate: mfaForAll,
+  },
+  {
+    framework: 'pci-dss-4.0.1',
+    id: '8.5',
+    check: 'MFA rejects replayed codes',
+    records: [R.users],
+    evaluate: () => manual('vigil refuses a reused TOTP step by design; confirm by inspection'),
+  },
+  {
+    framework: 'pci-dss-4.0.1',
+    id: '10.2',
+    check: 'Access is recorded in the audit log',
+    records: [R.audit],
+    evaluate: auditEntries,
+  },
+  {
+    framework: 'pci-dss-4.0.1',
+    id: '10.3',
+    check: 'The audit log is hash-chained and pinned by signed checkpoints',
+    records: [R.audit],
+    evaluate: auditSigned,
+  },
+  {
+    framework: 'pci-dss-4.0.1',
+    id: '10.4',
+    check: 'Analysis runs over the logs were reviewed and signed off',
+    records: [R.analysis, R.reviews, R.findings],
+    evaluate: runsReviewed,
+  },
+  {
+    framework: 'pci-dss-4.0.1',
+    id: '10.5',
+    check: 'Audit history is retained',
+    records: [R.audit],
+    evaluate: () => manual('retention is configuration; compare audit.retention with your policy'),
+  },
+  {
+    framework: 'pci-dss-4.0.1',
+    id: '11.5',
+    check: 'Intrusion detection ran at least 4 times in every 24 h',
+    records: [R.coverage, R.analysis],
+    evaluate: coverage,
+  },
+  {
+    framework: 'pci-dss-4.0.1',
+    id: '12.10',
+    check: 'Incidents are responded to and recorded',
+    records: [],
+    evaluate: () => manual(INCIDENTS_MISSING),
+  },
+  {
+    framework: 'iso27001-2022',
+    id: 'A.5.24',
+    check: 'Incident handling is planned and recorded',
+    records: [],
+    evaluate: () => manual(INCIDENTS_MISSING),
+  },
+  {
+    framework: 'iso27001-2022',
+    id: 'A.5.25',
+    check: 'Security events are assessed (findings reviewed)',
+    records: [R.findings, R.reviews, R.analysis],
+    evaluate: runsReviewed,
+  },
+  {
+    framework: 'iso27001-2022',
+    id: 'A.5.26',
+    check: 'Incidents are responded to',
+    records: [],
+    evaluate: () => manual(INCIDENTS_MISSING),
+  },
+  {
+    framework: 'iso27001-2022',
+    id: 'A.5.27',
+    check: 'Lessons are drawn from incidents',
+    records: [],
+    evaluate: () => manual(INCIDENTS_MISSING),
+  },
+  {
+    framework: 'iso27001-2022',
+    id: 'A.5.28',
+    check: 'Evidence is collected tamper-evidently',
+    records: [R.audit],
+    evaluate: auditSigned,
+  },
+  {
+    framework: 'iso27001-2022',
+    id: 'A.8.5',
+    check: 'Every active user account has MFA enrolled',
+    records: [R.users],
+    evaluate: mfaForAll,
+  },
+  {
+    framework: 'iso27001-2022',
+    id: 'A.8.15',
+    check: 'Activities are logged in a tamper-evident audit log',
+    records: [R.audit],
+    evaluate: auditSigned,
+  },
+  {
+    framework: 'iso27001-2022',
+    id: 'A.8.16',
+    check: 'Systems are monitored: analysis runs on schedule, services measured',
+    records: [R.coverage, R.sla, R.notifications, R.probes],
+    evaluate: monitoring,
+  },
 ];
 
 /** The control checks of `frameworks`, each computed from `records` (recomputed by `evidence verify`). */

@@ -8,7 +8,11 @@ import type { Bundle } from './bundle.js';
 
 export interface EvidenceHttpOptions {
   /** Builds the bundle of a period (app/ wires the store, the key and the role matrix in). */
-  exportBundle(period: Period, frameworks: readonly Framework[], customerId: string | undefined): Promise<Bundle>;
+  exportBundle(
+    period: Period,
+    frameworks: readonly Framework[],
+    customerId: string | undefined,
+  ): Promise<Bundle>;
   /** The instance's public key(s) that bundles are verified against. */
   trustedKeys(): AuditPublicKey[];
 }
@@ -30,7 +34,9 @@ const badRequest = (message: string) => ({ error: 'bad_request', message });
  */
 export function evidenceHttp(o: EvidenceHttpOptions): FastifyPluginAsync {
   return async (app) => {
-    app.addContentTypeParser('application/x-tar', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+    app.addContentTypeParser('application/x-tar', { parseAs: 'buffer' }, (_req, body, done) =>
+      done(null, body),
+    );
     app.get('/api/v1/evidence/bundle', { config: { permission: 'evidence:read' } }, async (req, reply) => {
       const parsed = exportQuery.safeParse(req.query);
       if (!parsed.success) return reply.code(400).send(badRequest(inputIssues(parsed.error).join('; ')));
@@ -47,15 +53,20 @@ export function evidenceHttp(o: EvidenceHttpOptions): FastifyPluginAsync {
         .header('x-vigil-bundle-digest', bundle.digest)
         .send(writeTar(bundle.files, period.to));
     });
-    app.post('/api/v1/evidence/verify', { config: { permission: 'evidence:read' }, bodyLimit: 1024 * 1024 * 1024 }, async (req, reply) => {
-      if (!Buffer.isBuffer(req.body)) return reply.code(400).send(badRequest('send the bundle as application/x-tar'));
-      let files;
-      try {
-        files = readTar(req.body);
-      } catch (err) {
-        return reply.code(400).send(badRequest(`cannot read the bundle: ${errorMessage(err)}`));
-      }
-      return verifyBundle(files, o.trustedKeys());
-    });
+    app.post(
+      '/api/v1/evidence/verify',
+      { config: { permission: 'evidence:read' }, bodyLimit: 1024 * 1024 * 1024 },
+      async (req, reply) => {
+        if (!Buffer.isBuffer(req.body))
+          return reply.code(400).send(badRequest('send the bundle as application/x-tar'));
+        let files;
+        try {
+          files = readTar(req.body);
+        } catch (err) {
+          return reply.code(400).send(badRequest(`cannot read the bundle: ${errorMessage(err)}`));
+        }
+        return verifyBundle(files, o.trustedKeys());
+      },
+    );
   };
 }

@@ -29,7 +29,11 @@ const iso = (ms: number): string => new Date(ms).toISOString();
  * (method TEST, collected at the period end, the period in props), linking to its record files.
  * Every UUID is derived from content, and every time from the period, so it is reproducible.
  */
-export function oscalAssessmentResults(period: Period, controls: readonly ControlResult[], instance: string): unknown {
+export function oscalAssessmentResults(
+  period: Period,
+  controls: readonly ControlResult[],
+  instance: string,
+): unknown {
   const seed = `${instance}|${period.from}|${period.to}`;
   const observations = controls.map((c) => ({
     uuid: uuidV5(`${seed}|observation|${c.framework}|${c.id}`),
@@ -44,7 +48,12 @@ export function oscalAssessmentResults(period: Period, controls: readonly Contro
     ],
     methods: ['TEST'],
     ...(c.records.length
-      ? { 'relevant-evidence': c.records.map((p) => ({ href: p.replace(/^data\//, '../'), description: `records: ${p}` })) }
+      ? {
+          'relevant-evidence': c.records.map((p) => ({
+            href: p.replace(/^data\//, '../'),
+            description: `records: ${p}`,
+          })),
+        }
       : {}),
     collected: iso(period.to),
   }));
@@ -57,7 +66,10 @@ export function oscalAssessmentResults(period: Period, controls: readonly Contro
         version: '1',
         'oscal-version': OSCAL_VERSION,
       },
-      'import-ap': { href: '#vigil-self-assessment', remarks: 'vigil tests its own records; no separate assessment plan' },
+      'import-ap': {
+        href: '#vigil-self-assessment',
+        remarks: 'vigil tests its own records; no separate assessment plan',
+      },
       results: [
         {
           uuid: uuidV5(`${seed}|result`),

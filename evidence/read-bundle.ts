@@ -28,7 +28,8 @@ export function readBundle(path: string): Map<string, Buffer> {
         const s = lstatSync(full);
         if (s.isDirectory()) walk(full, r);
         else if (s.isFile()) {
-          if (out.size >= MAX_FILES) throw new VigilError('EVD_READ', `${path}: more than ${MAX_FILES} files`);
+          if (out.size >= MAX_FILES)
+            throw new VigilError('EVD_READ', `${path}: more than ${MAX_FILES} files`);
           out.set(r, readFileSync(full));
         } else throw new VigilError('EVD_READ', `${r}: not a regular file (links are not followed)`);
       }

@@ -11,7 +11,16 @@ const num = (v: unknown): number | null => (v === null || v === undefined ? null
 export async function userRecords(db: AnyDb, p: Period): Promise<Row[]> {
   const users = await db
     .selectFrom('auth_users')
-    .select(['id', 'name', 'disabled', 'totp_enrolled', 'failed_count', 'locked_until', 'created_at', 'last_login_at'])
+    .select([
+      'id',
+      'name',
+      'disabled',
+      'totp_enrolled',
+      'failed_count',
+      'locked_until',
+      'created_at',
+      'last_login_at',
+    ])
     .where('created_at', '<', p.to)
     .orderBy('name')
     .execute();
@@ -50,7 +59,17 @@ export async function userRecords(db: AnyDb, p: Period): Promise<Row[]> {
 export async function tokenRecords(db: AnyDb, p: Period): Promise<Row[]> {
   const rows = await db
     .selectFrom('auth_tokens')
-    .select(['id', 'name', 'scopes', 'customer_id', 'created_by', 'created_at', 'expires_at', 'last_used_at', 'revoked_at'])
+    .select([
+      'id',
+      'name',
+      'scopes',
+      'customer_id',
+      'created_by',
+      'created_at',
+      'expires_at',
+      'last_used_at',
+      'revoked_at',
+    ])
     .where('created_at', '<', p.to)
     .orderBy('name')
     .execute();
@@ -71,7 +90,17 @@ export async function tokenRecords(db: AnyDb, p: Period): Promise<Row[]> {
 export async function notificationRecords(db: AnyDb, p: Period): Promise<Row[]> {
   const rows = await db
     .selectFrom('alerting_notifications')
-    .select(['notification_id', 'kind', 'group_id', 'receiver', 'integration', 'status', 'attempts', 'created_at', 'sent_at'])
+    .select([
+      'notification_id',
+      'kind',
+      'group_id',
+      'receiver',
+      'integration',
+      'status',
+      'attempts',
+      'created_at',
+      'sent_at',
+    ])
     .where('created_at', '>=', p.from)
     .where('created_at', '<', p.to)
     .orderBy('created_at')
@@ -107,6 +136,10 @@ export async function notificationRecords(db: AnyDb, p: Period): Promise<Row[]> 
 
 /** The scanner's recorded state (signature-set fingerprint and update times), if any. */
 export async function signatureStateRecords(db: AnyDb): Promise<Row[]> {
-  const rows = await db.selectFrom('scanner_state').select(['key', 'value', 'updated_at']).orderBy('key').execute();
+  const rows = await db
+    .selectFrom('scanner_state')
+    .select(['key', 'value', 'updated_at'])
+    .orderBy('key')
+    .execute();
   return rows.map((r) => ({ key: r.key, value: r.value, updatedAt: num(r.updated_at) }));
 }

@@ -67,10 +67,26 @@ export async function runRecords(db: AnyDb, p: Period): Promise<{ analysis: Row[
 }
 
 /** Findings seen in the period, and the reviews (sign-offs) of runs in it. */
-export async function findingAndReviewRecords(db: AnyDb, p: Period): Promise<{ findings: Row[]; reviews: Row[] }> {
+export async function findingAndReviewRecords(
+  db: AnyDb,
+  p: Period,
+): Promise<{ findings: Row[]; reviews: Row[] }> {
   const findings = await db
     .selectFrom('findings')
-    .select(['id', 'run_id', 'detector', 'severity', 'title', 'src', 'dst', 'customer_id', 'first_seen', 'last_seen', 'count', 'status'])
+    .select([
+      'id',
+      'run_id',
+      'detector',
+      'severity',
+      'title',
+      'src',
+      'dst',
+      'customer_id',
+      'first_seen',
+      'last_seen',
+      'count',
+      'status',
+    ])
     .where('last_seen', '>=', p.from)
     .where('first_seen', '<', p.to)
     .orderBy('first_seen')
@@ -117,7 +133,10 @@ export function runCoverage(runs: readonly Row[], p: Period): Row[] {
   for (let w = p.from; w < p.to; w += DAY) {
     const end = Math.min(w + DAY, p.to);
     const n = runs.filter(
-      (r) => (r.startedAt as number) >= w && (r.startedAt as number) < end && (r.status === 'ok' || r.status === 'partial'),
+      (r) =>
+        (r.startedAt as number) >= w &&
+        (r.startedAt as number) < end &&
+        (r.status === 'ok' || r.status === 'partial'),
     ).length;
     out.push({ windowFrom: w, windowTo: end, runs: n, required: 4, ok: n >= 4 });
   }

@@ -72,7 +72,11 @@ export async function slaRecords(
 
 /** Planned downtimes overlapping the period, with their notice (announced → start). */
 export async function downtimeRecords(db: AnyDb, p: Period, serviceIds?: readonly string[]): Promise<Row[]> {
-  let q = db.selectFrom('planned_downtimes').selectAll().where('end_at', '>', p.from).where('start_at', '<', p.to);
+  let q = db
+    .selectFrom('planned_downtimes')
+    .selectAll()
+    .where('end_at', '>', p.from)
+    .where('start_at', '<', p.to);
   if (serviceIds?.length === 0) return [];
   if (serviceIds) q = q.where('service_id', 'in', serviceIds);
   const rows = await q.orderBy('start_at').orderBy('id').execute();
@@ -89,7 +93,11 @@ export async function downtimeRecords(db: AnyDb, p: Period, serviceIds?: readonl
 
 /** SLA incidents (the SLA clock: detected, reported, acknowledged, resolved, accepted) in the period. */
 export async function slaIncidentRecords(db: AnyDb, p: Period, customerId?: string): Promise<Row[]> {
-  let q = db.selectFrom('incidents').selectAll().where('detected_at', '>=', p.from).where('detected_at', '<', p.to);
+  let q = db
+    .selectFrom('incidents')
+    .selectAll()
+    .where('detected_at', '>=', p.from)
+    .where('detected_at', '<', p.to);
   if (customerId !== undefined) q = q.where('customer_id', '=', customerId);
   const rows = await q.orderBy('detected_at').orderBy('id').execute();
   return rows.map((r) => ({
@@ -112,7 +120,16 @@ export async function slaIncidentRecords(db: AnyDb, p: Period, customerId?: stri
 export async function probeHistoryRecords(db: AnyDb, p: Period, ids: readonly string[]): Promise<Row[]> {
   let q = db
     .selectFrom('probe_results')
-    .select(['target_id', 'location', 'started_at', 'ok', 'status', 'error_kind', 'error_message', 'tls_json'])
+    .select([
+      'target_id',
+      'location',
+      'started_at',
+      'ok',
+      'status',
+      'error_kind',
+      'error_message',
+      'tls_json',
+    ])
     .where('started_at', '>=', p.from)
     .where('started_at', '<', p.to);
   q = ids.length

@@ -10,7 +10,13 @@ export interface SummaryFigures {
   frameworks: string[];
   /** Rows per record file. */
   recordCounts: Record<string, number>;
-  controls: { framework: string; id: string; status: string; reason: string | null; figures: Record<string, number> }[];
+  controls: {
+    framework: string;
+    id: string;
+    status: string;
+    reason: string | null;
+    figures: Record<string, number>;
+  }[];
 }
 
 const esc = (s: string): string =>
@@ -104,7 +110,11 @@ export function summaryPdf(s: SummaryFigures, controls: readonly ControlResult[]
     doc.font('Helvetica-Bold').text(`${c.framework} ${c.id}: ${c.status.replace('_', ' ')}`);
     doc.font('Helvetica').text(c.check);
     if (c.reason) doc.text(c.reason);
-    if (c.records.length) doc.fillColor('#555').text(`records: ${c.records.join(', ')}`).fillColor('black');
+    if (c.records.length)
+      doc
+        .fillColor('#555')
+        .text(`records: ${c.records.join(', ')}`)
+        .fillColor('black');
     doc.moveDown(0.5);
   }
   doc.end();

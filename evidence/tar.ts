@@ -76,7 +76,8 @@ export function readTar(buf: Buffer): Map<string, Buffer> {
       throw new VigilError('EVD_TAR', `truncated tar entry ${name}`);
     if (name.startsWith('/') || name.split('/').includes('..'))
       throw new VigilError('EVD_TAR', `unsafe path in tar: ${name}`);
-    if (type === '0' || type === '\0') out.set(name, Buffer.from(buf.subarray(off + BLOCK, off + BLOCK + size)));
+    if (type === '0' || type === '\0')
+      out.set(name, Buffer.from(buf.subarray(off + BLOCK, off + BLOCK + size)));
     else if (type !== '5') throw new VigilError('EVD_TAR', `tar entry ${name} is not a regular file`);
     off += BLOCK + Math.ceil(size / BLOCK) * BLOCK;
   }

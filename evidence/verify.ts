@@ -17,10 +17,23 @@ import { FRAMEWORKS, type Framework } from './types.js';
 
 /** The outcome of `evidence verify`: valid, or the first file that does not verify and why. */
 export type BundleVerifyResult =
-  | { ok: true; files: number; digest: string; previousBundle: string | null; keyFromBundle: boolean; period: { from: number; to: number } }
+  | {
+      ok: true;
+      files: number;
+      digest: string;
+      previousBundle: string | null;
+      keyFromBundle: boolean;
+      period: { from: number; to: number };
+    }
   | { ok: false; file: string; problem: string };
 
-const TAG_FILES = ['bag-info.txt', 'bagit.txt', 'manifest-sha256.txt', SIGNATURE_FILE, 'tagmanifest-sha256.txt'];
+const TAG_FILES = [
+  'bag-info.txt',
+  'bagit.txt',
+  'manifest-sha256.txt',
+  SIGNATURE_FILE,
+  'tagmanifest-sha256.txt',
+];
 
 class Bad extends Error {
   constructor(
@@ -37,7 +50,11 @@ function need(files: ReadonlyMap<string, Buffer>, name: string): Buffer {
   return b;
 }
 
-function parseSegment(buf: Buffer): { firstSeq: number; entries: AuditEntry[]; checkpoints: AuditCheckpoint[] } {
+function parseSegment(buf: Buffer): {
+  firstSeq: number;
+  entries: AuditEntry[];
+  checkpoints: AuditCheckpoint[];
+} {
   const entries: AuditEntry[] = [];
   const checkpoints: AuditCheckpoint[] = [];
   let firstSeq = 1;
@@ -61,7 +78,10 @@ function parseSegment(buf: Buffer): { firstSeq: number; entries: AuditEntry[]; c
   return { firstSeq, entries, checkpoints };
 }
 
-async function check(files: ReadonlyMap<string, Buffer>, trusted: readonly AuditPublicKey[]): Promise<BundleVerifyResult> {
+async function check(
+  files: ReadonlyMap<string, Buffer>,
+  trusted: readonly AuditPublicKey[],
+): Promise<BundleVerifyResult> {
   // 1. The signature over the statement, with a trusted key (or, lacking one, the bundle's own).
   let env: DsseEnvelope;
   try {
@@ -71,7 +91,8 @@ async function check(files: ReadonlyMap<string, Buffer>, trusted: readonly Audit
     if (err instanceof Bad) throw err;
     throw new Bad(SIGNATURE_FILE, 'not a DSSE envelope');
   }
-  if (env.payloadType !== STATEMENT_TYPE) throw new Bad(SIGNATURE_FILE, `payload type is not ${STATEMENT_TYPE}`);
+  if (env.payloadType !== STATEMENT_TYPE)
+    throw new Bad(SIGNATURE_FILE, `payload type is not ${STATEMENT_TYPE}`);
   let keys = trusted;
   const keyFromBundle = keys.length === 0;
   if (keyFromBundle) keys = parsePublicKeys(need(files, SIGNER_PEM).toString('utf8'), SIGNER_PEM);
@@ -85,7 +106,8 @@ async function check(files: ReadonlyMap<string, Buffer>, trusted: readonly Audit
   }
   // 2. The tag files the statement names.
   for (const [name, digest] of Object.entries(st.tagFiles).sort())
-    if (sha256(need(files, name)) !== digest) throw new Bad(name, 'its SHA-256 differs from the signed statement');
+    if (sha256(need(files, name)) !== digest)
+      throw new Bad(name, 'its SHA-256 differs from the signed statement');
   // 3. Every payload file against the manifest; nothing added, nothing removed.
   const man = parseManifest(need(files, 'manifest-sha256.txt'));
   if (typeof man === 'number') throw new Bad('manifest-sha256.txt', `line ${man} is malformed`);
@@ -95,11 +117,13 @@ async function check(files: ReadonlyMap<string, Buffer>, trusted: readonly Audit
     if (sha256(b) !== digest) throw new Bad(name, 'its SHA-256 differs from manifest-sha256.txt (changed)');
   }
   for (const name of [...files.keys()].sort())
-    if (!man.has(name) && !TAG_FILES.includes(name)) throw new Bad(name, 'not listed in manifest-sha256.txt (added)');
+    if (!man.has(name) && !TAG_FILES.includes(name))
+      throw new Bad(name, 'not listed in manifest-sha256.txt (added)');
   const tag = parseManifest(need(files, 'tagmanifest-sha256.txt'));
   if (typeof tag === 'number') throw new Bad('tagmanifest-sha256.txt', `line ${tag} is malformed`);
   for (const name of TAG_FILES.slice(0, 4))
-    if (tag.get(name) !== sha256(files.get(name)!)) throw new Bad('tagmanifest-sha256.txt', `its entry for ${name} is wrong`);
+    if (tag.get(name) !== sha256(files.get(name)!))
+      throw new Bad('tagmanifest-sha256.txt', `its entry for ${name} is wrong`);
   if (tag.size !== 4) throw new Bad('tagmanifest-sha256.txt', 'it lists files other than the tag files');
   // 4. The audit segment's chain and signed checkpoints, with core's verifier.
   if (files.has(R.audit)) {
@@ -120,8 +144,12 @@ async function check(files: ReadonlyMap<string, Buffer>, trusted: readonly Audit
   if (bad) throw new Bad(oscalFile, `not valid against the OSCAL ${'assessment-results'} schema: ${bad}`);
   // 6. The summary, controls and OSCAL recompute from the records.
   const info = need(files, 'bag-info.txt').toString('utf8');
-  const fw = (/^Vigil-Frameworks: (.*)$/m.exec(info)?.[1] ?? '').split(',').filter((f): f is Framework => (FRAMEWORKS as readonly string[]).includes(f));
-  const records = new Map([...files].filter(([p]) => p.startsWith('data/records/') || p.startsWith('data/access/')));
+  const fw = (/^Vigil-Frameworks: (.*)$/m.exec(info)?.[1] ?? '')
+    .split(',')
+    .filter((f): f is Framework => (FRAMEWORKS as readonly string[]).includes(f));
+  const records = new Map(
+    [...files].filter(([p]) => p.startsWith('data/records/') || p.startsWith('data/access/')),
+  );
   const again = await derivedFiles(records, st.period, st.instance, st.scope, fw);
   for (const [name, bytes] of [...again.files].sort(([a], [b]) => a.localeCompare(b)))
     if (!need(files, name).equals(bytes)) throw new Bad(name, 'does not recompute from the records');

@@ -47,7 +47,9 @@ export function registerEvidenceCommands(program: Command): void {
     .command('evidence')
     .description('signed, reproducible evidence bundles for auditors (PCI DSS, ISO 27001)');
   placeOptions(ev.command('export'), { dataHelp: 'data directory (store, instance key, bundle chain)' })
-    .description('write the BagIt bundle of a period: records, access evidence, control mapping, OSCAL, summary; signed')
+    .description(
+      'write the BagIt bundle of a period: records, access evidence, control mapping, OSCAL, summary; signed',
+    )
     .requiredOption('--from <date>', 'period start (inclusive): YYYY-MM-DD (UTC) or ISO 8601')
     .requiredOption('--to <date>', 'period end (exclusive)')
     .option('--frameworks <list>', 'comma-separated: pci-dss-4.0.1, iso27001-2022 (default: both)')
@@ -80,8 +82,13 @@ export function registerEvidenceCommands(program: Command): void {
     });
 
   ev.command('verify <bundle>')
-    .description('check a bundle offline (no store): exit 0 valid, 1 names the first thing that does not verify, 2 cannot read')
-    .option('--pubkey <file...>', 'trusted public key(s), PEM (vigil audit pubkey); default: the key inside the bundle')
+    .description(
+      'check a bundle offline (no store): exit 0 valid, 1 names the first thing that does not verify, 2 cannot read',
+    )
+    .option(
+      '--pubkey <file...>',
+      'trusted public key(s), PEM (vigil audit pubkey); default: the key inside the bundle',
+    )
     .option('--json', 'print the result as one JSON object')
     .action(async (path: string, opts: { pubkey?: string[]; json?: boolean }) => {
       try {

@@ -38,7 +38,10 @@ export function evidenceSigner(dataDir: string): BundleSigner {
 /** Parses `--frameworks a,b` (default: all). */
 export function parseFrameworks(text: string | undefined): Framework[] | string {
   if (!text) return [...FRAMEWORKS];
-  const list = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = list.find((f) => !(FRAMEWORKS as readonly string[]).includes(f));
   return bad ? `unknown framework "${bad}" (known: ${FRAMEWORKS.join(', ')})` : (list as Framework[]);
 }

@@ -26,7 +26,18 @@ describe('vigil evidence export | verify (CLI, real store, instance key)', () =>
   const env = { VIGIL_CONFIG: '', VIGIL_DATA: '' };
 
   it('exports a tar, twice byte-identical, verifies it (exit 0), audits the export, and exits 1 on a changed byte', async () => {
-    const args = (out: string) => ['evidence', 'export', '--data', dataDir, '--from', '2026-06-01', '--to', '2026-06-02', '--out', join(dataDir, out)];
+    const args = (out: string) => [
+      'evidence',
+      'export',
+      '--data',
+      dataDir,
+      '--from',
+      '2026-06-01',
+      '--to',
+      '2026-06-02',
+      '--out',
+      join(dataDir, out),
+    ];
     const first = await runCli(args('a.tar'), { env });
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { dsseSign, dsseVerify, pae, type DsseEnvelope } from '../../evidence/index.js';
 
 /** A decimal integer as a 32-byte big-endian base64url string (JWK coordinates). */
-const coord = (dec: string): string => Buffer.from(BigInt(dec).toString(16).padStart(64, '0'), 'hex').toString('base64url');
+const coord = (dec: string): string =>
+  Buffer.from(BigInt(dec).toString(16).padStart(64, '0'), 'hex').toString('base64url');
 
 describe('DSSE (secure-systems-lab/dsse protocol.md, "Test Vectors")', () => {
   it('PAE reproduces the published encoding byte for byte', () => {
@@ -25,7 +26,12 @@ describe('DSSE (secure-systems-lab/dsse protocol.md, "Test Vectors")', () => {
     const env: DsseEnvelope = {
       payload: 'aGVsbG8gd29ybGQ=',
       payloadType: 'http://example.com/HelloWorld',
-      signatures: [{ keyid: '', sig: 'A3JqsQGtVsJ2O2xqrI5IcnXip5GToJ3F+FnZ+O88SjtR6rDAajabZKciJTfUiHqJPcIAriEGAHTVeCUjW2JIZA==' }],
+      signatures: [
+        {
+          keyid: '',
+          sig: 'A3JqsQGtVsJ2O2xqrI5IcnXip5GToJ3F+FnZ+O88SjtR6rDAajabZKciJTfUiHqJPcIAriEGAHTVeCUjW2JIZA==',
+        },
+      ],
     };
     expect(dsseVerify(env, key)).toBe(true);
     expect(dsseVerify({ ...env, payloadType: 'http://example.com/HelloWorlD' }, key)).toBe(false);
@@ -35,9 +41,16 @@ describe('DSSE (secure-systems-lab/dsse protocol.md, "Test Vectors")', () => {
   it('Ed25519 envelopes: sign, verify, URL-safe base64 accepted, wrong key refused', () => {
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');
     const env = dsseSign('application/vnd.vigil.test+json', Buffer.from('{"a":1}'), privateKey, 'k1');
-    expect(env).toMatchObject({ payloadType: 'application/vnd.vigil.test+json', payload: 'eyJhIjoxfQ==', signatures: [{ keyid: 'k1' }] });
+    expect(env).toMatchObject({
+      payloadType: 'application/vnd.vigil.test+json',
+      payload: 'eyJhIjoxfQ==',
+      signatures: [{ keyid: 'k1' }],
+    });
     expect(dsseVerify(env, publicKey)).toBe(true);
-    const urlSafe = { ...env, signatures: [{ keyid: 'k1', sig: Buffer.from(env.signatures[0]!.sig, 'base64').toString('base64url') }] };
+    const urlSafe = {
+      ...env,
+      signatures: [{ keyid: 'k1', sig: Buffer.from(env.signatures[0]!.sig, 'base64').toString('base64url') }],
+    };
     expect(dsseVerify(urlSafe, publicKey)).toBe(true);
     expect(dsseVerify(env, generateKeyPairSync('ed25519').publicKey)).toBe(false);
   });

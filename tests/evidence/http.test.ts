@@ -11,8 +11,14 @@ describeStores('evidence over HTTP', (getStore) => {
     const store = getStore();
     const { signer } = await dayOfVigil(store);
     const full = await testAuth(store, ['evidence:read'], 'auditor-token');
-    const acme = await full.auth.service.tokens.create({ name: 'acme', scopes: ['evidence:read'], customerId: 'acme', createdBy: 't' }, Date.now());
-    const globex = await full.auth.service.tokens.create({ name: 'globex', scopes: ['evidence:read'], customerId: 'globex', createdBy: 't' }, Date.now());
+    const acme = await full.auth.service.tokens.create(
+      { name: 'acme', scopes: ['evidence:read'], customerId: 'acme', createdBy: 't' },
+      Date.now(),
+    );
+    const globex = await full.auth.service.tokens.create(
+      { name: 'globex', scopes: ['evidence:read'], customerId: 'globex', createdBy: 't' },
+      Date.now(),
+    );
     const app = await createServer({
       log: silentLogger(),
       metrics: createMetricsRegistry({ defaults: false }),
@@ -21,7 +27,12 @@ describeStores('evidence over HTTP', (getStore) => {
       plugins: [
         evidenceHttp({
           exportBundle: (period, frameworks, customerId) =>
-            buildBundle(store.db, scenarioInputs({ period, frameworks, ...(customerId ? { customerId } : {}) }), signer, null),
+            buildBundle(
+              store.db,
+              scenarioInputs({ period, frameworks, ...(customerId ? { customerId } : {}) }),
+              signer,
+              null,
+            ),
           trustedKeys: () => parsePublicKeys(signer.publicPem, 'instance'),
         }),
       ],
@@ -41,22 +52,35 @@ describeStores('evidence over HTTP', (getStore) => {
       const own = readTar(ownRes.rawPayload);
       expect(own.has('data/access/users.jsonl')).toBe(false);
       expect(own.get('data/records/sla-months.jsonl')!.toString()).toContain('shop/http');
-      const other = readTar((await app.inject({ url, headers: { authorization: `Bearer ${globex}` } })).rawPayload);
+      const other = readTar(
+        (await app.inject({ url, headers: { authorization: `Bearer ${globex}` } })).rawPayload,
+      );
       expect(other.get('data/records/sla-months.jsonl')!.length).toBe(0);
       expect(other.get('data/records/planned-downtimes.jsonl')!.length).toBe(0);
 
-      const bad = await app.inject({ url: '/api/v1/evidence/bundle?from=2026-06-02&to=2026-06-01', headers: full.headers });
+      const bad = await app.inject({
+        url: '/api/v1/evidence/bundle?from=2026-06-02&to=2026-06-01',
+        headers: full.headers,
+      });
       expect(bad.statusCode).toBe(400);
 
       const verify = (body: Buffer) =>
-        app.inject({ method: 'POST', url: '/api/v1/evidence/verify', headers: { ...full.headers, 'content-type': 'application/x-tar' }, payload: body });
+        app.inject({
+          method: 'POST',
+          url: '/api/v1/evidence/verify',
+          headers: { ...full.headers, 'content-type': 'application/x-tar' },
+          payload: body,
+        });
       const ok = await verify(res.rawPayload);
       expect(ok.statusCode).toBe(200);
       expect(ok.json()).toMatchObject({ ok: true });
       const broken = Buffer.from(res.rawPayload);
       const at = broken.indexOf('"zeek-tail"');
       broken[at + 1] = 'Z'.charCodeAt(0);
-      expect((await verify(broken)).json()).toMatchObject({ ok: false, file: 'data/records/analysis-runs.jsonl' });
+      expect((await verify(broken)).json()).toMatchObject({
+        ok: false,
+        file: 'data/records/analysis-runs.jsonl',
+      });
     } finally {
       await app.close();
     }

@@ -16,8 +16,13 @@ describe('ustar writer/reader', () => {
   it('GNU tar lists and extracts it: sorted names, mtime, uid/gid 0, contents', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vigil-tar-'));
     writeFileSync(join(dir, 'b.tar'), writeTar(files, mtime));
-    const list = execFileSync('tar', ['--numeric-owner', '--full-time', '-tvf', join(dir, 'b.tar')], { encoding: 'utf8' });
-    const names = list.trim().split('\n').map((l) => l.split(/\s+/).at(-1));
+    const list = execFileSync('tar', ['--numeric-owner', '--full-time', '-tvf', join(dir, 'b.tar')], {
+      encoding: 'utf8',
+    });
+    const names = list
+      .trim()
+      .split('\n')
+      .map((l) => l.split(/\s+/).at(-1));
     expect(names).toEqual([...files.keys()].sort());
     expect(list).toContain('0/0');
     expect(list).toContain('2026-06-02');
