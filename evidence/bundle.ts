@@ -3,7 +3,7 @@ import { BAGIT_TXT, SIGNATURE_FILE, SIGNER_PEM, bagInfo, manifest, sha256 } from
 import { collectRecords, parseRecords } from './collect.js';
 import { evaluateControls, type ControlResult } from './controls.js';
 import { dsseSign } from './dsse.js';
-import { canonical, toJsonl } from './jsonl.js';
+import { byCodeUnit, canonical, toJsonl } from './jsonl.js';
 import { oscalAssessmentResults } from './oscal.js';
 import { summaryFigures, summaryHtml, summaryPdf, type SummaryFigures } from './summary.js';
 import type { AnyDb } from './records-ops.js';
@@ -50,7 +50,7 @@ export async function derivedFiles(
   const rows = parseRecords(records);
   const controls = evaluateControls(rows, frameworks);
   const counts = Object.fromEntries(
-    [...rows.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([p, r]) => [p, r.length]),
+    [...rows.entries()].sort(([a], [b]) => byCodeUnit(a, b)).map(([p, r]) => [p, r.length]),
   );
   const summary = summaryFigures(period, instance, scope, frameworks, counts, controls);
   const files = new Map<string, Buffer>();

@@ -1,6 +1,6 @@
 import { storeSegment, writeSegment, type AuditDb } from '../core/index.js';
 import { R } from './controls.js';
-import { parseJsonl, toJsonl } from './jsonl.js';
+import { byCodeUnit, parseJsonl, toJsonl } from './jsonl.js';
 import { findingAndReviewRecords, runCoverage, runRecords, type AnyDb } from './records-ops.js';
 import { notificationRecords, signatureStateRecords, tokenRecords, userRecords } from './records-access.js';
 import { downtimeRecords, probeHistoryRecords, slaIncidentRecords, slaRecords } from './records-service.js';
@@ -49,7 +49,7 @@ export async function collectRecords(
   put(
     R.matrix,
     [...inputs.roleMatrix]
-      .sort((a, b) => `${a.url} ${a.method}`.localeCompare(`${b.url} ${b.method}`))
+      .sort((a, b) => byCodeUnit(`${a.url} ${a.method}`, `${b.url} ${b.method}`))
       .map((m) => ({ method: m.method, url: m.url, permission: m.permission, roles: [...m.roles].sort() })),
   );
   // The audit segment in `vigil audit export`'s format, stamped with the period end (not "now").

@@ -29,3 +29,6 @@ export function parseJsonl(name: string, buf: Buffer): Record<string, unknown>[]
     });
   return out;
 }
+
+/** Code-unit order: the same on every machine (localeCompare depends on the ICU locale). */
+export const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

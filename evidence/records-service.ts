@@ -1,3 +1,4 @@
+import { byCodeUnit } from './jsonl.js';
 import type { AnyDb } from './records-ops.js';
 import type { Period } from './types.js';
 
@@ -8,6 +9,11 @@ const MIN = 60_000;
 function monthStart(ms: number): number {
   const d = new Date(ms);
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+}
+
+function nextMonth(ms: number): number {
+  const d = new Date(ms);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
 }
 
 /**
@@ -23,51 +29,65 @@ export async function slaRecords(
   downtimes: readonly Row[],
   serviceOf: ReadonlyMap<string, string>,
 ): Promise<Row[]> {
-  let q = db
-    .selectFrom('probe_rollups')
-    .select(['target_id', 'minute_at', 'ok_count', 'fail_count'])
-    .where('minute_at', '>=', p.from)
-    .where('minute_at', '<', p.to);
   if (targetIds?.length === 0) return [];
-  if (targetIds) q = q.where('target_id', 'in', targetIds);
-  const rows = await q.orderBy('target_id').orderBy('minute_at').execute();
-  const acc = new Map<string, { minutes: Set<number>; down: Set<number> }>();
-  for (const r of rows) {
-    const at = Number(r.minute_at);
-    const key = `${String(r.target_id)}\n${monthStart(at)}`;
-    const a = acc.get(key) ?? { minutes: new Set<number>(), down: new Set<number>() };
-    a.minutes.add(at);
-    if (Number(r.fail_count) > Number(r.ok_count)) a.down.add(at);
-    acc.set(key, a);
-  }
   const out: Row[] = [];
-  for (const key of [...acc.keys()].sort()) {
-    const [target, month] = key.split('\n') as [string, string];
-    const service = serviceOf.get(target) ?? target.split('/')[0]!;
-    const a = acc.get(key)!;
-    const intervals: { from: number; to: number }[] = [];
-    for (const m of [...a.down].sort((x, y) => x - y)) {
-      const last = intervals.at(-1);
-      if (last && last.to === m) last.to = m + MIN;
-      else intervals.push({ from: m, to: m + MIN });
+  // Month by month, counted in the store (GROUP BY): a month of 1,000 services is 43 million
+  // minute rows, which must not be carried into memory; only the down minutes are read.
+  for (let m = monthStart(p.from); m < p.to; m = nextMonth(m)) {
+    const from = Math.max(m, p.from);
+    const to = Math.min(nextMonth(m), p.to);
+    let counts = db
+      .selectFrom('probe_rollups')
+      .select((eb) => ['target_id', eb.fn.count('minute_at').as('measured')])
+      .where('minute_at', '>=', from)
+      .where('minute_at', '<', to)
+      .groupBy('target_id');
+    let downs = db
+      .selectFrom('probe_rollups')
+      .select(['target_id', 'minute_at'])
+      .where('minute_at', '>=', from)
+      .where('minute_at', '<', to)
+      .whereRef('fail_count', '>', 'ok_count');
+    if (targetIds) {
+      counts = counts.where('target_id', 'in', targetIds);
+      downs = downs.where('target_id', 'in', targetIds);
     }
-    const exclusions = downtimes
-      .filter((d) => d.serviceId === service)
-      .filter((d) => intervals.some((i) => i.from < (d.endAt as number) && (d.startAt as number) < i.to))
-      .map((d) => ({ plannedDowntimeId: d.id, from: d.startAt, to: d.endAt }));
-    const measured = a.minutes.size;
-    out.push({
-      service,
-      target,
-      month: new Date(Number(month)).toISOString().slice(0, 7),
-      measuredMinutes: measured,
-      downMinutes: a.down.size,
-      availability: measured === 0 ? null : Math.round(((measured - a.down.size) / measured) * 1e6) / 1e6,
-      downIntervals: intervals,
-      exclusions,
-    });
+    const measured = new Map((await counts.execute()).map((r) => [String(r.target_id), Number(r.measured)]));
+    const down = new Map<string, number[]>();
+    for (const r of await downs.orderBy('target_id').orderBy('minute_at').execute()) {
+      const list = down.get(String(r.target_id)) ?? [];
+      list.push(Number(r.minute_at));
+      down.set(String(r.target_id), list);
+    }
+    for (const target of [...measured.keys()].sort()) {
+      const service = serviceOf.get(target) ?? target.split('/')[0]!;
+      const minutes = down.get(target) ?? [];
+      const intervals: { from: number; to: number }[] = [];
+      for (const at of minutes) {
+        const last = intervals.at(-1);
+        if (last && last.to === at) last.to = at + MIN;
+        else intervals.push({ from: at, to: at + MIN });
+      }
+      const exclusions = downtimes
+        .filter((d) => d.serviceId === service)
+        .filter((d) => intervals.some((i) => i.from < (d.endAt as number) && (d.startAt as number) < i.to))
+        .map((d) => ({ plannedDowntimeId: d.id, from: d.startAt, to: d.endAt }));
+      const n = measured.get(target)!;
+      out.push({
+        service,
+        target,
+        month: new Date(m).toISOString().slice(0, 7),
+        measuredMinutes: n,
+        downMinutes: minutes.length,
+        availability: n === 0 ? null : Math.round(((n - minutes.length) / n) * 1e6) / 1e6,
+        downIntervals: intervals,
+        exclusions,
+      });
+    }
   }
-  return out;
+  return out.sort(
+    (a, b) => byCodeUnit(String(a.target), String(b.target)) || byCodeUnit(String(a.month), String(b.month)),
+  );
 }
 
 /** Planned downtimes overlapping the period, with their notice (announced → start). */
