@@ -35,9 +35,9 @@ const t0 = Date.now();
 const minutes = days * 1440;
 for (let m = 0; m < minutes; m += 60) {
   await db.transaction().execute(async (tx) => {
-    for (let s = 0; s < services; s += 50) {
+    for (let s = 0; s < services; s += 10) {
       const rows = [];
-      for (let k = s; k < Math.min(services, s + 50); k++)
+      for (let k = s; k < Math.min(services, s + 10); k++)
         for (let i = m; i < m + 60; i++) {
           const down = k % 97 === 0 && i % 1440 >= 600 && i % 1440 < 615;
           rows.push({
