@@ -14,6 +14,7 @@ import { wireSla } from './wire/sla.js';
 import { wireScanners } from './wire/scanners.js';
 import { wireAnalyzers } from './wire/analyzers.js';
 import { wireIncidents } from './wire/incidents.js';
+import { wireEvidence } from './wire/evidence.js';
 import { registerProbeCommands } from './commands/probes.js';
 import { registerSlaCommands } from './commands/sla.js';
 import { registerAlertCommands } from './commands/alerts.js';
@@ -21,6 +22,7 @@ import { registerAnalyzeCommands } from './commands/analyze.js';
 import { registerScanCommands } from './commands/scan.js';
 import { registerIncidentCommands } from './commands/incidents.js';
 import { registerNoticeCommands } from './commands/notices.js';
+import { registerEvidenceCommands } from './commands/evidence.js';
 
 /** Every config section vigil knows: core's, the app's and each domain's. */
 export const allSections: ConfigSection[] = [
@@ -43,6 +45,7 @@ export const domainWirings: Array<{ name: string; wire: (ctx: WireContext) => Pr
   { name: 'analyzers', wire: wireAnalyzers },
   { name: 'scanners', wire: wireScanners },
   { name: 'incidents', wire: wireIncidents },
+  { name: 'evidence', wire: wireEvidence },
 ];
 
 /** The domains' CLI commands. */
@@ -55,4 +58,5 @@ export const domainCommands: RegisterCommands[] = [
   registerAccountCommands,
   registerIncidentCommands,
   registerNoticeCommands,
+  registerEvidenceCommands,
 ];

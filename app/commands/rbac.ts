@@ -8,7 +8,8 @@ import {
   silentLogger,
   systemClock,
 } from '../../core/index.js';
-import { AuthService, createServer, formatMatrix, rbacMatrix } from '../../server/index.js';
+import { AuthService, createServer, formatMatrix, rbacMatrix, type MatrixRow } from '../../server/index.js';
+import type { LoadedConfig } from '../wire/types.js';
 import { keyFilePath, openAuth, serverAuthFrom } from '../auth.js';
 import { OpenAlerts } from '../open-alerts.js';
 import { wireDomains } from '../runtime.js';
@@ -25,48 +26,15 @@ export function registerRbacCommands(program: Command): void {
     .action((o: AccountOpts & { json?: boolean }) =>
       run('rbac matrix', () =>
         withAccounts(o, async (ctx) => {
-          // The routes come from a server wired as `vigil start` wires it, over a scratch store:
-          // nothing starts, nothing listens.
-          const scratch = await openStore('sqlite::memory:');
-          try {
-            const log = silentLogger();
-            const sinks: Sinks = {
-              alerts: async () => undefined,
-              probeResults: async () => undefined,
-              findings: async () => undefined,
-            };
-            const metrics = createMetricsRegistry({ defaults: false });
-            const wctx = {
-              log,
-              metrics,
-              store: scratch,
-              clock: systemClock,
-              dataDir: ctx.dataDir,
-              config: ctx.config,
-              sinks,
-            };
-            const { plugins } = await wireDomains(wctx, new OpenAlerts(() => Date.now()));
-            const auth = openAuth(ctx.config, scratch, ctx.dataDir, systemClock);
-            const server = await createServer({
-              log,
-              metrics,
-              readiness: async () => ({ ok: true, reasons: [] }),
-              plugins,
-              auth: serverAuthFrom(ctx.config, auth.service, systemClock, sinks.alerts, log),
-            });
-            const rows = rbacMatrix(server.permissions, ctx.service.roles, auth.config.public_paths);
-            await server.close();
-            const roles = ctx.service.roles.all().map((r) => ({
-              name: r.name,
-              description: r.description,
-              permissions: r.permissions,
-              customerScoped: r.customerScoped,
-            }));
-            if (o.json) process.stdout.write(`${JSON.stringify({ roles, routes: rows }, null, 2)}\n`);
-            else process.stdout.write(`${formatMatrix(rows, ctx.service.roles.names())}\n`);
-          } finally {
-            await scratch.close();
-          }
+          const rows = await computeRbacMatrix(ctx.config, ctx.dataDir, ctx.service.roles);
+          const roles = ctx.service.roles.all().map((r) => ({
+            name: r.name,
+            description: r.description,
+            permissions: r.permissions,
+            customerScoped: r.customerScoped,
+          }));
+          if (o.json) process.stdout.write(`${JSON.stringify({ roles, routes: rows }, null, 2)}\n`);
+          else process.stdout.write(`${formatMatrix(rows, ctx.service.roles.names())}\n`);
         }),
       ),
     );
@@ -100,4 +68,40 @@ export function registerRbacCommands(program: Command): void {
       }),
     ),
   );
+}
+
+/**
+ * Route × role as `vigil start` would enforce it: a server wired as start wires it, over a scratch
+ * store (nothing starts, nothing listens). Used by `vigil rbac matrix` and the evidence export.
+ */
+export async function computeRbacMatrix(
+  config: LoadedConfig,
+  dataDir: string,
+  roles: AuthService['roles'],
+): Promise<MatrixRow[]> {
+  const scratch = await openStore('sqlite::memory:');
+  try {
+    const log = silentLogger();
+    const sinks: Sinks = {
+      alerts: async () => undefined,
+      probeResults: async () => undefined,
+      findings: async () => undefined,
+    };
+    const metrics = createMetricsRegistry({ defaults: false });
+    const wctx = { log, metrics, store: scratch, clock: systemClock, dataDir, config, sinks };
+    const { plugins } = await wireDomains(wctx, new OpenAlerts(() => Date.now()));
+    const auth = openAuth(config, scratch, dataDir, systemClock);
+    const server = await createServer({
+      log,
+      metrics,
+      readiness: async () => ({ ok: true, reasons: [] }),
+      plugins,
+      auth: serverAuthFrom(config, auth.service, systemClock, sinks.alerts, log),
+    });
+    const rows = rbacMatrix(server.permissions, roles, auth.config.public_paths);
+    await server.close();
+    return rows;
+  } finally {
+    await scratch.close();
+  }
 }

@@ -17,7 +17,12 @@ export const OWN_PASSWORD = 'session:password';
  * domain, so a route that does not know about customers can never show another customer's data.
  * A domain that passes the scope down to its queries joins this list.
  */
-export const CUSTOMER_AWARE_DOMAINS: ReadonlySet<string> = new Set(['sla', 'incidents', 'status']);
+export const CUSTOMER_AWARE_DOMAINS: ReadonlySet<string> = new Set([
+  'sla',
+  'incidents',
+  'status',
+  'evidence',
+]);
 
 /**
  * Whether a caller may use a route needing `needed`: the one decision the hook enforces and

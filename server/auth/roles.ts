@@ -58,7 +58,14 @@ export const BUILTIN_ROLES: readonly RoleDef[] = [
   {
     name: 'customer_coordinator',
     description: "one customer's SLA reports, incidents and status, nothing of other customers",
-    permissions: ['sla:read', 'incidents:read', 'incidents:accept', 'incidents:report', 'status:read'],
+    permissions: [
+      'sla:read',
+      'incidents:read',
+      'incidents:accept',
+      'incidents:report',
+      'status:read',
+      'evidence:read',
+    ],
     customerScoped: true,
   },
 ];

@@ -120,17 +120,23 @@ describe('the function matrix, enforced on every route of a fully wired vigil', 
         .every((p) => p === 'public'),
     ).toBe(true);
     expect(rows.filter((r) => r.permission !== 'public').some((r) => r.allowed.anonymous)).toBe(false);
-    // Read-only: the auditor changes nothing but its own session.
+    // Read-only: the auditor changes nothing but its own session (verifying an evidence bundle
+    // is a POST of the bundle that computes a result and changes nothing).
     expect(
       rows
         .filter((r) => r.allowed.auditor && r.method !== 'GET' && r.permission !== 'public')
-        .every((r) => r.url.startsWith('/api/v1/session') || ['/ui/signout', '/ui/password'].includes(r.url)),
+        .every(
+          (r) =>
+            r.url.startsWith('/api/v1/session') ||
+            ['/ui/signout', '/ui/password', '/api/v1/evidence/verify'].includes(r.url),
+        ),
     ).toBe(true);
     expect(
       rows
         .filter((r) => r.method === 'GET' && r.permission.endsWith(':read'))
         .every((r) => r.allowed.auditor),
     ).toBe(true);
+    // evidence:read: its own customer's SLA and incident evidence only (scope applied in the queries).
     expect(
       allowedOnly('customer_coordinator', [
         ...SESSION,
@@ -138,6 +144,7 @@ describe('the function matrix, enforced on every route of a fully wired vigil', 
         'incidents:read',
         'incidents:accept',
         'incidents:report',
+        'evidence:read',
       ]),
     ).toBe(true);
     expect(allowedOnly('sla_viewer', [...SESSION, 'sla:read'])).toBe(true);
