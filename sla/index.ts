@@ -66,4 +66,5 @@ export {
   type RollupWindow,
 } from './rollup-compute.js';
 export { queryMinuteCounts } from './minute-query.js';
+export { computeFromAggregates, type AggregateRequest } from './aggregate-compute.js';
 export { querySlaSamples } from './sample-query.js';
