@@ -82,14 +82,14 @@ export async function computeFromAggregates(
   const targetIds = [...new Set(live.flatMap((p) => [...p.targets]))];
   const fromDay = Math.min(...live.map((p) => floorTo(p.req.fromMs, DAY_MS)));
   const toDay = Math.max(...live.map((p) => ceilTo(p.req.toMs, MINUTE)));
-  const [dayRows, latRows] = await Promise.all([
-    queryDayAggregates(db, { targetIds, fromMs: fromDay, toMs: toDay }),
-    queryLatencyIn(db, {
-      targetIds,
-      hours: mergeMs(live.flatMap((p) => p.hours)),
-      minutes: mergeMs(live.flatMap((p) => p.minutes)),
-    }),
-  ]);
+  const dayRows = await queryDayAggregates(db, { targetIds, fromMs: fromDay, toMs: toDay });
+  // Latency to subtract exists only where a location has a day row.
+  const latRows = await queryLatencyIn(db, {
+    targetIds,
+    locations: [...new Set(dayRows.map((d) => d.location))],
+    hours: mergeMs(live.flatMap((p) => p.hours)),
+    minutes: mergeMs(live.flatMap((p) => p.minutes)),
+  });
   const dayByTarget = groupBy(dayRows);
   const latByTarget = groupBy(latRows);
   return plans.map((p) => {

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { ProbeRollupsDb } from './probe-rollups.js';
 import { decodeHist } from './rollup-hist.js';
 import { decodeRuns, type MinuteRuns, type ProbeAggregatesDb } from './probe-aggregates.js';
@@ -59,39 +59,36 @@ type Ranges = readonly (readonly [number, number])[];
 
 /**
  * Latency of the targets in the given hour ranges (hour aggregates) and minute ranges (minute
- * rollups): one query per table, with the ranges OR-ed, for many services at once.
+ * rollups), for many services at once: one query per range, each a primary-key range scan
+ * (target × location × time), never a scan of a target's whole history.
  */
 export async function queryLatencyIn(
   db: Kysely<ProbeAggregatesDb & ProbeRollupsDb>,
-  q: { targetIds: readonly string[]; hours: Ranges; minutes: Ranges },
+  q: { targetIds: readonly string[]; locations: readonly string[]; hours: Ranges; minutes: Ranges },
 ): Promise<LatencyRow[]> {
-  if (q.targetIds.length === 0) return [];
+  if (q.targetIds.length === 0 || q.locations.length === 0) return [];
+  const targets = [...q.targetIds];
+  const locations = [...q.locations];
   const out: LatencyRow[] = [];
-  if (q.hours.length > 0) {
+  for (const [f, t] of q.hours) {
     const rows = await db
       .selectFrom('probe_hour_aggregates')
       .select(['target_id', 'location', 'hour_at as at', 'lat_sum', 'lat_count', 'flagged_count', 'hist'])
-      .where('target_id', 'in', [...q.targetIds])
-      .where(
-        sql<boolean>`(${sql.join(
-          q.hours.map(([f, t]) => sql`(hour_at >= ${f} and hour_at < ${t})`),
-          sql` or `,
-        )})`,
-      )
+      .where('target_id', 'in', targets)
+      .where('location', 'in', locations)
+      .where('hour_at', '>=', f)
+      .where('hour_at', '<', t)
       .execute();
     for (const r of rows) out.push(toLatency(r, 'hour'));
   }
-  if (q.minutes.length > 0) {
+  for (const [f, t] of q.minutes) {
     const rows = await db
       .selectFrom('probe_rollups')
       .select(['target_id', 'location', 'minute_at as at', 'lat_sum', 'lat_count', 'flagged_count', 'hist'])
-      .where('target_id', 'in', [...q.targetIds])
-      .where(
-        sql<boolean>`(${sql.join(
-          q.minutes.map(([f, t]) => sql`(minute_at >= ${f} and minute_at < ${t})`),
-          sql` or `,
-        )})`,
-      )
+      .where('target_id', 'in', targets)
+      .where('location', 'in', locations)
+      .where('minute_at', '>=', f)
+      .where('minute_at', '<', t)
       .execute();
     for (const r of rows) out.push(toLatency(r, 'minute'));
   }

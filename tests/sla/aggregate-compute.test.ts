@@ -141,7 +141,7 @@ describeStores(
       expect(month.downSeconds).toBe(40 * 60); // 30 min outage + 10 min in the late downtime
       expect(month.excludedSeconds).toBe(4 * 2 * 3600 + 30 * 60); // four Saturdays, one planned downtime
       expect(month.latencySamples).toBeGreaterThan(0);
-    });
+    }, 120_000);
 
     it('agree to the second with the exact §5 computation from the raw samples', async () => {
       const store = getStore();
@@ -178,7 +178,25 @@ describeStores(
         if (exact.avgResponseMs === null) expect(fast!.avgResponseMs).toBeNull();
         else expect(fast!.avgResponseMs).toBeCloseTo(exact.avgResponseMs, 9);
       }
-    });
+    }, 120_000);
+
+    it('for many services in one call, give each service its own figures', async () => {
+      const store = getStore();
+      const { results } = dataset();
+      // A second service: the same probes, down everywhere for an hour, and a third location.
+      const other = results.map((r) => ({
+        ...r,
+        targetId: 'other/http',
+        ok: r.ok && !(Date.parse(r.startedAt) >= at(29, 8) && Date.parse(r.startedAt) < at(29, 9)),
+      }));
+      await load(store, [...results, ...other]);
+      const one = request(MONTH_FROM, at(29, 16, 17) + 12_345, 2);
+      const two = { ...one, targetIds: ['other/http'] };
+      const both = await computeFromAggregates(store.db, [one, two]);
+      expect(both[0]).toEqual((await computeFromAggregates(store.db, [one]))[0]);
+      expect(both[1]).toEqual((await computeFromAggregates(store.db, [two]))[0]);
+      expect(both[1]!.downSeconds - both[0]!.downSeconds).toBeCloseTo(3600, 6);
+    }, 120_000);
 
     it('kept incrementally, equal a rebuild from the rollups', async () => {
       const store = getStore();
@@ -203,7 +221,7 @@ describeStores(
       expect(incremental.days.length).toBeGreaterThan(3);
       await rebuildPeriodAggregates(store.db);
       expect(await snapshot()).toEqual(incremental);
-    });
+    }, 120_000);
   },
   { fresh: 'test' },
 );
