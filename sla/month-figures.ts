@@ -1,6 +1,6 @@
 import { zonedParts, type NamedTimeIntervalSpec, type Store } from '../core/index.js';
 import { computeFromAggregates, type AggregateRequest } from './aggregate-compute.js';
-import { planExclusions } from './exclusions.js';
+import { planExclusions, type IntervalResolver } from './exclusions.js';
 import { intervalResolver, monthRange } from './intervals.js';
 import { listPlannedDowntimes } from './store.js';
 import type { RollupFigures } from './rollup-compute.js';
@@ -15,6 +15,16 @@ export interface ServiceMonthFigures {
   /** The month's end, or `nowMs` while the month is running. */
   toMs: number;
   figures: RollupFigures;
+}
+
+function memoized(resolve: IntervalResolver): IntervalResolver {
+  const cache = new Map<string, ReturnType<IntervalResolver>>();
+  return (name, fromMs, toMs) => {
+    const k = `${name}\u0000${fromMs}\u0000${toMs}`;
+    let r = cache.get(k);
+    if (!r) cache.set(k, (r = resolve(name, fromMs, toMs)));
+    return r;
+  };
 }
 
 /** "YYYY-MM" of an instant in a time zone. */
@@ -49,8 +59,10 @@ export async function servicesMonthFigures(args: {
   });
   const resolvers = new Map<string, ReturnType<typeof intervalResolver>>();
   const requests = windows.map(({ svc, fromMs, toMs }): AggregateRequest => {
+    // Services sharing a time zone share the compiled intervals and, per window, their ranges.
     let resolve = resolvers.get(svc.timezone);
-    if (!resolve) resolvers.set(svc.timezone, (resolve = intervalResolver(args.timeIntervals, svc.timezone)));
+    if (!resolve)
+      resolvers.set(svc.timezone, (resolve = memoized(intervalResolver(args.timeIntervals, svc.timezone))));
     const plan = planExclusions({
       maintenance: svc.policy.maintenance,
       plannedNoticeMs: svc.policy.planned_notice,
