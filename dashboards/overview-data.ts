@@ -1,22 +1,5 @@
-import {
-  inScope,
-  zonedParts,
-  type Alert,
-  type Clock,
-  type NamedTimeIntervalSpec,
-  type Store,
-} from '../core/index.js';
-import {
-  buildTimeline,
-  computeFromMinuteCounts,
-  intervalResolver,
-  listPlannedDowntimes,
-  monthRange,
-  planExclusions,
-  queryMinuteCounts,
-  querySlaSamples,
-  type SlaService,
-} from '../sla/index.js';
+import { inScope, type Alert, type Clock, type NamedTimeIntervalSpec, type Store } from '../core/index.js';
+import { buildTimeline, querySlaSamples, servicesMonthFigures, type SlaService } from '../sla/index.js';
 
 export interface OverviewOptions {
   store: Store;
@@ -47,7 +30,7 @@ export interface OverviewData {
 }
 
 /**
- * What the overview page shows: state now, month-to-date figures (from rollups), open alerts.
+ * What the overview page shows: state now, month-to-date figures (from the running aggregates), open alerts.
  * With `customerId` (a customer-scoped caller) only that customer's services, and only alerts
  * labelled with one of its services or with the customer itself.
  */
@@ -55,6 +38,17 @@ export async function overviewData(o: OverviewOptions, customerId?: string): Pro
   const now = o.clock.now();
   const services: ServiceOverview[] = [];
   const visible = o.services.filter((s) => inScope(customerId, s.customer));
+  // Month to date for all visible services at once, from the running aggregates.
+  const mtd = new Map(
+    (
+      await servicesMonthFigures({
+        store: o.store,
+        services: visible,
+        timeIntervals: o.timeIntervals,
+        nowMs: now,
+      })
+    ).map((m) => [m.serviceId, m]),
+  );
   for (const svc of visible) {
     const stale = svc.policy.staleness ?? 2 * svc.probeIntervalMs;
     const recent = await querySlaSamples(o.store.db, {
@@ -68,34 +62,7 @@ export async function overviewData(o: OverviewOptions, customerId?: string): Pro
     const at = (list: [number, number][] | readonly (readonly [number, number])[]) =>
       list.some(([f, t]) => f <= now && now < t);
     const state = at(tl.down) ? 'down' : at(tl.up) ? 'up' : 'unknown';
-    const p = zonedParts(now, svc.timezone);
-    const month = `${p.year}-${String(p.month).padStart(2, '0')}`;
-    const [fromMs] = monthRange(month, svc.timezone);
-    const planned = await listPlannedDowntimes(o.store.db, { serviceIds: [svc.id], fromMs, toMs: now });
-    const plan = planExclusions({
-      maintenance: svc.policy.maintenance,
-      plannedNoticeMs: svc.policy.planned_notice,
-      planned: planned.map((d) => ({
-        id: d.id,
-        start: Date.parse(d.start),
-        end: Date.parse(d.end),
-        announcedAt: Date.parse(d.announcedAt),
-        reason: d.reason,
-      })),
-      resolve: intervalResolver(o.timeIntervals, svc.timezone),
-      fromMs,
-      toMs: now,
-    });
-    const args: Parameters<typeof computeFromMinuteCounts>[0] = {
-      minutes: await queryMinuteCounts(o.store.db, { targetIds: svc.targetIds, fromMs, toMs: now }),
-      fromMs,
-      toMs: now,
-      exclusions: plan.exclusions,
-      availabilityObjective: svc.policy.availability,
-      averageMs: svc.policy.latency.average_ms,
-    };
-    if (svc.policy.quorum !== undefined) args.quorum = svc.policy.quorum;
-    const f = computeFromMinuteCounts(args).figures;
+    const { month, figures: f } = mtd.get(svc.id)!;
     services.push({
       id: svc.id,
       customer: svc.customer,

@@ -66,4 +66,6 @@ export {
   type RollupWindow,
 } from './rollup-compute.js';
 export { queryMinuteCounts } from './minute-query.js';
+export { computeFromAggregates, type AggregateRequest } from './aggregate-compute.js';
+export { servicesMonthFigures, monthOf, type ServiceMonthFigures } from './month-figures.js';
 export { querySlaSamples } from './sample-query.js';

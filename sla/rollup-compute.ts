@@ -27,7 +27,8 @@ export interface RollupFigures {
   approximate: true;
 }
 
-function bucketPercentile(counts: Float64Array, total: number, p: number): number | null {
+/** The p-th percentile (nearest rank) of a bucket histogram, as the bucket's value. */
+export function bucketPercentile(counts: Float64Array, total: number, p: number): number | null {
   if (total === 0) return null;
   const rank = Math.max(1, Math.ceil((p / 100) * total));
   let seen = 0;
@@ -195,4 +196,9 @@ function subtractParts(f: number, t: number, excluded: readonly MsRange[]): [num
   }
   if (cur < t) out.push([cur, t]);
   return out;
+}
+
+/** The figures of an empty window (nothing eligible, nothing measured). */
+export function emptyFigures(w: RollupWindow): RollupFigures {
+  return computeFromRollups({ ...w, toMs: w.fromMs, rollups: [] });
 }

@@ -10,6 +10,8 @@ export {
   type ProbeResultsTable,
 } from './probe-results.js';
 export * from './probe-rollups.js';
+export * from './probe-aggregates.js';
+export * from './aggregate-queries.js';
 export * from './incidents.js';
 export * from './planned-downtimes.js';
 export * from './analysis-runs.js';

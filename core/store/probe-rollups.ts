@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { ProbeResult } from '../types.js';
+import { decodeHist, encodeHist } from './rollup-hist.js';
+import { applyMinuteChanges, type MinuteChange, type ProbeAggregatesDb } from './probe-aggregates.js';
 
 /**
  * Per-minute, per-location rollups of probe results, for month queries over many services
@@ -40,6 +42,8 @@ export interface ProbeRollup {
   lastOk: boolean;
 }
 
+export { decodeHist, encodeHist } from './rollup-hist.js';
+
 export const ROLLUP_BUCKETS_PER_DOUBLING = 8;
 export const ROLLUP_MAX_BUCKET = 255;
 
@@ -52,22 +56,6 @@ export function latencyBucket(ms: number): number {
 /** A bucket's representative value: its geometric middle. */
 export function bucketValue(bucket: number): number {
   return 2 ** ((bucket + 0.5) / ROLLUP_BUCKETS_PER_DOUBLING);
-}
-
-const encodeHist = (h: Map<number, number>): string =>
-  [...h.entries()]
-    .sort((a, b) => a[0] - b[0])
-    .map(([b, c]) => `${b}:${c}`)
-    .join(',');
-
-function decodeHist(s: string): Map<number, number> {
-  const h = new Map<number, number>();
-  if (s === '') return h;
-  for (const part of s.split(',')) {
-    const [b, c] = part.split(':');
-    h.set(Number(b), Number(c));
-  }
-  return h;
 }
 
 function toRollup(r: ProbeRollupsTable): ProbeRollup {
@@ -102,6 +90,20 @@ function addResult(r: ProbeRollup, p: ProbeResult, at: number): void {
   }
 }
 
+const emptyRollup = (targetId: string, location: string, minuteAt: number): ProbeRollup => ({
+  targetId,
+  location,
+  minuteAt,
+  okCount: 0,
+  failCount: 0,
+  flaggedCount: 0,
+  latSum: 0,
+  latCount: 0,
+  hist: new Map(),
+  lastAt: -Infinity,
+  lastOk: true,
+});
+
 /**
  * Folds results into their minute rollups (read-modify-write in one transaction). Call it once
  * per result: the store's probe_results insert is idempotent, this is not, so the caller passes
@@ -123,6 +125,7 @@ export async function upsertRollups(
   // Inside a caller's transaction (the results sink stores samples and rollups together) run in
   // it; otherwise open one, so a minute's read-modify-write is atomic.
   const inTx = async (tx: Kysely<ProbeRollupsDb>): Promise<void> => {
+    const changes: MinuteChange[] = [];
     for (const { key, items } of groups.values()) {
       const [targetId, location, minuteAt] = key;
       const row = await tx
@@ -132,22 +135,18 @@ export async function upsertRollups(
         .where('location', '=', location)
         .where('minute_at', '=', minuteAt)
         .executeTakeFirst();
-      const r: ProbeRollup = row
-        ? toRollup(row)
-        : {
-            targetId,
-            location,
-            minuteAt,
-            okCount: 0,
-            failCount: 0,
-            flaggedCount: 0,
-            latSum: 0,
-            latCount: 0,
-            hist: new Map(),
-            lastAt: -Infinity,
-            lastOk: true,
-          };
+      const r: ProbeRollup = row ? toRollup(row) : emptyRollup(targetId, location, minuteAt);
       for (const [p, at] of items) addResult(r, p, at);
+      // What these results added, for the day and hour aggregates (kept in this transaction).
+      const d = emptyRollup(targetId, location, minuteAt);
+      for (const [p, at] of items) addResult(d, p, at);
+      changes.push({
+        targetId,
+        location,
+        minuteAt,
+        state: r.failCount > r.okCount ? 'down' : 'up',
+        delta: { latSum: d.latSum, latCount: d.latCount, flagged: d.flaggedCount, hist: d.hist },
+      });
       const values = {
         ok_count: r.okCount,
         fail_count: r.failCount,
@@ -173,6 +172,7 @@ export async function upsertRollups(
           .execute();
       }
     }
+    await applyMinuteChanges(tx as unknown as Kysely<ProbeAggregatesDb>, changes);
   };
   if (db.isTransaction) await inTx(db);
   else await db.transaction().execute(inTx);
