@@ -35,7 +35,13 @@ vigil: { ack_secret: k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y, external_url: http
   });
   await router.start();
   app = Fastify();
-  await app.register(alertingHttp({ router, db: store.db as AlertingDb, ackSecret: 'k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y' }));
+  await app.register(
+    alertingHttp({
+      router,
+      db: store.db as AlertingDb,
+      ackSecret: 'k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y',
+    }),
+  );
   base = await app.listen({ port: 0, host: '127.0.0.1' });
 });
 afterEach(async () => {
