@@ -76,7 +76,8 @@ export function installCliAudit(program: Command): CliAudit {
     try {
       // The same rules the commands themselves follow (app/commands/analyze.ts): only an ad-hoc
       // run over --input makes a store, and the analyze commands may run without a named config.
-      const create = path === 'analyze run' && opts.input !== undefined;
+      // Accounts may be set up before the first start (app/commands/account-context.ts).
+      const create = (path === 'analyze run' && opts.input !== undefined) || /^(user|token|keys) /.test(path);
       const optionalConfig = path === 'analyze run' ? create : path.startsWith('analyze ');
       store = await openExistingCliStore(opts as CliStoreOptions, { create, optionalConfig });
     } catch (err) {

@@ -1,30 +1,17 @@
-import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError, errorMessage, openStore, systemClock, type Store } from '../../core/index.js';
+import { ConfigError, errorMessage, systemClock, type Store } from '../../core/index.js';
 import type { AuthService } from '../../server/index.js';
 import { openAuth } from '../auth.js';
-import { issueLines, loadVigilConfig } from '../load.js';
-import { defaultConfigPath, defaultDataDir } from '../paths.js';
+import { issueLines } from '../load.js';
+import { cliContext, openCliStore, placeOptions, type PlaceOptions } from '../cli-store.js';
 import type { LoadedConfig } from '../wire/types.js';
 
-export interface AccountOpts {
-  config: string;
-  data: string;
-  store?: string;
-}
+export type AccountOpts = PlaceOptions;
 
 /** --config/--data/--store as `vigil start` takes them, so the CLI finds the same store and key file. */
 export const accountOptions = (c: Command): Command =>
-  c
-    .option('-c, --config <file>', 'config file', defaultConfigPath())
-    .option(
-      '-d, --data <dir>',
-      'data directory (the SQLite store and the key file live here)',
-      defaultDataDir(),
-    )
-    .option('--store <url>', 'store URL (default: store.url of the config)');
+  placeOptions(c, { dataHelp: 'data directory (the SQLite store and the key file live here)' });
 
 export interface AccountContext {
   config: LoadedConfig;
@@ -36,20 +23,20 @@ export interface AccountContext {
 }
 
 /**
- * Opens config, store and accounts the way `vigil start` does (store.url relative to the data
- * directory, the key file under it). A local helper: no shared "open the configured store" helper
- * exists in this branch yet. Without a config file the defaults apply (store `sqlite:vigil.db`).
+ * Opens config, store and accounts the way `vigil start` does, through the one rule every command
+ * follows (app/cli-store.ts: --config, $VIGIL_CONFIG, ./vigil.yaml; --data, $VIGIL_DATA, ./data;
+ * store.url relative to the data directory), the key file under the data directory. Without a
+ * config file the defaults apply (store `sqlite:vigil.db`). Accounts may be set up before the
+ * first start, so the store is created when missing.
  */
 export async function withAccounts<T>(
   opts: AccountOpts,
   fn: (ctx: AccountContext) => Promise<T>,
 ): Promise<T> {
-  const config = existsSync(opts.config)
-    ? loadVigilConfig(opts.config)
-    : ({ __file: opts.config } as LoadedConfig);
-  const dataDir = resolve(opts.data);
-  const url = opts.store ?? (config.store as { url?: string } | undefined)?.url ?? 'sqlite:vigil.db';
-  const store = await openStore(url, { baseDir: dataDir });
+  const ctx = cliContext(opts);
+  const config = ctx.config ?? ({ __file: ctx.places.configFile } as LoadedConfig);
+  const dataDir = ctx.places.dataDir;
+  const store = await openCliStore(ctx, { create: true });
   try {
     const { service } = openAuth(config, store, dataDir, systemClock);
     return await fn({ config, store, service, dataDir, actor: `os:${userInfo().username}` });

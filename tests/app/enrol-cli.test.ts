@@ -9,7 +9,8 @@ import { runCli, spawnCli } from '../helpers/cli.js';
 describe('vigil user enrol', () => {
   it('enrols TOTP at the terminal: password, QR code, code from the app, new password, recovery codes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vigil-enrol-'));
-    const at = ['--config', join(dir, 'none.yaml'), '--data', join(dir, 'data')];
+    // No config file: the defaults (a SQLite store in the data directory), as `vigil start` takes them.
+    const at = ['--data', join(dir, 'data')];
     const add = await runCli(['user', 'add', 'nina', '--role', 'ops', ...at]);
     expect(add.code).toBe(0);
     const otp = add.stdout.trimEnd().split('\n').at(-1)!;
