@@ -5,6 +5,7 @@ import {
   backupSchema,
   createScheduler,
   errorMessage,
+  listBackups,
   makeBackup,
   type BackupConfig,
   type BackupKeyFiles,
@@ -65,31 +66,37 @@ export function backupComponent(
   const log = opts.log.child({ component: 'backup' });
   const scheduler = createScheduler({ log, metrics: opts.metrics });
   const now = opts.now ?? Date.now;
+  const takeBackup = async (): Promise<void> => {
+    try {
+      const r = await makeBackup({
+        storeFile,
+        dir: plan.dir,
+        keyFiles: plan.keyFiles,
+        keep: plan.cfg.keep,
+        nowMs: now(),
+      });
+      log.info(
+        { version: r.version.name, bytes: r.version.bytes, auditEntries: r.auditEntries, pruned: r.pruned },
+        'backup taken and verified',
+      );
+    } catch (err) {
+      log.error({ err: errorMessage(err), dir: plan.dir }, 'backup failed');
+    }
+  };
   scheduler.addCron(
     'backup',
     plan.cfg.schedule,
-    async () => {
-      try {
-        const r = await makeBackup({
-          storeFile,
-          dir: plan.dir,
-          keyFiles: plan.keyFiles,
-          keep: plan.cfg.keep,
-          nowMs: now(),
-        });
-        log.info(
-          { version: r.version.name, bytes: r.version.bytes, auditEntries: r.auditEntries, pruned: r.pruned },
-          'backup taken and verified',
-        );
-      } catch (err) {
-        log.error({ err: errorMessage(err), dir: plan.dir }, 'backup failed');
-      }
-    },
+    takeBackup,
     opts.timezone ? { timezone: opts.timezone } : {},
   );
   return {
     name: 'backup',
-    start: async () => scheduler.start(),
+    start: async () => {
+      scheduler.start();
+      // A fresh install has no version yet: take the first one now, so it is protected from the
+      // start and its own backup probe does not page until the first night.
+      if (listBackups(plan.dir).length === 0) void takeBackup();
+    },
     stop: async (deadlineMs) => {
       await scheduler.stop(deadlineMs);
     },
