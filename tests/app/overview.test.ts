@@ -49,13 +49,13 @@ describe('vigil start with the demo target', () => {
         await new Promise((r) => setTimeout(r, 200));
         const ro = new Database(db, { readonly: true });
         rollups = // The demo target's own rollups (vigil also probes its own backups, service vigil-backups).
-        (
-          ro
-            .prepare(
-              "select coalesce(sum(ok_count), 0) as n from probe_rollups where target_id = 'demo-web/http'",
-            )
-            .get() as { n: number }
-        ).n;
+          (
+            ro
+              .prepare(
+                "select coalesce(sum(ok_count), 0) as n from probe_rollups where target_id = 'demo-web/http'",
+              )
+              .get() as { n: number }
+          ).n;
         ro.close();
       }
       expect(rollups).toBeGreaterThan(0);
